@@ -1,0 +1,5 @@
+import sys
+
+from tmcheck.cli import main
+
+sys.exit(main())

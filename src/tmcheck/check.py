@@ -1,0 +1,147 @@
+"""The pipeline: discover -> read -> parse -> detect -> validate -> normalize -> rules."""
+
+from __future__ import annotations
+
+import os
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from tmcheck.config import Settings
+from tmcheck.discover import Candidate, GateError, discover, read_bounded
+from tmcheck.findings import LEVEL_ORDER, FileResult, Finding, RunResult
+from tmcheck.globs import GlobSet
+from tmcheck.loaders.detect import LOADERS, detect_format
+from tmcheck.loaders.encoding import decode_utf8
+from tmcheck.loaders.safe_json import load_json
+from tmcheck.loaders.safe_yaml import load_yaml
+from tmcheck.loaders.tree import Document, LoadError
+from tmcheck.normalize import normalize
+from tmcheck.rules import apply_levels, iter_rule_findings
+from tmcheck.rules.context import RuleContext
+from tmcheck.validation import validate_document
+
+REPORT_URL = "https://github.com/tmcheck/tmcheck/issues"
+
+
+def run_check(
+    paths: Sequence[str], settings: Settings, *, workspace: Path | None = None
+) -> RunResult:
+    """Check `paths` (files and directories) together, as one set of threat models."""
+    discovery = discover(
+        paths,
+        root=settings.root,
+        include=settings.include,
+        exclude=settings.exclude,
+        max_files=settings.max_files,
+        workspace=workspace,
+    )
+    pinned = [(GlobSet([pattern]), name) for pattern, name in settings.formats.items()]
+    files = tuple(_check_guarded(candidate, settings, pinned) for candidate in discovery.candidates)
+    return assemble(files, settings, discovery.findings)
+
+
+def assemble(
+    files: Sequence[FileResult], settings: Settings, extra: Sequence[Finding] = ()
+) -> RunResult:
+    """Run the rules over checked files and put the result together."""
+    threats = tuple(threat for file in files for threat in file.threats)
+    findings = [*extra, *(finding for file in files for finding in file.findings)]
+    try:
+        findings.extend(iter_rule_findings(RuleContext(files, threats, settings)))
+    except Exception as error:  # a rule failing is a bug; report it, keep the rest
+        findings.append(_internal_error(".", error))
+    findings = apply_levels(findings, settings.rule_levels)
+    findings.sort(key=sort_key)
+    internal = sum(1 for finding in findings if finding.rule == "internal-error")
+    return RunResult(tuple(files), threats, tuple(findings), settings.threshold, internal)
+
+
+def sort_key(finding: Finding) -> tuple[str, int, int, int, str, str]:
+    return (
+        finding.path,
+        finding.line,
+        finding.column,
+        LEVEL_ORDER.get(finding.level, 9),
+        finding.rule,
+        finding.message,
+    )
+
+
+def _check_guarded(
+    candidate: Candidate, settings: Settings, pinned: Sequence[tuple[GlobSet, str]]
+) -> FileResult:
+    try:
+        return check_file(candidate, settings, pinned)
+    except Exception as error:  # never a traceback; one file failing leaves the others
+        return FileResult(candidate.path, None, False, findings=(_internal_error(candidate.path, error),))
+
+
+def check_file(
+    candidate: Candidate, settings: Settings, pinned: Sequence[tuple[GlobSet, str]] = ()
+) -> FileResult:
+    path = candidate.path
+    try:
+        raw = read_bounded(path, settings.max_file_bytes)
+    except GateError as error:
+        return _failed(path, "read-error", str(error))
+    try:
+        document = parse(raw, path)
+    except LoadError as error:
+        return _failed(path, "parse-error", error.message, error.line, error.column)
+    relative = _relative(path, settings.root)
+    format_name = next((name for globs, name in pinned if globs.matches(relative)), None)
+    format_name = format_name or detect_format(document.data)
+    if format_name is None or format_name not in LOADERS:
+        if not candidate.explicit:
+            return FileResult(path, None, True)  # found by a walk: not a threat model
+        return _failed(
+            path,
+            "unknown-format",
+            "not a threat model tmcheck reads (stride-worksheet, threat-register,"
+            " threat-library, threat-dragon); pin a format under `formats:` if it is one",
+        )
+    schema_findings = validate_document(format_name, document, path)
+    parsed = LOADERS[format_name].read(document, path)
+    threats = tuple(normalize(entry, settings) for entry in parsed.entries)
+    return FileResult(
+        path=path,
+        format=format_name,
+        valid=not schema_findings,
+        threats=threats,
+        definitions=parsed.definitions,
+        references=parsed.references,
+        elements=parsed.elements,
+        findings=tuple(schema_findings),
+    )
+
+
+def parse(raw: bytes, path: str) -> Document:
+    """Decode and parse a file: JSON by its name or its first character, YAML otherwise."""
+    text = decode_utf8(raw)
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix == ".json" or (suffix not in (".yaml", ".yml") and text.lstrip()[:1] == "{"):
+        return load_json(text)
+    return load_yaml(text)
+
+
+def _relative(path: str, root: Path) -> str:
+    try:
+        return Path(os.path.abspath(path)).relative_to(root).as_posix()
+    except ValueError:
+        return path
+
+
+def _failed(path: str, rule: str, message: str, line: int = 1, column: int = 1) -> FileResult:
+    return FileResult(path, None, False, findings=(Finding(path, line, column, rule, "error", message),))
+
+
+def _internal_error(path: str, error: Exception) -> Finding:
+    frames = traceback.extract_tb(error.__traceback__)
+    ours = [frame for frame in frames if "tmcheck" in frame.filename] or frames
+    where = f" at {Path(ours[-1].filename).name}:{ours[-1].lineno}" if ours else ""
+    return Finding(
+        path, 1, 1, "internal-error", "error",
+        f"tmcheck failed on this file ({type(error).__name__}{where}); this is a bug,"
+        f" please report it at {REPORT_URL}",
+    )  # fmt: skip

@@ -1,0 +1,110 @@
+"""The command line: `main(argv) -> int`, the only place that turns errors into exit codes.
+
+Exit codes: 0 nothing at error level; 1 error-level findings; 2 usage or configuration error;
+3 internal error (a bug); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import IO, NoReturn
+
+from tmcheck import __version__
+from tmcheck.errors import TmcheckError, UsageError
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+FORMATS = ("text", "json")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting, so `main` decides the exit code."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see `tmcheck {self.prog.split()[-1]} --help`)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="tmcheck", description="Check threat models: schemas, risk, the gate.")
+    parser.add_argument("--version", action="version", version=f"tmcheck {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    check = commands.add_parser(
+        "check",
+        help="check threat-model files",
+        description="Validate, score and gate threat models. Files named together are checked"
+        " together: ids defined in one resolve references in another.",
+    )
+    check.add_argument("paths", nargs="*", help="files and directories (default: the config's root)")
+    check.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    check.add_argument("--config", type=Path, help="config file (default: nearest .tmcheck.yaml)")
+    check.add_argument("--no-config", action="store_true", help="ignore .tmcheck.yaml files")
+    check.add_argument("--threshold", type=int, help="score at which an open threat blocks (1-25)")
+    check.add_argument("--level-model", choices=("bands", "matrix"), help="how scores map to levels")
+    return parser
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    stdout: IO[str] | None = None,
+    stderr: IO[str] | None = None,
+    environ: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+) -> int:
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    try:
+        arguments = build_parser().parse_args(argv)
+        return _run(arguments, out, err, os.environ if environ is None else environ, cwd)
+    except SystemExit as exit_request:  # --help and --version
+        return exit_request.code if isinstance(exit_request.code, int) else EXIT_CLEAN
+    except TmcheckError as error:
+        from tmcheck.escape import for_log
+
+        err.write(f"tmcheck: error: {for_log(str(error))}\n")
+        return error.exit_code
+    except KeyboardInterrupt:
+        err.write("tmcheck: interrupted\n")
+        return 130
+    except Exception as error:  # a bug: say so plainly, without a traceback
+        from tmcheck.check import REPORT_URL
+
+        err.write(
+            f"tmcheck: internal error ({type(error).__name__}); this is a bug,"
+            f" please report it at {REPORT_URL}\n"
+        )
+        return EXIT_INTERNAL
+
+
+def _run(
+    arguments: argparse.Namespace,
+    out: IO[str],
+    err: IO[str],
+    environ: Mapping[str, str],
+    cwd: Path | None,
+) -> int:
+    from tmcheck.check import run_check
+    from tmcheck.config import load_settings
+    from tmcheck.reporters import REPORTERS
+
+    if arguments.config is not None and not arguments.config.is_file():
+        raise UsageError(f"--config {arguments.config}: no such file")
+    settings = load_settings(
+        cwd=cwd or Path.cwd(),
+        config_path=arguments.config,
+        use_config_file=not arguments.no_config,
+        environment=environ,
+        overrides={"threshold": arguments.threshold, "level_model": arguments.level_model},
+    )
+    result = run_check(arguments.paths, settings)
+    out.write(REPORTERS[arguments.format](result))
+    if result.internal_errors:
+        err.write(
+            f"tmcheck: {result.internal_errors} internal error(s); see the findings above\n"
+        )
+        return EXIT_INTERNAL
+    return EXIT_CLEAN if result.passed else EXIT_FINDINGS

@@ -1,0 +1,202 @@
+"""Settings: defaults < `.tmcheck.yaml` < `TMCHECK_*` environment < command line, in one place.
+
+Every layer is checked against the config schema before it is merged, so a bad value is named
+with where it came from (`.tmcheck.yaml:4`, `TMCHECK_THRESHOLD`, `--threshold`).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tmcheck.errors import ConfigError
+from tmcheck.scoring import DEFAULT_BANDS, DEFAULT_MATRIX, DEFAULT_SCALE, band_level, word_key
+
+CONFIG_NAMES = (".tmcheck.yaml", ".tmcheck.yml")
+
+DEFAULT_INCLUDE: tuple[str, ...] = ("**/*.yaml", "**/*.yml", "**/*.json", "**/*.md")
+DEFAULT_EXCLUDE: tuple[str, ...] = (
+    "**/.git/**",
+    "**/node_modules/**",
+    "**/.venv/**",
+    "**/venv/**",
+    "**/.tox/**",
+    "**/__pycache__/**",
+    "**/.pre-commit-config.yaml",
+    "**/.github/**",
+    "**/.tmcheck.yaml",
+    "**/.tmcheck.yml",
+)
+DEFAULT_CLOSED: frozenset[str] = frozenset(
+    {"mitigated", "accepted", "transferred", "avoided", "not_applicable", "false_positive"}
+)
+
+# Keys that may also come from the environment, as TMCHECK_<KEY>, and how to read them.
+_ENVIRONMENT_KEYS: Mapping[str, type] = {
+    "threshold": int,
+    "level_model": str,
+    "max_file_bytes": int,
+    "max_files": int,
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run needs to know, merged from all layers."""
+
+    root: Path = field(default_factory=Path.cwd)  # globs are relative to it
+    config_path: Path | None = None
+    include: tuple[str, ...] = DEFAULT_INCLUDE
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    threshold: int = 12
+    level_model: str = "bands"
+    likelihood_scale: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_SCALE))
+    impact_scale: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_SCALE))
+    bands: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_BANDS))
+    matrix: tuple[tuple[str, ...], ...] = DEFAULT_MATRIX
+    status_words: Mapping[str, str] = field(default_factory=dict)
+    closed_statuses: frozenset[str] = DEFAULT_CLOSED
+    rule_levels: Mapping[str, str] = field(default_factory=dict)
+    formats: Mapping[str, str] = field(default_factory=dict)
+    max_file_bytes: int = 1024 * 1024
+    max_files: int = 1000
+    today: datetime.date = field(default_factory=datetime.date.today)
+
+    @property
+    def threshold_level(self) -> str:
+        """The level a threat without a score must reach to block: the level of the threshold."""
+        return band_level(self.threshold, self.bands)
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest `.tmcheck.yaml` in `start` or a directory above it."""
+    for directory in (start, *start.parents):
+        for name in CONFIG_NAMES:
+            candidate = directory / name
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def load_settings(
+    *,
+    cwd: Path,
+    config_path: Path | None = None,
+    use_config_file: bool = True,
+    environment: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Merge defaults, the config file, `TMCHECK_*` variables and command-line overrides."""
+    merged: dict[str, Any] = {}
+    root = cwd
+    if config_path is None and use_config_file:
+        config_path = find_config(cwd)
+    if config_path is not None:
+        merged.update(_read_config_file(config_path))
+        root = config_path.parent
+    merged.update(_environment_layer(environment or {}))
+    if overrides:
+        overrides = {key: value for key, value in overrides.items() if value is not None}
+        _check_layer(overrides, lambda key: f"--{key.replace('_', '-')}")
+        merged.update(overrides)
+    return _settings_from(merged, root.resolve(), config_path)
+
+
+def _read_config_file(path: Path) -> dict[str, Any]:
+    from tmcheck.loaders.encoding import decode_utf8
+    from tmcheck.loaders.safe_yaml import load_yaml
+    from tmcheck.loaders.tree import LoadError
+
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read the config file: {error.strerror}") from None
+    try:
+        document = load_yaml(decode_utf8(raw)) if raw.strip() else None
+    except LoadError as error:
+        raise ConfigError(f"{path}:{error.line}:{error.column}: {error.message}") from None
+    if document is None:
+        return {}
+
+    def where(key: str) -> str:
+        line, column = document.locate(key.split("."))
+        return f"{path}:{line}:{column}: {key}"
+
+    _check_layer(document.data, where)
+    return dict(document.data)
+
+
+def _environment_layer(environment: Mapping[str, str]) -> dict[str, Any]:
+    layer: dict[str, Any] = {}
+    for key, kind in _ENVIRONMENT_KEYS.items():
+        name = f"TMCHECK_{key.upper()}"
+        text = environment.get(name, "").strip()
+        if not text:
+            continue
+        if kind is int:
+            try:
+                layer[key] = int(text)
+            except ValueError:
+                raise ConfigError(f"{name}: {text!r} is not an integer") from None
+        else:
+            layer[key] = text
+    _check_layer(layer, lambda key: f"TMCHECK_{key.split('.')[0].upper()}")
+    return layer
+
+
+def _check_layer(layer: Mapping[str, Any], where: Any) -> None:
+    """Raise ConfigError naming the first bad key of one layer, and what it allows."""
+    from tmcheck.rules import DEFAULT_LEVELS
+    from tmcheck.validation import iter_schema_errors, load_schema
+
+    for path, message in iter_schema_errors("config", layer):
+        key = ".".join(str(step) for step in path)
+        if not path:  # an unknown top-level key: name it with the keys that exist
+            raise ConfigError(f"{where(key) if key else 'config'}: {message}")
+        hint = load_schema("config")["properties"].get(str(path[0]), {}).get("description")
+        suffix = f"; allowed: {hint}" if hint and "allowed" not in message else ""
+        raise ConfigError(f"{where(key)}: {message}{suffix}")
+    for rule in layer.get("rules", {}):
+        if rule not in DEFAULT_LEVELS:
+            raise ConfigError(
+                f"{where('rules.' + rule)}: unknown rule {rule!r} (allowed: {', '.join(sorted(DEFAULT_LEVELS))})"
+            )
+
+
+def _settings_from(merged: Mapping[str, Any], root: Path, config_path: Path | None) -> Settings:
+    values: dict[str, Any] = {"root": root, "config_path": config_path}
+    for key in ("threshold", "level_model", "max_file_bytes", "max_files"):
+        if key in merged:
+            values[key] = merged[key]
+    for key in ("include", "exclude"):
+        if key in merged:
+            values[key] = tuple(merged[key])
+    scales = merged.get("scales", {})
+    if "likelihood" in scales:
+        values["likelihood_scale"] = {word_key(k): v for k, v in scales["likelihood"].items()}
+    if "impact" in scales:
+        values["impact_scale"] = {word_key(k): v for k, v in scales["impact"].items()}
+    if "bands" in merged:
+        bands = {**DEFAULT_BANDS, **merged["bands"]}
+        order = [bands[level] for level in ("critical", "high", "medium", "low", "info")]
+        if order != sorted(order, reverse=True) or len(set(order)) != len(order):
+            raise ConfigError(
+                f"bands: each level must start above the next (critical > high > medium > low > 1),"
+                f" got {merged['bands']}"
+            )
+        values["bands"] = bands
+    if "matrix" in merged:
+        values["matrix"] = tuple(tuple(row) for row in merged["matrix"])
+    if "statuses" in merged:
+        values["status_words"] = {word_key(k): v for k, v in merged["statuses"].items()}
+    if "closed_statuses" in merged:
+        values["closed_statuses"] = frozenset(merged["closed_statuses"])
+    if "rules" in merged:
+        values["rule_levels"] = dict(merged["rules"])
+    if "formats" in merged:
+        values["formats"] = dict(merged["formats"])
+    return Settings(**values)
+

@@ -1,0 +1,182 @@
+"""Which files a run reads, and the file gate every read goes through.
+
+Only regular files are read: a symlink (or a path through a symlinked directory) is reported
+and never opened, walks never descend into symlinked directories, and every read is bounded.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from tmcheck.findings import Finding
+from tmcheck.globs import GlobSet
+
+
+class GateError(Exception):
+    """A file the gate refuses to read; the message says why, never what is inside."""
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A file to check: `path` as it will be printed, `explicit` when it was named directly."""
+
+    path: str
+    explicit: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Discovery:
+    candidates: tuple[Candidate, ...]
+    findings: tuple[Finding, ...]
+
+
+def discover(
+    paths: Sequence[str],
+    *,
+    root: Path,
+    include: Sequence[str],
+    exclude: Sequence[str],
+    max_files: int,
+    workspace: Path | None = None,
+) -> Discovery:
+    """Expand `paths` (files and directories; the root when empty) into files to check."""
+    included, excluded = GlobSet(include), GlobSet(exclude)
+    candidates: dict[str, Candidate] = {}
+    findings: list[Finding] = []
+
+    def relative(path: str) -> str | None:
+        try:
+            return Path(os.path.abspath(path)).relative_to(root).as_posix()
+        except ValueError:
+            return None
+
+    for given in paths or [os.path.relpath(root)]:
+        problem = _path_problem(given, workspace)
+        if problem:
+            findings.append(Finding(given, 1, 1, "read-error", "error", problem))
+            continue
+        info = os.lstat(given)
+        if stat.S_ISDIR(info.st_mode):
+            for path, refusal in _walk(given, relative, included, excluded):
+                if refusal:
+                    findings.append(Finding(path, 1, 1, "read-error", "error", refusal))
+                else:
+                    candidates.setdefault(path, Candidate(path, explicit=False))
+            continue
+        rel = relative(given)
+        if excluded and excluded.matches(rel if rel is not None else given):
+            continue
+        candidates[given] = Candidate(given, explicit=True)
+
+    ordered = sorted(candidates.values(), key=lambda candidate: candidate.path)
+    if len(ordered) > max_files:
+        skipped = len(ordered) - max_files
+        findings.append(
+            Finding(
+                ordered[max_files].path, 1, 1, "too-many-files", "error",
+                f"{skipped} files not checked: a run checks at most {max_files} (max_files);"
+                f" the first not checked is this one",
+            )
+        )  # fmt: skip
+        ordered = ordered[:max_files]
+    return Discovery(tuple(ordered), tuple(findings))
+
+
+def _walk(
+    top: str, relative: Callable[[str], str | None], included: GlobSet, excluded: GlobSet
+) -> list[tuple[str, str | None]]:
+    """(path, refusal) for files below `top` that the globs select, without following links."""
+    found: list[tuple[str, str | None]] = []
+    pending = [top]
+    while pending:
+        directory = pending.pop()
+        try:
+            entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+        except OSError as error:
+            found.append((directory, f"cannot list the directory: {error.strerror}"))
+            continue
+        for entry in entries:
+            path = entry.path if directory != "." else entry.name
+            rel = relative(path)
+            key = rel if rel is not None else path
+            if entry.is_dir(follow_symlinks=False):
+                if not excluded.matches_directory(key):
+                    pending.append(path)
+                continue
+            if excluded.matches(key) or not included.matches(key):
+                continue
+            if entry.is_symlink():
+                found.append((path, "is a symbolic link; tmcheck does not follow links"))
+            elif not entry.is_file(follow_symlinks=False):
+                found.append((path, "is not a regular file"))
+            else:
+                found.append((path, None))
+    return found
+
+
+def _path_problem(path: str, workspace: Path | None) -> str | None:
+    """Why `path` may not be read, or None. Checks every component for symlinks."""
+    absolute = Path(os.path.abspath(path))
+    if workspace is not None:
+        try:
+            inside = absolute.relative_to(workspace)
+        except ValueError:
+            return "is outside the workspace; tmcheck reads only files inside it"
+        to_check = [workspace.joinpath(*inside.parts[: i + 1]) for i in range(len(inside.parts))]
+    else:
+        given = Path(path)
+        to_check = [Path(*given.parts[: i + 1]) for i in range(len(given.parts))]
+        to_check = [part for part in to_check if str(part) not in (os.sep, ".", "..")]
+    for component in to_check:
+        try:
+            info = os.lstat(component)
+        except FileNotFoundError:
+            return "no such file or directory"
+        except OSError as error:
+            return f"cannot read: {error.strerror}"
+        if stat.S_ISLNK(info.st_mode):
+            if component == absolute or str(component) == path:
+                return "is a symbolic link; tmcheck does not follow links"
+            return f"lies under a symbolic link ({component.as_posix()}); tmcheck does not follow links"
+    info = os.lstat(path)
+    if not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)):
+        return "is not a regular file"
+    return None
+
+
+def read_bounded(path: str, limit: int) -> bytes:
+    """Read a regular file without following a final symlink and without reading past `limit`."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise GateError("is a symbolic link; tmcheck does not follow links") from None
+        raise GateError(f"cannot read: {error.strerror}") from None
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise GateError("is not a regular file")
+        if info.st_size > limit:
+            raise GateError(f"is larger than {limit} bytes (max_file_bytes); not read")
+        chunks: list[bytes] = []
+        remaining = limit + 1
+        while remaining > 0:
+            chunk = os.read(descriptor, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        data = b"".join(chunks)
+        if len(data) > limit:
+            raise GateError(f"is larger than {limit} bytes (max_file_bytes); not read")
+        return data
+    except OSError as error:
+        raise GateError(f"cannot read: {error.strerror}") from None
+    finally:
+        os.close(descriptor)

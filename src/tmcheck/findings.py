@@ -1,0 +1,67 @@
+"""Findings: the one result type every rule yields and every reporter consumes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from tmcheck.model import Definition, Element, Reference, Threat
+
+LEVEL_ORDER = {"error": 0, "warning": 1, "note": 2}
+
+
+class Finding(NamedTuple):
+    """Something a person should look at, at a file, line and column."""
+
+    path: str
+    line: int
+    column: int
+    rule: str
+    level: str  # "error", "warning" or "note"
+    message: str
+    threat_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """What one file gave: its format, whether it is valid, and what it defines and names."""
+
+    path: str
+    format: str | None
+    valid: bool
+    threats: tuple[Threat, ...] = ()
+    definitions: tuple[Definition, ...] = ()
+    references: tuple[Reference, ...] = ()
+    elements: tuple[Element, ...] = ()
+    findings: tuple[Finding, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """The outcome of one run over a set of files."""
+
+    files: tuple[FileResult, ...]
+    threats: tuple[Threat, ...]
+    findings: tuple[Finding, ...]  # sorted
+    threshold: int
+    internal_errors: int = 0
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for finding in self.findings if finding.level == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for finding in self.findings if finding.level == "warning")
+
+    @property
+    def passed(self) -> bool:
+        return self.errors == 0
+
+    @property
+    def open_threats(self) -> tuple[Threat, ...]:
+        return tuple(threat for threat in self.threats if threat.open)
+
+    @property
+    def blocking_threats(self) -> tuple[Threat, ...]:
+        return tuple(threat for threat in self.threats if threat.blocking)

@@ -1,0 +1,52 @@
+"""Defensive reads of loaded data: a file that breaks its schema still yields what it can."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from tmcheck.loaders.tree import Document
+
+
+def text(value: Any) -> str | None:
+    """A string field as text; numbers are shown as written, other shapes are dropped."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def texts(value: Any) -> tuple[str, ...]:
+    """One string or a list of strings, as a tuple."""
+    if isinstance(value, list):
+        return tuple(item for item in (text(entry) for entry in value) if item)
+    single = text(value)
+    return (single,) if single else ()
+
+
+def mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def items(
+    document: Document, container: Any, path: tuple[str | int, ...]
+) -> Iterator[tuple[int, Mapping[str, Any], tuple[int, int], Mapping[str, tuple[int, int]]]]:
+    """Each mapping in the list `container` (found at `path`): index, mapping, position, and
+    the positions of its keys. Items that are not mappings are skipped (the schema says why)."""
+    if not isinstance(container, list):
+        return
+    marks = document.source.marks_of(container) or []
+    for index, item in enumerate(container):
+        if isinstance(item, dict):
+            position = marks[index] if index < len(marks) else document.locate(path)
+            yield index, item, position, document.source.marks_of(item) or {}
+
+
+def title_of(item: Mapping[str, Any], *keys: str) -> str:
+    """The first non-empty text among `keys`, on one line."""
+    for key in keys:
+        value = text(item.get(key))
+        if value and value.strip():
+            return " ".join(value.split())
+    return ""

@@ -1,0 +1,15 @@
+"""What a format loader returns: threat entries, ids it defines and names, elements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tmcheck.model import Definition, Element, Reference, ThreatEntry
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    entries: tuple[ThreatEntry, ...] = ()
+    definitions: tuple[Definition, ...] = ()  # library ids (threat ids come with the entries)
+    references: tuple[Reference, ...] = ()
+    elements: tuple[Element, ...] = ()

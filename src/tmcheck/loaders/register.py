@@ -1,0 +1,55 @@
+"""`threat-register`: threats across components, each with a mitigation and its status."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from tmcheck.loaders.fields import items, mapping, text, texts, title_of
+from tmcheck.loaders.parsed import Parsed
+from tmcheck.loaders.tree import Document
+from tmcheck.model import ThreatEntry
+
+FORMAT = "threat-register"
+
+
+def matches(data: Mapping[str, Any]) -> bool:
+    return isinstance(data.get("threats"), list) and "component" not in data
+
+
+def read(document: Document, path: str) -> Parsed:
+    entries = []
+    threats = document.data.get("threats")
+    for _, item, (line, column), positions in items(document, threats, ("threats",)):
+        mitigation = mapping(item.get("mitigation"))
+        where = dict(positions)
+        status = item.get("status")
+        if status is None and "status" in mitigation:
+            # The register's status is its mitigation's: `implemented` means mitigated.
+            status = mitigation["status"]
+            marks = document.source.marks_of(mitigation) or {}
+            where["status"] = marks.get("status", where.get("mitigation", (line, column)))
+        entries.append(
+            ThreatEntry(
+                path=path,
+                line=line,
+                column=column,
+                format=FORMAT,
+                id=text(item.get("id")),
+                title=title_of(item, "title", "description"),
+                component=text(item.get("component")),
+                category=text(item.get("threat")),
+                likelihood=item.get("likelihood"),
+                impact=item.get("impact"),
+                risk_score=item.get("risk_score"),
+                risk=item.get("risk"),
+                dread=item.get("dread") if isinstance(item.get("dread"), dict) else None,
+                status=status,
+                owner=text(item.get("owner")) or text(mitigation.get("owner")),
+                mitigation=text(mitigation.get("control")),
+                library=texts(item.get("library")),
+                acceptance=mapping(item.get("acceptance")) or None,
+                positions=where,
+            )
+        )
+    return Parsed(entries=tuple(entries))

@@ -1,0 +1,181 @@
+"""Build plain Python data from parser events, with a source map, under hard limits.
+
+Both the YAML and the JSON reader drive one `TreeBuilder`, so every format gets the same
+guarantees: string keys only, no duplicate keys, bounded depth, bounded alias expansion, one
+mapping at the top, and the line and column of every key and item.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+Position = tuple[int, int]  # 1-based line and column
+
+MAX_DEPTH = 64
+# Aliases may add this many nodes in all: an alias bomb is stopped by what it expands to, not by
+# how many aliases it uses (63 aliases can expand to 351 MB).
+MAX_ALIAS_NODES = 10_000
+
+
+class LoadError(Exception):
+    """A file that cannot be read as data; carries the position of the problem."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+class SourceMap:
+    """Where each key and item of a loaded document was written.
+
+    Marks are stored per container (keyed by its identity), so a lookup walks the data along a
+    JSON path and asks the last container for the position of the last step.
+    """
+
+    __slots__ = ("_marks", "root")
+
+    def __init__(self, marks: dict[int, Any], root: Position) -> None:
+        self._marks = marks
+        self.root = root
+
+    def marks_of(self, container: object) -> Any:
+        """Positions of a mapping's keys (dict) or a sequence's items (list), if known."""
+        return self._marks.get(id(container))
+
+    def locate(self, data: Any, path: tuple[str | int, ...] | list[str | int]) -> Position:
+        """The position of the node at `path` in `data`, or of its nearest known ancestor."""
+        position = self.root
+        node = data
+        for step in path:
+            marks = self._marks.get(id(node))
+            try:
+                position = marks[step]
+                node = node[step]
+            except (KeyError, IndexError, TypeError):
+                break
+        return position
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A loaded file: its data (a mapping) and where each part of it was written."""
+
+    data: dict[str, Any]
+    source: SourceMap
+
+    def locate(self, path: tuple[str | int, ...] | list[str | int]) -> Position:
+        return self.source.locate(self.data, path)
+
+
+_NO_KEY = object()
+
+
+class TreeBuilder:
+    """Receives start/end/scalar/alias calls from a reader and builds the document."""
+
+    __slots__ = ("_alias_nodes", "_anchors", "_marks", "_root", "_stack")
+
+    def __init__(self) -> None:
+        # Each frame: [container, marks, pending key, key position, anchor, size, start position]
+        self._stack: list[list[Any]] = []
+        self._marks: dict[int, Any] = {}
+        self._anchors: dict[str, tuple[Any, int] | None] = {}
+        self._alias_nodes = 0
+        self._root: tuple[Any, Position] | None = None
+
+    def start(self, mapping: bool, position: Position, anchor: str | None = None) -> None:
+        stack = self._stack
+        if stack:
+            frame = stack[-1]
+            if frame[2] is _NO_KEY and isinstance(frame[0], dict):
+                raise LoadError("mapping keys must be strings, found a collection", *position)
+        elif self._root is not None:
+            raise LoadError("only one value may stand at the top of a file", *position)
+        if len(stack) >= MAX_DEPTH:
+            raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", *position)
+        container: Any = {} if mapping else []
+        marks: Any = {} if mapping else []
+        self._marks[id(container)] = marks
+        if anchor is not None:
+            self._anchors[anchor] = None  # being built: an alias to it now is recursive
+        stack.append([container, marks, _NO_KEY, None, anchor, 1, position])
+
+    def end(self) -> None:
+        container, _, key, _, anchor, size, position = self._stack.pop()
+        if key is not _NO_KEY:  # a key with no value cannot come from a parser, but be sure
+            raise LoadError(f"key {key!r} has no value", *position)
+        if anchor is not None:
+            self._anchors[anchor] = (container, size)
+        self._add(container, position, size)
+
+    def scalar(self, value: Any, position: Position, anchor: str | None = None) -> None:
+        if anchor is not None:
+            self._anchors[anchor] = (value, 1)
+        self._add(value, position, 1)
+
+    def alias(self, anchor: str, position: Position) -> None:
+        if anchor not in self._anchors:
+            raise LoadError(f"alias *{anchor} names no anchor", *position)
+        target = self._anchors[anchor]
+        if target is None:
+            raise LoadError(f"alias *{anchor} refers to itself (recursive alias)", *position)
+        value, size = target
+        self._alias_nodes += size
+        if self._alias_nodes > MAX_ALIAS_NODES:
+            raise LoadError(
+                f"aliases expand beyond {MAX_ALIAS_NODES} nodes (an alias bomb?)", *position
+            )
+        self._add(value, position, size)
+
+    def _add(self, value: Any, position: Position, size: int) -> None:
+        stack = self._stack
+        if not stack:
+            self._root = (value, position)
+            return
+        frame = stack[-1]
+        frame[5] += size
+        container = frame[0]
+        if isinstance(container, list):
+            container.append(value)
+            frame[1].append(position)
+            return
+        key = frame[2]
+        if key is _NO_KEY:
+            if not isinstance(value, str):
+                raise LoadError(
+                    f"mapping keys must be strings, found {_describe(value)}", *position
+                )
+            if value in container:
+                first = frame[1][value][0]
+                raise LoadError(f"duplicate key {value!r} (first defined at line {first})", *position)
+            frame[2] = value
+            frame[3] = position
+            return
+        container[key] = value
+        frame[1][key] = frame[3]
+        frame[2] = _NO_KEY
+
+    def document(self) -> Document:
+        if self._root is None:
+            raise LoadError("the file is empty")
+        value, position = self._root
+        if not isinstance(value, dict):
+            raise LoadError(f"the top level must be a mapping, found {_describe(value)}", *position)
+        return Document(value, SourceMap(self._marks, position))
+
+
+def _describe(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, list):
+        return "a sequence"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "a string"

@@ -1,0 +1,49 @@
+"""`stride-worksheet`: one component and its threats, each rated likelihood x impact."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from tmcheck.loaders.fields import items, mapping, text, texts, title_of
+from tmcheck.loaders.parsed import Parsed
+from tmcheck.loaders.tree import Document
+from tmcheck.model import ThreatEntry
+
+FORMAT = "stride-worksheet"
+
+
+def matches(data: Mapping[str, Any]) -> bool:
+    return isinstance(data.get("component"), dict) and "threats" in data
+
+
+def read(document: Document, path: str) -> Parsed:
+    component = mapping(document.data.get("component"))
+    component_name = text(component.get("name"))
+    component_owner = text(component.get("owner"))
+    entries = []
+    threats = document.data.get("threats")
+    for _, item, (line, column), positions in items(document, threats, ("threats",)):
+        entries.append(
+            ThreatEntry(
+                path=path,
+                line=line,
+                column=column,
+                format=FORMAT,
+                id=text(item.get("id")),
+                title=title_of(item, "title", "description", "attack_vector"),
+                component=component_name,
+                category=text(item.get("category")),
+                likelihood=item.get("likelihood"),
+                impact=item.get("impact"),
+                risk_score=item.get("risk_score"),
+                dread=item.get("dread") if isinstance(item.get("dread"), dict) else None,
+                status=item.get("status"),
+                owner=text(item.get("owner")) or component_owner,
+                mitigation="; ".join(texts(item.get("recommended_mitigations"))) or None,
+                library=texts(item.get("library")),
+                acceptance=mapping(item.get("acceptance")) or None,
+                positions=positions,
+            )
+        )
+    return Parsed(entries=tuple(entries))

@@ -1,0 +1,139 @@
+"""The normalized model every loader produces and every rule and reporter reads."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+Position = tuple[int, int]
+
+# Risk levels, lowest first; comparisons use this order.
+LEVELS: tuple[str, ...] = ("info", "low", "medium", "high", "critical")
+LEVEL_RANK: Mapping[str, int] = {name: rank for rank, name in enumerate(LEVELS)}
+
+STRIDE: tuple[str, ...] = (
+    "Spoofing",
+    "Tampering",
+    "Repudiation",
+    "Information Disclosure",
+    "Denial of Service",
+    "Elevation of Privilege",
+)
+
+# Normalized statuses; anything else is kept raw and counts as open.
+STATUSES: tuple[str, ...] = (
+    "open",
+    "in_progress",
+    "partially_mitigated",
+    "mitigated",
+    "accepted",
+    "transferred",
+    "avoided",
+    "not_applicable",
+    "false_positive",
+)
+OPEN_STATUSES = frozenset({"open", "in_progress", "partially_mitigated", "unknown"})
+
+
+@dataclass(frozen=True, slots=True)
+class ThreatEntry:
+    """One threat as its loader read it: raw values and where they were written."""
+
+    path: str
+    line: int
+    column: int
+    format: str
+    id: str | None
+    title: str
+    component: str | None = None
+    category: str | None = None
+    methodology: str = "STRIDE"  # Threat Dragon models may use CIA, LINDDUN, ...
+    likelihood: Any = None
+    impact: Any = None
+    risk_score: Any = None  # the declared figure, checked against likelihood x impact
+    risk: Any = None  # a register's overall rating: a level word or an "L x I" product
+    severity: Any = None  # Threat Dragon's severity
+    score_text: Any = None  # Threat Dragon's free-form score, kept for the reader
+    dread: Mapping[str, Any] | None = None
+    status: Any = None
+    owner: str | None = None
+    mitigation: str | None = None
+    library: tuple[str, ...] = ()
+    acceptance: Mapping[str, Any] | None = None
+    positions: Mapping[str, Position] = field(default_factory=dict)
+
+    def position_of(self, key: str) -> Position:
+        """Where the entry's `key` was written, or the entry itself when it was not."""
+        return self.positions.get(key, (self.line, self.column))
+
+
+@dataclass(frozen=True, slots=True)
+class Threat:
+    """A threat after normalization and scoring."""
+
+    entry: ThreatEntry
+    category: str | None  # the STRIDE name, when the threat is a STRIDE threat
+    likelihood: int | None
+    impact: int | None
+    score: int | None  # always likelihood x impact on 1..25, or None
+    level: str | None
+    level_model: str | None  # "bands", "matrix", "dread", "severity" or "rating"
+    dread_total: int | None
+    status: str  # normalized, or "unknown"
+    open: bool
+    blocking: bool
+    acceptance_expired: bool = False
+
+    @property
+    def id(self) -> str | None:
+        return self.entry.id
+
+    @property
+    def label(self) -> str:
+        """How messages name the threat: its id, else its title."""
+        return self.entry.id or repr(_shorten(self.entry.title, 60))
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A threat id or library id named in one file and defined, or not, in another."""
+
+    kind: str  # "threat" or "library"
+    target: str
+    path: str
+    line: int
+    column: int
+    source: str  # who refers: an element name or a threat label
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """An id defined by a file: a threat's or a library entry's."""
+
+    kind: str  # "threat" or "library"
+    id: str
+    path: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Element:
+    """A part of the architecture: a component, a data flow or a trust boundary."""
+
+    name: str
+    kind: str  # "process", "datastore", "external_entity", "flow" or "boundary"
+    path: str
+    line: int
+    column: int
+    boundary: str | None = None  # the trust boundary a component sits in
+    source: str | None = None  # flows: the element the data comes from
+    target: str | None = None  # flows: the element it goes to
+    crosses_boundary: bool = False
+    threat_ids: tuple[str, ...] = ()  # threats the diagram itself attaches to the element
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"

@@ -1,0 +1,113 @@
+"""From a loader's raw entry to a scored threat: categories, ratings, level, status, gate."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+
+from tmcheck.config import Settings
+from tmcheck.model import LEVEL_RANK, STRIDE, Threat, ThreatEntry
+from tmcheck.scoring import (
+    band_level,
+    dread_level,
+    dread_total,
+    level_word,
+    matrix_level,
+    parse_product,
+    rate,
+    word_key,
+)
+
+STRIDE_NAMES: Mapping[str, str] = {
+    **{word_key(name): name for name in STRIDE},
+    **{name[0].lower(): name for name in STRIDE},
+    "info disclosure": "Information Disclosure",
+    "dos": "Denial of Service",
+    "elevation of privileges": "Elevation of Privilege",
+    "eop": "Elevation of Privilege",
+}
+
+
+def stride_category(value: str | None) -> str | None:
+    """The STRIDE name for a category as written (`Information disclosure`, `I`, `DoS`)."""
+    return STRIDE_NAMES.get(word_key(value)) if value else None
+
+
+def is_stride(entry: ThreatEntry) -> bool:
+    return word_key(entry.methodology) == "stride"
+
+
+def normalize(entry: ThreatEntry, settings: Settings) -> Threat:
+    likelihood = rate(entry.likelihood, settings.likelihood_scale)
+    impact = rate(entry.impact, settings.impact_scale)
+    if (likelihood is None or impact is None) and entry.likelihood is None and entry.impact is None:
+        product = parse_product(entry.risk)  # a register's "4 x 5"
+        if product:
+            likelihood, impact = product
+    score: int | None = None
+    level: str | None = None
+    level_model: str | None = None
+    if likelihood is not None and impact is not None:
+        score = likelihood * impact
+        if settings.level_model == "matrix":
+            level, level_model = matrix_level(likelihood, impact, settings.matrix), "matrix"
+        else:
+            level, level_model = band_level(score, settings.bands), "bands"
+    elif _is_score(entry.risk_score) or _is_score(entry.risk):
+        # A declared product with no ratings beside it still means likelihood x impact.
+        score = entry.risk_score if _is_score(entry.risk_score) else entry.risk
+        assert isinstance(score, int)
+        level, level_model = band_level(score, settings.bands), "bands"
+    total = dread_total(entry.dread) if entry.dread else None
+    if level is None and total is not None:
+        level, level_model = dread_level(total), "dread"
+    if level is None and level_word(entry.risk):
+        level, level_model = level_word(entry.risk), "rating"
+    if level is None and level_word(entry.severity):
+        level, level_model = level_word(entry.severity), "severity"
+
+    status = _status(entry, settings)
+    expired = status == "accepted" and _expired(entry, settings.today)
+    is_open = status not in settings.closed_statuses or expired
+    if score is not None:
+        blocking = is_open and score >= settings.threshold
+    else:
+        blocking = (
+            is_open
+            and level is not None
+            and LEVEL_RANK[level] >= LEVEL_RANK[settings.threshold_level]
+        )
+    return Threat(
+        entry=entry,
+        category=stride_category(entry.category) if is_stride(entry) else None,
+        likelihood=likelihood,
+        impact=impact,
+        score=score,
+        level=level,
+        level_model=level_model,
+        dread_total=total,
+        status=status,
+        open=is_open,
+        blocking=blocking,
+        acceptance_expired=expired,
+    )
+
+
+def _status(entry: ThreatEntry, settings: Settings) -> str:
+    from tmcheck.scoring import normalize_status
+
+    return normalize_status(entry.status, settings.status_words)
+
+
+def _is_score(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 25
+
+
+def _expired(entry: ThreatEntry, today: datetime.date) -> bool:
+    expires = (entry.acceptance or {}).get("expires")
+    if not isinstance(expires, str):
+        return False
+    try:
+        return datetime.date.fromisoformat(expires) < today
+    except ValueError:
+        return False

@@ -1,0 +1,13 @@
+"""Reporters by name: each renders a RunResult as text for one audience."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from tmcheck.findings import RunResult
+from tmcheck.reporters import json_report, text
+
+REPORTERS: Mapping[str, Callable[[RunResult], str]] = {
+    "text": text.render,
+    "json": json_report.render,
+}

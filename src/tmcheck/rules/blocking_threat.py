@@ -1,0 +1,52 @@
+"""blocking-threat: an open threat at or above the threshold blocks the merge.
+
+A threat is open unless its status is closed (mitigated, accepted, transferred, avoided,
+not_applicable, false_positive). It blocks when its score (likelihood x impact) is at least
+`threshold` (default 12); a threat rated another way (DREAD, a severity, a register's `risk`)
+blocks when its level is at least the level of the threshold (12 is "high").
+
+Passes (threshold 12)::
+
+    - id: T002
+      likelihood: Low      # 2
+      impact: High         # 4: score 8, below 12
+      status: Open
+
+Fails::
+
+    - id: T003
+      likelihood: High     # 4
+      impact: Medium       # 3: score 12, open
+      status: Open
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tmcheck.findings import Finding
+from tmcheck.rules.context import RuleContext, threat_finding
+
+ID = "blocking-threat"
+LEVEL = "error"
+
+
+def check(context: RuleContext) -> Iterator[Finding]:
+    threshold = context.settings.threshold
+    for threat in context.threats:
+        if not threat.blocking:
+            continue
+        status = threat.entry.status if isinstance(threat.entry.status, str) else threat.status
+        if threat.score is not None:
+            rating = (
+                f"{threat.likelihood} x {threat.impact} = {threat.score}"
+                if threat.likelihood is not None
+                else f"{threat.score}"
+            )
+            why = f"scores {rating} ({threat.level}), at or above the threshold {threshold}"
+        else:
+            why = (
+                f"is rated {threat.level} by its {threat.level_model}, at or above"
+                f" {context.settings.threshold_level} (the level of threshold {threshold})"
+            )
+        yield threat_finding(threat, ID, LEVEL, f"open threat {threat.label} ({status}) {why}")

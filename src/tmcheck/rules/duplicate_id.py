@@ -1,0 +1,51 @@
+"""duplicate-id: a threat id (or a library id) is defined once across all checked files.
+
+Passes::
+
+    threats:
+      - id: T001
+      - id: T002
+
+Fails::
+
+    threats:
+      - id: T001
+      - id: T001   # also in this file, or in any other file of the run
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tmcheck.findings import Finding
+from tmcheck.rules.context import RuleContext, threat_finding
+
+ID = "duplicate-id"
+LEVEL = "error"
+
+
+def check(context: RuleContext) -> Iterator[Finding]:
+    first_threat: dict[str, tuple[str, int]] = {}
+    for threat in context.threats:
+        if threat.id is None:
+            continue
+        where = (threat.entry.path, threat.entry.line)
+        if threat.id in first_threat:
+            path, line = first_threat[threat.id]
+            yield threat_finding(
+                threat, ID, LEVEL, f"duplicate threat id {threat.id} (first defined at {path}:{line})", key="id"
+            )
+        else:
+            first_threat[threat.id] = where
+    first_library: dict[str, tuple[str, int]] = {}
+    for file in context.files:
+        for definition in file.definitions:
+            if definition.id in first_library:
+                path, line = first_library[definition.id]
+                yield Finding(
+                    definition.path, definition.line, definition.column, ID, LEVEL,
+                    f"duplicate library id {definition.id} (first defined at {path}:{line})",
+                    definition.id,
+                )  # fmt: skip
+            else:
+                first_library[definition.id] = (definition.path, definition.line)

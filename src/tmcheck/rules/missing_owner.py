@@ -1,0 +1,38 @@
+"""missing-owner: an open threat rated high or critical has an owner.
+
+A worksheet threat without its own `owner` belongs to the component's owner.
+
+Passes::
+
+    likelihood: High
+    impact: Major
+    status: Open
+    owner: Backend Team
+
+Fails::
+
+    likelihood: High
+    impact: Major
+    status: Open          # and no owner, here or on the component
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tmcheck.findings import Finding
+from tmcheck.model import LEVEL_RANK
+from tmcheck.rules.context import RuleContext, threat_finding
+
+ID = "missing-owner"
+LEVEL = "warning"
+
+
+def check(context: RuleContext) -> Iterator[Finding]:
+    for threat in context.threats:
+        if not threat.open or threat.level is None or threat.entry.owner:
+            continue
+        if LEVEL_RANK[threat.level] >= LEVEL_RANK["high"]:
+            yield threat_finding(
+                threat, ID, LEVEL, f"open {threat.level} threat {threat.label} has no owner"
+            )

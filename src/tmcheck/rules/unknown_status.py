@@ -1,0 +1,36 @@
+"""unknown-status: a threat's status is a word tmcheck knows; an unknown one counts as open.
+
+Known words (any case, `-`/`_`/space alike) normalize to open, in_progress,
+partially_mitigated, mitigated, accepted, transferred, avoided, not_applicable, false_positive;
+for example `Mitigated (partial)`, `in-progress`, `implemented`, `NotApplicable`. Teach
+tmcheck your own words under `statuses:` in `.tmcheck.yaml`.
+
+Passes::
+
+    status: In progress
+
+Fails::
+
+    status: Parked
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tmcheck.findings import Finding
+from tmcheck.rules.context import RuleContext, threat_finding
+
+ID = "unknown-status"
+LEVEL = "warning"
+
+
+def check(context: RuleContext) -> Iterator[Finding]:
+    for threat in context.threats:
+        if threat.status == "unknown":
+            yield threat_finding(
+                threat, ID, LEVEL,
+                f"{threat.label}: status {threat.entry.status!r} is not a known status;"
+                " it counts as open (add it under `statuses:` in .tmcheck.yaml)",
+                key="status",
+            )  # fmt: skip

@@ -1,0 +1,48 @@
+"""unresolved-reference: every threat id a diagram names, and every library id a threat names,
+is defined by a file of the same run.
+
+Check the files together: `tmcheck check worksheet.yaml dragon.json library.yaml`.
+
+Passes (with a worksheet defining T001 in the same run)::
+
+    {"type": "tm.Process", "name": "API Gateway", "threats": ["T001"]}
+
+Fails (no checked file defines T006)::
+
+    {"type": "tm.Store", "name": "Orders Database", "threats": ["T006"]}
+
+A threat's `library: TL-AUTH-001` likewise needs a threat library that defines TL-AUTH-001.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tmcheck.findings import Finding
+from tmcheck.rules.context import RuleContext, threat_finding
+
+ID = "unresolved-reference"
+LEVEL = "error"
+
+
+def check(context: RuleContext) -> Iterator[Finding]:
+    threat_ids = {threat.id for threat in context.threats if threat.id}
+    library_ids = {d.id for file in context.files for d in file.definitions if d.kind == "library"}
+    for file in context.files:
+        for reference in file.references:
+            known = threat_ids if reference.kind == "threat" else library_ids
+            if reference.target not in known:
+                yield Finding(
+                    reference.path, reference.line, reference.column, ID, LEVEL,
+                    f"{reference.source} names {reference.kind} id {reference.target},"
+                    " which no checked file defines",
+                    reference.target,
+                )  # fmt: skip
+    for threat in context.threats:
+        for library_id in threat.entry.library:
+            if library_id not in library_ids:
+                yield threat_finding(
+                    threat, ID, LEVEL,
+                    f"{threat.label} names library id {library_id}, which no checked file defines",
+                    key="library",
+                )  # fmt: skip

@@ -1,0 +1,119 @@
+"""JSON Schema validation against tmcheck's own schemas, with findings at line and column.
+
+Schemas are package data and reference each other by `urn:tmcheck:` ids through a registry that
+can retrieve nothing else: no `$ref` or `$schema` ever leads to the network or the disk.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+from tmcheck.findings import Finding
+from tmcheck.loaders.tree import Document
+
+SCHEMA_NAMES = (
+    "common",
+    "config",
+    "stride-worksheet",
+    "threat-register",
+    "threat-library",
+    "threat-dragon",
+    "architecture",
+)
+MAX_ERRORS_PER_FILE = 50
+_MAX_MESSAGE = 240
+
+
+def schema_text(name: str) -> str:
+    return (files("tmcheck") / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8")
+
+
+@cache
+def load_schema(name: str) -> Mapping[str, Any]:
+    schema: Mapping[str, Any] = json.loads(schema_text(name))
+    return schema
+
+
+@cache
+def _validator(name: str) -> Any:
+    from jsonschema import Draft202012Validator, FormatChecker
+    from referencing import Registry, Resource
+    from referencing.exceptions import NoSuchResource
+
+    def refuse(uri: str) -> Resource:
+        raise NoSuchResource(ref=uri)  # never fetch: only the bundled schemas exist
+
+    registry: Registry = Registry(retrieve=refuse).with_resources(  # type: ignore[call-arg]
+        (f"urn:tmcheck:schema:{other}", Resource.from_contents(load_schema(other)))
+        for other in SCHEMA_NAMES
+        if (files("tmcheck") / "schemas" / f"{other}.schema.json").is_file()
+    )
+    return Draft202012Validator(
+        load_schema(name), registry=registry, format_checker=FormatChecker()
+    )
+
+
+def iter_schema_errors(name: str, instance: Any) -> Iterator[tuple[list[str | int], str]]:
+    """(path, message) for each violation of schema `name`, most specific first."""
+    from jsonschema.exceptions import best_match
+
+    validator = _validator(name)
+    errors = sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path))
+    for error in errors:
+        hint = error.schema.get("description") if isinstance(error.schema, dict) else None
+        while error.context:  # anyOf/oneOf: the branch whose type fits says the most
+            fitting = [branch for branch in error.context if branch.validator != "type"]
+            error = best_match(fitting or error.context)
+        path = list(error.absolute_path)
+        message = error.message + (f" (expected {hint})" if hint else "")
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            allowed = error.schema.get("properties", {})
+            patterns = error.schema.get("patternProperties", {})
+            extra = [
+                key
+                for key in error.instance
+                if key not in allowed and not any(re.search(pattern, key) for pattern in patterns)
+            ]
+            if extra:
+                path.append(extra[0])
+                names = ", ".join(sorted(allowed)) or "none"
+                message = f"unknown key {extra[0]!r} (allowed: {names}"
+                message += ", and x-* extension keys)" if patterns else ")"
+        yield path, _shorten(message)
+
+
+def validate_document(name: str, document: Document, path: str) -> list[Finding]:
+    """Schema findings for a loaded file, each at the line of the offending node."""
+    findings: list[Finding] = []
+    for index, (where, message) in enumerate(iter_schema_errors(name, document.data)):
+        if index == MAX_ERRORS_PER_FILE:
+            findings.append(
+                Finding(path, 1, 1, "schema", "error", f"more than {index} schema errors; fix these first")
+            )
+            break
+        line, column = document.locate(where)
+        findings.append(
+            Finding(path, line, column, "schema", "error", f"{json_path(where)}: {message}")
+        )
+    return findings
+
+
+def json_path(path: list[str | int]) -> str:
+    text = "$"
+    for step in path:
+        if isinstance(step, int):
+            text += f"[{step}]"
+        elif step.isidentifier():
+            text += f".{step}"
+        else:
+            text += f"[{json.dumps(step)}]"
+    return text
+
+
+def _shorten(message: str) -> str:
+    return message if len(message) <= _MAX_MESSAGE else message[: _MAX_MESSAGE - 1] + "\u2026"
