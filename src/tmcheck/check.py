@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from tmcheck.config import Settings
@@ -38,17 +38,67 @@ def run_check(
     )
     pinned = [(GlobSet([pattern]), name) for pattern, name in settings.formats.items()]
     files = tuple(_check_guarded(candidate, settings, pinned) for candidate in discovery.candidates)
-    return assemble(files, settings, discovery.findings)
+    context: tuple[FileResult, ...] = ()
+    missing = unresolved_ids(files)
+    if paths and missing:
+        checked = {candidate.path for candidate in discovery.candidates}
+        context = tuple(_context_files(settings, pinned, checked, missing, workspace))
+    return assemble(files, settings, discovery.findings, context)
+
+
+def unresolved_ids(files: Sequence[FileResult]) -> set[str]:
+    """Threat and library ids the files name but do not define."""
+    defined = {t.id for f in files for t in f.threats if t.id}
+    defined |= {d.id for f in files for d in f.definitions}
+    named = {r.target for f in files for r in f.references}
+    named |= {library_id for f in files for t in f.threats for library_id in t.entry.library}
+    return named - defined
+
+
+def _context_files(
+    settings: Settings,
+    pinned: Sequence[tuple[GlobSet, str]],
+    checked: set[str],
+    missing: set[str],
+    workspace: Path | None,
+) -> Iterator[FileResult]:
+    """The other threat models under the root, read until they define every missing id."""
+    discovery = discover(
+        [],
+        root=settings.root,
+        include=settings.include,
+        exclude=settings.exclude,
+        max_files=settings.max_files,
+        workspace=workspace,
+    )
+    remaining = set(missing)
+    already = {os.path.abspath(path) for path in checked}
+    for candidate in discovery.candidates:
+        if not remaining:
+            return
+        if os.path.abspath(candidate.path) in already:
+            continue
+        try:
+            result = check_file(candidate, settings, pinned, validate=False)
+        except Exception:  # context is a courtesy; a file that fails here is skipped
+            continue
+        defined = {t.id for t in result.threats} | {d.id for d in result.definitions}
+        if defined & remaining:
+            remaining -= defined
+            yield result
 
 
 def assemble(
-    files: Sequence[FileResult], settings: Settings, extra: Sequence[Finding] = ()
+    files: Sequence[FileResult],
+    settings: Settings,
+    extra: Sequence[Finding] = (),
+    context: Sequence[FileResult] = (),
 ) -> RunResult:
-    """Run the rules over checked files and put the result together."""
+    """Run the rules over checked files (with `context` files for ids) and put it together."""
     threats = tuple(threat for file in files for threat in file.threats)
     findings = [*extra, *(finding for file in files for finding in file.findings)]
     try:
-        findings.extend(iter_rule_findings(RuleContext(files, threats, settings)))
+        findings.extend(iter_rule_findings(RuleContext(files, threats, settings, context)))
     except Exception as error:  # a rule failing is a bug; report it, keep the rest
         findings.append(_internal_error(".", error))
     findings = apply_levels(findings, settings.rule_levels)
@@ -78,7 +128,11 @@ def _check_guarded(
 
 
 def check_file(
-    candidate: Candidate, settings: Settings, pinned: Sequence[tuple[GlobSet, str]] = ()
+    candidate: Candidate,
+    settings: Settings,
+    pinned: Sequence[tuple[GlobSet, str]] = (),
+    *,
+    validate: bool = True,
 ) -> FileResult:
     path = candidate.path
     try:
@@ -101,7 +155,7 @@ def check_file(
             "not a threat model tmcheck reads (stride-worksheet, threat-register,"
             " threat-library, threat-dragon); pin a format under `formats:` if it is one",
         )
-    schema_findings = validate_document(format_name, document, path)
+    schema_findings = validate_document(format_name, document, path) if validate else []
     parsed = LOADERS[format_name].read(document, path)
     threats = tuple(normalize(entry, settings) for entry in parsed.entries)
     return FileResult(

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+import re
 from typing import Any
 
 Position = tuple[int, int]
+
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 # Risk levels, lowest first; comparisons use this order.
 LEVELS: tuple[str, ...] = ("info", "low", "medium", "high", "critical")
@@ -91,8 +94,27 @@ class Threat:
 
     @property
     def label(self) -> str:
-        """How messages name the threat: its id, else its title."""
-        return self.entry.id or repr(_shorten(self.entry.title, 60))
+        """How messages name the threat: its id, or its title when the id is missing or a UUID
+        (Threat Dragon's ids mean nothing to a reader)."""
+        identifier = self.entry.id
+        if identifier and not _UUID.fullmatch(identifier):
+            return identifier
+        return repr(_shorten(self.entry.title, 60)) if self.entry.title else "(untitled)"
+
+    @property
+    def rating(self) -> str:
+        """How the threat was rated, in words: `3 x 5 = 15`, `DREAD 13/15`, `severity High`."""
+        if self.score is not None:
+            if self.likelihood is not None and self.impact is not None:
+                return f"{self.likelihood} x {self.impact} = {self.score}"
+            return f"score {self.score}"
+        if self.level_model == "dread":
+            return f"DREAD {self.dread_total}/15"
+        if self.level_model == "rating":
+            return f"risk {self.entry.risk}"
+        if self.level_model == "severity":
+            return f"severity {self.entry.severity}"
+        return "unrated"
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ FORMAT = "threat-register"
 
 
 def matches(data: Mapping[str, Any]) -> bool:
-    return isinstance(data.get("threats"), list) and "component" not in data
+    return isinstance(data.get("threats"), list)
 
 
 def read(document: Document, path: str) -> Parsed:

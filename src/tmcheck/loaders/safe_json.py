@@ -69,6 +69,8 @@ def load_json(text: str) -> Document:
                 in_object.pop()
                 expect = _COMMA_OR_CLOSE if in_object else _DONE
                 continue
+            if char == "}":
+                raise LoadError("expected a key before '}' (a trailing comma?)", *position)
             if char != '"':
                 raise LoadError("expected a key in double quotes", *position)
             key, index = _string(text, index, position)

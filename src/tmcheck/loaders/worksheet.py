@@ -14,7 +14,15 @@ FORMAT = "stride-worksheet"
 
 
 def matches(data: Mapping[str, Any]) -> bool:
-    return isinstance(data.get("component"), dict) and "threats" in data
+    """A component with threats, or threats written the worksheet way (`category`, no
+    `threat`) whose component is missing: the schema then says what is missing."""
+    if isinstance(data.get("component"), dict):
+        return True
+    threats = data.get("threats")
+    if not isinstance(threats, list) or not threats:
+        return False
+    shaped = [item for item in threats if isinstance(item, dict)]
+    return bool(shaped) and all("category" in item and "threat" not in item for item in shaped)
 
 
 def read(document: Document, path: str) -> Parsed:

@@ -32,21 +32,16 @@ LEVEL = "error"
 
 
 def check(context: RuleContext) -> Iterator[Finding]:
-    threshold = context.settings.threshold
+    settings = context.settings
     for threat in context.threats:
         if not threat.blocking:
             continue
         status = threat.entry.status if isinstance(threat.entry.status, str) else threat.status
         if threat.score is not None:
-            rating = (
-                f"{threat.likelihood} x {threat.impact} = {threat.score}"
-                if threat.likelihood is not None
-                else f"{threat.score}"
-            )
-            why = f"scores {rating} ({threat.level}), at or above the threshold {threshold}"
+            why = f"scores {threat.rating} ({threat.level}), at or above the threshold {settings.threshold}"
         else:
             why = (
-                f"is rated {threat.level} by its {threat.level_model}, at or above"
-                f" {context.settings.threshold_level} (the level of threshold {threshold})"
+                f"is {threat.level} ({threat.rating}), at or above {settings.threshold_level},"
+                f" the level of threshold {settings.threshold}"
             )
         yield threat_finding(threat, ID, LEVEL, f"open threat {threat.label} ({status}) {why}")

@@ -12,9 +12,21 @@ from tmcheck.model import Threat
 
 @dataclass(frozen=True, slots=True)
 class RuleContext:
+    """`files` and `threats` are what the run reports on; `context_files` were read only to
+    resolve the ids those files name (and to see ids they duplicate), and are not reported."""
+
     files: Sequence[FileResult]
     threats: Sequence[Threat]
     settings: Settings
+    context_files: Sequence[FileResult] = ()
+
+    def known_threat_ids(self) -> set[str]:
+        every = (*self.threats, *(t for f in self.context_files for t in f.threats))
+        return {threat.id for threat in every if threat.id}
+
+    def known_library_ids(self) -> set[str]:
+        every = (*self.files, *self.context_files)
+        return {d.id for file in every for d in file.definitions if d.kind == "library"}
 
 
 def threat_finding(

@@ -26,26 +26,31 @@ LEVEL = "error"
 
 def check(context: RuleContext) -> Iterator[Finding]:
     first_threat: dict[str, tuple[str, int]] = {}
-    for threat in context.threats:
+    # Ids of files read only for context count as defined first: a checked file repeating one
+    # is the duplicate (a file not checked in this run is not reported on).
+    reported = set(map(id, context.threats))
+    context_threats = [t for file in context.context_files for t in file.threats]
+    for threat in (*context_threats, *context.threats):
         if threat.id is None:
             continue
         where = (threat.entry.path, threat.entry.line)
-        if threat.id in first_threat:
+        if threat.id in first_threat and id(threat) in reported:
             path, line = first_threat[threat.id]
             yield threat_finding(
                 threat, ID, LEVEL, f"duplicate threat id {threat.id} (first defined at {path}:{line})", key="id"
             )
-        else:
+        elif threat.id not in first_threat:
             first_threat[threat.id] = where
     first_library: dict[str, tuple[str, int]] = {}
-    for file in context.files:
+    reported_files = set(map(id, context.files))
+    for file in (*context.context_files, *context.files):
         for definition in file.definitions:
-            if definition.id in first_library:
+            if definition.id in first_library and id(file) in reported_files:
                 path, line = first_library[definition.id]
                 yield Finding(
                     definition.path, definition.line, definition.column, ID, LEVEL,
                     f"duplicate library id {definition.id} (first defined at {path}:{line})",
                     definition.id,
                 )  # fmt: skip
-            else:
+            elif definition.id not in first_library:
                 first_library[definition.id] = (definition.path, definition.line)

@@ -34,7 +34,8 @@ def check(context: RuleContext) -> Iterator[Finding]:
         scales = (("likelihood", settings.likelihood_scale), ("impact", settings.impact_scale))
         for key, scale in scales:
             value = getattr(entry, key)
-            if value is not None and rate(value, scale) is None:
+            # Numbers off the scale are the schema's to report; words are this rule's.
+            if isinstance(value, str) and rate(value, scale) is None:
                 words = ", ".join(sorted(scale, key=lambda word: (scale[word], word)))
                 yield threat_finding(
                     threat, ID, LEVEL,

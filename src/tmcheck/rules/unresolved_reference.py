@@ -1,7 +1,9 @@
 """unresolved-reference: every threat id a diagram names, and every library id a threat names,
 is defined by a file of the same run.
 
-Check the files together: `tmcheck check worksheet.yaml dragon.json library.yaml`.
+Files named together are checked together (`tmcheck check worksheet.yaml dragon.json`); an id
+that none of them defines is also looked up in the other threat models under the config root
+(the `include` globs), so a pre-commit run on one changed diagram still finds its worksheets.
 
 Passes (with a worksheet defining T001 in the same run)::
 
@@ -26,8 +28,8 @@ LEVEL = "error"
 
 
 def check(context: RuleContext) -> Iterator[Finding]:
-    threat_ids = {threat.id for threat in context.threats if threat.id}
-    library_ids = {d.id for file in context.files for d in file.definitions if d.kind == "library"}
+    threat_ids = context.known_threat_ids()
+    library_ids = context.known_library_ids()
     for file in context.files:
         for reference in file.references:
             known = threat_ids if reference.kind == "threat" else library_ids
@@ -35,7 +37,7 @@ def check(context: RuleContext) -> Iterator[Finding]:
                 yield Finding(
                     reference.path, reference.line, reference.column, ID, LEVEL,
                     f"{reference.source} names {reference.kind} id {reference.target},"
-                    " which no checked file defines",
+                    " which no threat model defines",
                     reference.target,
                 )  # fmt: skip
     for threat in context.threats:
@@ -43,6 +45,6 @@ def check(context: RuleContext) -> Iterator[Finding]:
             if library_id not in library_ids:
                 yield threat_finding(
                     threat, ID, LEVEL,
-                    f"{threat.label} names library id {library_id}, which no checked file defines",
+                    f"{threat.label} names library id {library_id}, which no threat library defines",
                     key="library",
                 )  # fmt: skip
