@@ -30,7 +30,9 @@ def need(condition: bool, reason: str) -> None:
 
 @pytest.fixture
 def shared() -> Path:
-    need((SHARED / "corpus").is_dir(), f"the shared folder of real threat models is not at {SHARED}")
+    need(
+        (SHARED / "corpus").is_dir(), f"the shared folder of real threat models is not at {SHARED}"
+    )
     return SHARED
 
 

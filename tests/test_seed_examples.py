@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from tests.conftest import REPO, RunCli
@@ -26,7 +27,12 @@ def test_stride_worksheet_scores_and_blocks(run_cli: RunCli) -> None:
     assert threats["T001"]["status"] == "partially_mitigated"
     assert threats["T001"]["status_raw"] == "Mitigated (partial)"
     assert threats["T001"]["open"] is True
-    assert sorted(i for i, t in threats.items() if t["blocking"]) == ["T001", "T003", "T004", "T005"]
+    assert sorted(i for i, t in threats.items() if t["blocking"]) == [
+        "T001",
+        "T003",
+        "T004",
+        "T005",
+    ]
     assert code == 1 and report["passed"] is False
     assert report["summary"] == {
         "files": 1, "threats": 5, "open": 4, "blocking": 4, "errors": 4, "warnings": 0,
@@ -68,11 +74,17 @@ def test_dragon_seed_reference_to_undefined_threat(run_cli: RunCli) -> None:
     assert code == 1
 
 
-def test_dragon_seed_alone_finds_its_worksheet_under_the_root(run_cli: RunCli) -> None:
+def test_dragon_seed_alone_finds_its_worksheet_under_the_root(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
     """T001-T005 are defined in a file not named: tmcheck looks them up under the root."""
-    result = run_cli("check", "--no-config", f"{SEED}/threat-dragon-seed.json")
+    models = tmp_path / "docs" / "threat-model"
+    models.mkdir(parents=True)
+    for name in ("threat-dragon-seed.json", "stride-worksheet.yaml"):
+        shutil.copy(REPO / SEED / name, models / name)
+    result = run_cli("check", "docs/threat-model/threat-dragon-seed.json", cwd=tmp_path)
     assert result.stdout.splitlines()[:-1] == [
-        "fixtures/seed/threat-dragon-seed.json:16:71: error [unresolved-reference] Orders"
+        "docs/threat-model/threat-dragon-seed.json:16:71: error [unresolved-reference] Orders"
         " Database names threat id T006, which no threat model defines"
     ]
     assert result.code == 1

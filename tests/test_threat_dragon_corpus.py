@@ -47,7 +47,9 @@ def test_threat_dragon_file_loads(name: str, shared: Path, run_cli: RunCli) -> N
     assert Counter(t["level"] for t in threats) == Counter(levels)
     assert all(t["level_model"] in ("severity", None) for t in threats)
     assert all(t["open"] == (t["status"] == "open") for t in threats)
-    broken = [f for f in report["findings"] if f["rule"] in ("parse-error", "schema", "internal-error")]
+    broken = [
+        f for f in report["findings"] if f["rule"] in ("parse-error", "schema", "internal-error")
+    ]
     assert broken == []
     assert result.code == (1 if any(t["blocking"] for t in threats) else 0)
 

@@ -124,7 +124,9 @@ def _check_guarded(
     try:
         return check_file(candidate, settings, pinned)
     except Exception as error:  # never a traceback; one file failing leaves the others
-        return FileResult(candidate.path, None, False, findings=(_internal_error(candidate.path, error),))
+        return FileResult(
+            candidate.path, None, False, findings=(_internal_error(candidate.path, error),)
+        )
 
 
 def check_file(
@@ -187,7 +189,9 @@ def _relative(path: str, root: Path) -> str:
 
 
 def _failed(path: str, rule: str, message: str, line: int = 1, column: int = 1) -> FileResult:
-    return FileResult(path, None, False, findings=(Finding(path, line, column, rule, "error", message),))
+    return FileResult(
+        path, None, False, findings=(Finding(path, line, column, rule, "error", message),)
+    )
 
 
 def _internal_error(path: str, error: Exception) -> Finding:

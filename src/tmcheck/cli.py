@@ -7,6 +7,7 @@ Exit codes: 0 nothing at error level; 1 error-level findings; 2 usage or configu
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -24,7 +25,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse that raises instead of exiting, so `main` decides the exit code."""
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see `tmcheck {self.prog.split()[-1]} --help`)")
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,12 +39,21 @@ def build_parser() -> argparse.ArgumentParser:
         description="Validate, score and gate threat models. Files named together are checked"
         " together: ids defined in one resolve references in another.",
     )
-    check.add_argument("paths", nargs="*", help="files and directories (default: the config's root)")
-    check.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    check.add_argument(
+        "paths", nargs="*", help="files and directories (default: the config's root)"
+    )
+    check.add_argument(
+        "--format", choices=FORMATS, default="text", help="output format (default: text)"
+    )
     check.add_argument("--config", type=Path, help="config file (default: nearest .tmcheck.yaml)")
     check.add_argument("--no-config", action="store_true", help="ignore .tmcheck.yaml files")
     check.add_argument("--threshold", type=int, help="score at which an open threat blocks (1-25)")
-    check.add_argument("--level-model", choices=("bands", "matrix"), help="how scores map to levels")
+    check.add_argument(
+        "--level-model", choices=("bands", "matrix"), help="how scores map to levels"
+    )
+
+    rules = commands.add_parser("rules", help="list the rules, or show one rule's documentation")
+    rules.add_argument("rule", nargs="?", help="a rule id")
     return parser
 
 
@@ -58,7 +68,8 @@ def main(
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     try:
-        arguments = build_parser().parse_args(argv)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            arguments = build_parser().parse_args(argv)  # --help and --version print
         return _run(arguments, out, err, os.environ if environ is None else environ, cwd)
     except SystemExit as exit_request:  # --help and --version
         return exit_request.code if isinstance(exit_request.code, int) else EXIT_CLEAN
@@ -87,6 +98,10 @@ def _run(
     environ: Mapping[str, str],
     cwd: Path | None,
 ) -> int:
+    if arguments.command == "rules":
+        out.write(_describe_rules(arguments.rule))
+        return EXIT_CLEAN
+
     from tmcheck.check import run_check
     from tmcheck.config import load_settings
     from tmcheck.reporters import REPORTERS
@@ -103,8 +118,27 @@ def _run(
     result = run_check(arguments.paths, settings)
     out.write(REPORTERS[arguments.format](result))
     if result.internal_errors:
-        err.write(
-            f"tmcheck: {result.internal_errors} internal error(s); see the findings above\n"
-        )
+        err.write(f"tmcheck: {result.internal_errors} internal error(s); see the findings above\n")
         return EXIT_INTERNAL
     return EXIT_CLEAN if result.passed else EXIT_FINDINGS
+
+
+def _describe_rules(rule: str | None) -> str:
+    import inspect
+
+    from tmcheck.rules import FILE_CHECKS, RULES
+
+    if rule is None:
+        lines = []
+        for rule_id, module in RULES.items():
+            summary = (inspect.getdoc(module) or "").splitlines()[0].split(": ", 1)[-1]
+            lines.append(f"{rule_id:24} {module.LEVEL:8} {summary}")
+        for check_id, (level, text) in FILE_CHECKS.items():
+            lines.append(f"{check_id:24} {level:8} {text}")
+        return "\n".join(lines) + "\n"
+    if rule in RULES:
+        return (inspect.getdoc(RULES[rule]) or rule) + "\n"
+    if rule in FILE_CHECKS:
+        level, text = FILE_CHECKS[rule]
+        return f"{rule} ({level}): {text}\n"
+    raise UsageError(f"unknown rule {rule!r}; `tmcheck rules` lists them")

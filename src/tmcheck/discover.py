@@ -142,7 +142,10 @@ def _path_problem(path: str, workspace: Path | None) -> str | None:
         if stat.S_ISLNK(info.st_mode):
             if component == absolute or str(component) == path:
                 return "is a symbolic link; tmcheck does not follow links"
-            return f"lies under a symbolic link ({component.as_posix()}); tmcheck does not follow links"
+            return (
+                f"lies under a symbolic link ({component.as_posix()});"
+                " tmcheck does not follow links"
+            )
     info = os.lstat(path)
     if not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)):
         return "is not a regular file"

@@ -46,7 +46,7 @@ def _validator(name: str) -> Any:
     from referencing.exceptions import NoSuchResource
 
     def refuse(uri: str) -> Resource:
-        raise NoSuchResource(ref=uri)  # never fetch: only the bundled schemas exist
+        raise NoSuchResource(ref=uri)  # type: ignore[call-arg]  # never fetch: only the bundled schemas exist
 
     registry: Registry = Registry(retrieve=refuse).with_resources(  # type: ignore[call-arg]
         (f"urn:tmcheck:schema:{other}", Resource.from_contents(load_schema(other)))
@@ -70,7 +70,7 @@ def iter_schema_errors(name: str, instance: Any) -> Iterator[tuple[list[str | in
             fitting = [branch for branch in error.context if branch.validator != "type"]
             error = best_match(fitting or error.context)
         path = list(error.absolute_path)
-        message = error.message + (f" (expected {hint})" if hint else "")
+        message = error.message + (f" (allowed: {hint})" if hint else "")
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             allowed = error.schema.get("properties", {})
             patterns = error.schema.get("patternProperties", {})
@@ -93,7 +93,14 @@ def validate_document(name: str, document: Document, path: str) -> list[Finding]
     for index, (where, message) in enumerate(iter_schema_errors(name, document.data)):
         if index == MAX_ERRORS_PER_FILE:
             findings.append(
-                Finding(path, 1, 1, "schema", "error", f"more than {index} schema errors; fix these first")
+                Finding(
+                    path,
+                    1,
+                    1,
+                    "schema",
+                    "error",
+                    f"more than {index} schema errors; fix these first",
+                )
             )
             break
         line, column = document.locate(where)

@@ -79,14 +79,23 @@ def _read_cells(
 
     for cell, data, kind, (line, column), cell_index in shapes:
         name = _name_of(cell, data) or f"{kind} {cell_index + 1}"
-        threats_path = (*cells_path, cell_index, *(("data",) if data is not cell else ()), "threats")
+        threats_path = (
+            *cells_path,
+            cell_index,
+            *(("data",) if data is not cell else ()),
+            "threats",
+        )
         threat_ids: list[str] = []
         threats = data.get("threats")
         threat_marks = document.source.marks_of(threats) or []
         for threat_index, threat in enumerate(threats if isinstance(threats, list) else []):
             if isinstance(threat, str):
-                where = threat_marks[threat_index] if threat_index < len(threat_marks) else (line, column)
-                references.append(Reference("threat", threat, path, *where, source=name))
+                where = (
+                    threat_marks[threat_index]
+                    if threat_index < len(threat_marks)
+                    else (line, column)
+                )
+                references.append(Reference("threat", threat, path, where[0], where[1], name))
                 threat_ids.append(threat)
         for _, item, (t_line, t_column), positions in items(document, threats, threats_path):
             entry = _entry(item, path, t_line, t_column, name, methodology, positions)

@@ -18,8 +18,7 @@ def decode_utf8(raw: bytes) -> str:
     except UnicodeDecodeError as error:
         line_start = raw.rfind(b"\n", 0, error.start) + 1
         raise LoadError(
-            f"not valid UTF-8 at byte offset {error.start + skipped}"
-            " (tmcheck reads UTF-8 only)",
+            f"not valid UTF-8 at byte offset {error.start + skipped} (tmcheck reads UTF-8 only)",
             raw.count(b"\n", 0, error.start) + 1,
             error.start - line_start + 1,
         ) from None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from json.decoder import scanstring
+from json.decoder import scanstring  # type: ignore[attr-defined]  # C-accelerated
 
 from tmcheck.loaders.scalars import bounded_int, finite_float
 from tmcheck.loaders.tree import Document, LoadError, TreeBuilder

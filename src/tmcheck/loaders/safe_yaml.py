@@ -27,7 +27,7 @@ from tmcheck.loaders.scalars import resolve_plain, resolve_tagged
 from tmcheck.loaders.tree import Document, LoadError, TreeBuilder
 
 try:
-    from yaml.cyaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
 except ImportError:  # PyYAML built without libyaml: the pure-Python parser yields the same events
 
     class _Parser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):  # type: ignore[no-redef]
@@ -87,10 +87,9 @@ def _build(get_event: Any, builder: TreeBuilder) -> None:
     event = get_event()
     if type(event) is DocumentStartEvent:
         mark = event.start_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise LoadError(
-            "a second YAML document starts here; tmcheck reads one document per file",
-            mark.line + 1,
-            mark.column + 1,
+            "a second YAML document starts here; tmcheck reads one document per file", line, column
         )
 
 

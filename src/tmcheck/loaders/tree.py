@@ -7,6 +7,7 @@ mapping at the top, and the line and column of every key and item.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,12 +46,14 @@ class SourceMap:
         """Positions of a mapping's keys (dict) or a sequence's items (list), if known."""
         return self._marks.get(id(container))
 
-    def locate(self, data: Any, path: tuple[str | int, ...] | list[str | int]) -> Position:
+    def locate(self, data: Any, path: Sequence[str | int]) -> Position:
         """The position of the node at `path` in `data`, or of its nearest known ancestor."""
         position = self.root
         node = data
         for step in path:
             marks = self._marks.get(id(node))
+            if marks is None:
+                break
             try:
                 position = marks[step]
                 node = node[step]
@@ -66,7 +69,7 @@ class Document:
     data: dict[str, Any]
     source: SourceMap
 
-    def locate(self, path: tuple[str | int, ...] | list[str | int]) -> Position:
+    def locate(self, path: Sequence[str | int]) -> Position:
         return self.source.locate(self.data, path)
 
 
@@ -150,7 +153,9 @@ class TreeBuilder:
                 )
             if value in container:
                 first = frame[1][value][0]
-                raise LoadError(f"duplicate key {value!r} (first defined at line {first})", *position)
+                raise LoadError(
+                    f"duplicate key {value!r} (first defined at line {first})", *position
+                )
             frame[2] = value
             frame[3] = position
             return

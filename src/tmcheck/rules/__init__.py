@@ -42,9 +42,9 @@ RULES: Mapping[str, ModuleType] = {module.ID: module for module in _MODULES}
 
 # Problems with a file as a whole: (default level, what it means).
 FILE_CHECKS: Mapping[str, tuple[str, str]] = {
-    "read-error": ("error", "the file cannot be read: missing, a symlink, not a regular file, too large"),
+    "read-error": ("error", "the file cannot be read: missing, a link, not a file, too large"),
     "parse-error": ("error", "the file is not valid UTF-8 YAML or JSON, or breaks a safety limit"),
-    "unknown-format": ("error", "a file named on the command line is none of the formats tmcheck reads"),
+    "unknown-format": ("error", "a file named on the command line is in no format tmcheck reads"),
     "schema": ("error", "the file breaks its format's JSON Schema"),
     "too-many-files": ("error", "more files than max_files: the rest were not checked"),
     "internal-error": ("error", "tmcheck failed on this file: a bug, please report it"),

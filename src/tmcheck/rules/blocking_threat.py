@@ -38,7 +38,10 @@ def check(context: RuleContext) -> Iterator[Finding]:
             continue
         status = threat.entry.status if isinstance(threat.entry.status, str) else threat.status
         if threat.score is not None:
-            why = f"scores {threat.rating} ({threat.level}), at or above the threshold {settings.threshold}"
+            why = (
+                f"scores {threat.rating} ({threat.level}),"
+                f" at or above the threshold {settings.threshold}"
+            )
         else:
             why = (
                 f"is {threat.level} ({threat.rating}), at or above {settings.threshold_level},"

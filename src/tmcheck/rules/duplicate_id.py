@@ -37,7 +37,11 @@ def check(context: RuleContext) -> Iterator[Finding]:
         if threat.id in first_threat and id(threat) in reported:
             path, line = first_threat[threat.id]
             yield threat_finding(
-                threat, ID, LEVEL, f"duplicate threat id {threat.id} (first defined at {path}:{line})", key="id"
+                threat,
+                ID,
+                LEVEL,
+                f"duplicate threat id {threat.id} (first defined at {path}:{line})",
+                key="id",
             )
         elif threat.id not in first_threat:
             first_threat[threat.id] = where

@@ -1,5 +1,7 @@
-"""unresolved-reference: every threat id a diagram names, and every library id a threat names,
-is defined by a file of the same run.
+"""unresolved-reference: every id that a diagram or a threat names is defined somewhere.
+
+A threat id named by a Threat Dragon cell, and a library id named by a threat (`library:`),
+must be defined by a file of the same run.
 
 Files named together are checked together (`tmcheck check worksheet.yaml dragon.json`); an id
 that none of them defines is also looked up in the other threat models under the config root
@@ -45,6 +47,7 @@ def check(context: RuleContext) -> Iterator[Finding]:
             if library_id not in library_ids:
                 yield threat_finding(
                     threat, ID, LEVEL,
-                    f"{threat.label} names library id {library_id}, which no threat library defines",
+                    f"{threat.label} names library id {library_id},"
+                    " which no threat library defines",
                     key="library",
                 )  # fmt: skip
