@@ -1,15 +1,24 @@
-"""Escaping for each place untrusted text goes: here, log lines (the terminal, CI logs).
+"""The output gate: one escaper per place untrusted text goes, applied exactly once.
 
-File names and file content reach the output; a raw escape sequence, newline or bidi control
-in them must show as what it is, never act.
+File names and file content come from whoever opened the pull request. In a log line a raw
+escape sequence or newline must show as what it is; in Markdown nothing may become a mention,
+a link, an image, HTML, a heading or a new table cell; in a workflow command nothing may end
+the command or start another.
 """
 
 from __future__ import annotations
 
 import re
 
-# C0 and C1 controls (but not tab), DEL, and the Unicode bidi/isolate controls.
+# C0 and C1 controls (but not tab), DEL, and the Unicode bidi and isolate controls.
 _LOG_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+# Backslash-escaping any ASCII punctuation is always literal in GitHub Markdown; these are the
+# characters that can start emphasis, code, links, images, tables, strikethrough or footnotes.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()!|~<>#+\-.^=$])")
+# Zero-width space: breaks @mentions, #references and autolinks without changing what is seen.
+_ZWSP = "&#8203;"
 
 
 def for_log(text: str) -> str:
@@ -26,3 +35,45 @@ def _visible(match: re.Match[str]) -> str:
     if code < 0x100:
         return f"\\x{code:02x}"
     return f"<U+{code:04X}>"
+
+
+def for_markdown(text: str, limit: int = 300) -> str:
+    """Inline Markdown (a table cell, a list item) that renders as the literal `text`.
+
+    One line, at most `limit` characters of the original, no live mention, reference, link,
+    image, HTML or cell break; bidi controls shown as <U+XXXX>.
+    """
+    text = " ".join(_CONTROL.sub(" ", text).split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "\u2026"
+    text = text.replace("&", "&amp;")
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    text = text.replace("\\<", "&lt;").replace("\\>", "&gt;")
+    text = _BIDI.sub(lambda m: f"&lt;U+{ord(m.group()):04X}&gt;", text)
+    text = text.replace("@", "@" + _ZWSP)
+    text = text.replace("\\#", "\\#" + _ZWSP)
+    text = text.replace(":/", ":" + _ZWSP + "/")
+    return re.sub(r"(?i)\bwww\\\.", "www" + _ZWSP + r"\\.", text)
+
+
+def for_markdown_code(text: str, limit: int = 200) -> str:
+    """An inline code span (for ids and paths) that the text cannot break out of."""
+    text = " ".join(
+        _BIDI.sub(lambda m: f"<U+{ord(m.group()):04X}>", _CONTROL.sub(" ", text)).split()
+    )
+    if len(text) > limit:
+        text = text[: limit - 1] + "\u2026"
+    text = text.replace("|", "\\|")  # a table cell ends at a pipe even inside code
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    padding = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
+    return f"{fence}{padding}{text}{padding}{fence}"
+
+
+def workflow_data(text: str) -> str:
+    """The message of a workflow command (`::error ...::MESSAGE`)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def workflow_property(text: str) -> str:
+    """A property value of a workflow command (`file=VALUE`, `title=VALUE`)."""
+    return workflow_data(text).replace(":", "%3A").replace(",", "%2C")
