@@ -1,0 +1,69 @@
+"""git questions against a real temporary repository."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tmcheck.git import Change, GitError, changes, read_at, resolve_commit, top_level
+
+
+def _git(repo: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
+        cwd=repo, check=True, capture_output=True, text=True,
+    ).stdout.strip()  # fmt: skip
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    _git(tmp_path, "init", "-q", "-b", "main")
+    (tmp_path / "keep.yaml").write_text("a: 1\n")
+    (tmp_path / "old-name.yaml").write_text("x: 1\n" * 20)
+    (tmp_path / "gone.yaml").write_text("b: 2\n")
+    os.symlink("/etc/hostname", tmp_path / "link.yaml")
+    _git(tmp_path, "add", ".")
+    _git(tmp_path, "commit", "-qm", "base")
+    return tmp_path
+
+
+def test_changes_between_commits_and_working_tree(repo: Path) -> None:
+    base = resolve_commit(repo, "HEAD")
+    (repo / "keep.yaml").write_text("a: 2\n")
+    _git(repo, "mv", "old-name.yaml", "new\nname.yaml")
+    _git(repo, "rm", "-q", "gone.yaml")
+    _git(repo, "commit", "-qam", "head")
+    (repo / "untracked.yaml").write_text("c: 3\n")
+    head = resolve_commit(repo, "HEAD")
+    assert sorted(changes(repo, base, head), key=lambda c: c.path) == [
+        Change("D", "gone.yaml"),
+        Change("M", "keep.yaml"),
+        Change("R", "new\nname.yaml", "old-name.yaml"),
+    ]
+    assert Change("A", "untracked.yaml") in changes(repo, base)
+
+
+def test_read_at_revision(repo: Path) -> None:
+    base = resolve_commit(repo, "HEAD")
+    (repo / "keep.yaml").write_text("a: 2\n")
+    assert read_at(repo, base, "keep.yaml", 1000) == b"a: 1\n"
+    assert read_at(repo, base, "missing.yaml", 1000) is None
+    with pytest.raises(GitError, match="is not a regular file"):
+        read_at(repo, base, "link.yaml", 1000)
+    with pytest.raises(GitError, match="larger than 10 bytes"):
+        read_at(repo, base, "old-name.yaml", 10)
+
+
+def test_bad_revisions_and_directories(
+    repo: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    with pytest.raises(GitError):
+        resolve_commit(repo, "no-such-branch")
+    with pytest.raises(GitError, match="is not a revision"):
+        resolve_commit(repo, "--output=/tmp/x")
+    assert top_level(repo / ".git" / "..") == repo.resolve()
+    with pytest.raises(GitError):
+        top_level(tmp_path_factory.mktemp("not-a-repo"))
