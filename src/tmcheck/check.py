@@ -25,7 +25,11 @@ REPORT_URL = "https://github.com/tmcheck/tmcheck/issues"
 
 
 def run_check(
-    paths: Sequence[str], settings: Settings, *, workspace: Path | None = None
+    paths: Sequence[str],
+    settings: Settings,
+    *,
+    workspace: Path | None = None,
+    explicit: bool = True,
 ) -> RunResult:
     """Check `paths` (files and directories) together, as one set of threat models."""
     discovery = discover(
@@ -35,6 +39,7 @@ def run_check(
         exclude=settings.exclude,
         max_files=settings.max_files,
         workspace=workspace,
+        explicit=explicit,
     )
     pinned = [(GlobSet([pattern]), name) for pattern, name in settings.formats.items()]
     files = tuple(_check_guarded(candidate, settings, pinned) for candidate in discovery.candidates)

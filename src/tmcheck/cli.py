@@ -18,7 +18,7 @@ from tmcheck import __version__
 from tmcheck.errors import TmcheckError, UsageError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "markdown")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -50,6 +50,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--threshold", type=int, help="score at which an open threat blocks (1-25)")
     check.add_argument(
         "--level-model", choices=("bands", "matrix"), help="how scores map to levels"
+    )
+
+    commands.add_parser(
+        "action",
+        help="run as the GitHub Action (reads INPUT_* and GITHUB_* variables)",
+        description="The container entry point: check what the pull request changed, comment,"
+        " open a check run, write the job summary and the step outputs.",
     )
 
     rules = commands.add_parser("rules", help="list the rules, or show one rule's documentation")
@@ -98,6 +105,10 @@ def _run(
     environ: Mapping[str, str],
     cwd: Path | None,
 ) -> int:
+    if arguments.command == "action":
+        from tmcheck.action import main as action_main
+
+        return action_main(environ, out, err)
     if arguments.command == "rules":
         out.write(_describe_rules(arguments.rule))
         return EXIT_CLEAN

@@ -43,8 +43,12 @@ def discover(
     exclude: Sequence[str],
     max_files: int,
     workspace: Path | None = None,
+    explicit: bool = True,
 ) -> Discovery:
-    """Expand `paths` (files and directories; the root when empty) into files to check."""
+    """Expand `paths` (files and directories; the root when empty) into files to check.
+
+    Files named in `paths` are `explicit` (a file in no known format is then an error) unless
+    told otherwise: the action names the files a pull request changed, which may be anything."""
     included, excluded = GlobSet(include), GlobSet(exclude)
     candidates: dict[str, Candidate] = {}
     findings: list[Finding] = []
@@ -71,7 +75,7 @@ def discover(
         rel = relative(given)
         if excluded and excluded.matches(rel if rel is not None else given):
             continue
-        candidates[given] = Candidate(given, explicit=True)
+        candidates[given] = Candidate(given, explicit=explicit)
 
     ordered = sorted(candidates.values(), key=lambda candidate: candidate.path)
     if len(ordered) > max_files:

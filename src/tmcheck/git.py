@@ -68,9 +68,16 @@ def resolve_commit(repository: Path, revision: str) -> str:
     return output.decode().strip()
 
 
-def changes(repository: Path, base: str, head: str | None = None) -> list[Change]:
-    """Files changed from `base` to `head`, or to the working tree (untracked files included)."""
+def changes(
+    repository: Path, base: str, head: str | None = None, *, since_fork: bool = False
+) -> list[Change]:
+    """Files changed from `base` to `head`, or to the working tree (untracked files included).
+
+    With `since_fork`, from the point where `head` left `base` (`base...head`): what a pull
+    request changed, not what changed on its base branch meanwhile."""
     revisions = [base] if head is None else [base, head]
+    if head is not None and since_fork:
+        revisions = [f"{base}...{head}"]
     output = run_git(
         repository, "diff", "--name-status", "-z", "-M", "--no-ext-diff", *revisions, "--"
     )

@@ -7,7 +7,15 @@ from collections.abc import Callable, Mapping
 from tmcheck.findings import RunResult
 from tmcheck.reporters import json_report, text
 
+
+def _markdown(result: RunResult) -> str:
+    from tmcheck.reporters import markdown  # Jinja2 only when asked for
+
+    return markdown.render(result)
+
+
 REPORTERS: Mapping[str, Callable[[RunResult], str]] = {
     "text": text.render,
     "json": json_report.render,
+    "markdown": _markdown,
 }

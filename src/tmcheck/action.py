@@ -1,0 +1,322 @@
+"""The container entry point, `tmcheck action`: inputs -> changed files -> check -> publish.
+
+On a pull request it checks the threat-model files the pull request changed (and, for ids they
+name, the files that define them); on other events every configured file. It always writes the
+job summary and the step outputs; it comments and opens a check run where the token may, and
+where it may not (a fork's read-only token) it says so in one line and annotates through
+workflow commands instead. The exit code is decided by the threats, never by GitHub.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from tmcheck import git
+from tmcheck.check import assemble, run_check
+from tmcheck.config import Settings, load_settings
+from tmcheck.errors import TmcheckError
+from tmcheck.escape import for_log
+from tmcheck.findings import Finding, RunResult
+from tmcheck.github.context import ActionInputs, RunContext
+from tmcheck.github.runner import annotation_commands, append_summary, stop_commands, write_outputs
+from tmcheck.globs import GlobSet
+from tmcheck.outputs import write_inside
+from tmcheck.reporters import text
+from tmcheck.reporters.markdown import (
+    COMMENT_LIMIT,
+    SUMMARY_LIMIT,
+    Links,
+    TemplateError,
+    render_report,
+)
+
+if TYPE_CHECKING:
+    from tmcheck.github.client import GitHubClient
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+MAX_TEMPLATE_BYTES = 256 * 1024
+
+
+class ActionLog:
+    """Lines for the job log: escaped, and never showing the token."""
+
+    def __init__(self, stream: IO[str], secret: str) -> None:
+        self._stream = stream
+        self._secret = secret
+
+    def line(self, message: str) -> None:
+        if self._secret:
+            message = message.replace(self._secret, "***")
+        self._stream.write(message + "\n")
+
+    def say(self, message: str) -> None:
+        self.line(for_log(message))
+
+
+def main(
+    environ: Mapping[str, str] | None = None,
+    stdout: IO[str] | None = None,
+    stderr: IO[str] | None = None,
+) -> int:
+    environ = os.environ if environ is None else environ
+    out = stdout or sys.stdout
+    try:
+        inputs = ActionInputs.from_environ(environ)
+        context = RunContext.from_environ(environ)
+    except TmcheckError as error:
+        (stderr or sys.stderr).write(f"tmcheck: error: {for_log(str(error))}\n")
+        return error.exit_code
+    log = ActionLog(out, inputs.token)
+    try:
+        return run_action(inputs, context, environ, log)
+    except TmcheckError as error:
+        log.say(f"tmcheck: error: {error}")
+        append_summary(context.summary_file, f"**tmcheck could not run:** {for_log(str(error))}\n")
+        return error.exit_code
+
+
+def run_action(
+    inputs: ActionInputs, context: RunContext, environ: Mapping[str, str], log: ActionLog
+) -> int:
+    workspace = context.workspace.absolute()
+    os.chdir(workspace)  # file names in reports are relative to the repository
+    settings = load_settings(
+        cwd=workspace,
+        config_path=Path(inputs.config) if inputs.config else None,
+        environment=environ,
+        overrides={
+            "threshold": inputs.threshold,
+            "include": list(inputs.paths) if inputs.paths else None,
+        },
+    )
+    notes: list[str] = []
+    client = _client(inputs, context)
+    if context.is_pull_request:
+        paths = _changed_threat_models(context, settings, client, notes)
+        if paths:
+            result = run_check(paths, settings, workspace=workspace, explicit=False)
+        else:
+            notes.append("No threat-model file changed in this pull request.")
+            result = assemble((), settings)
+    else:
+        result = run_check([], settings, workspace=workspace)
+    template = _template(inputs, context, workspace, notes)
+    links = Links(context.server_url, context.repository, context.commit)
+
+    def report(budget: int) -> str:
+        try:
+            return render_report(
+                result,
+                links=links,
+                name=inputs.check_name,
+                notes=notes,
+                budget=budget,
+                template=template,
+            )
+        except TemplateError as error:
+            notes.append(f"The configured template failed ({error}); the default one was used.")
+            return render_report(
+                result, links=links, name=inputs.check_name, notes=notes, budget=budget
+            )
+
+    markdown = report(COMMENT_LIMIT)
+    report_path = write_inside(workspace, inputs.report_file, markdown)
+    _log_findings(result, log)
+    degraded = _publish(inputs, context, client, result, markdown, report(SUMMARY_LIMIT), log)
+    if degraded or not inputs.check_run:
+        for command in annotation_commands(result.findings):
+            log.line(command)
+    append_summary(context.summary_file, markdown)
+    write_outputs(context.output_file, _outputs(result, report_path.relative_to(workspace)))
+    if result.internal_errors:
+        return EXIT_INTERNAL
+    return EXIT_FINDINGS if inputs.fail and not result.passed else EXIT_CLEAN
+
+
+def _client(inputs: ActionInputs, context: RunContext) -> GitHubClient | None:
+    if not inputs.token:
+        return None
+    from tmcheck.github.client import GitHubClient
+
+    return GitHubClient(context.api_url, inputs.token, context.repository)
+
+
+def _changed_threat_models(
+    context: RunContext, settings: Settings, client: GitHubClient | None, notes: list[str]
+) -> list[str]:
+    """The files the pull request changed that the include/exclude globs select."""
+    from tmcheck.github.client import Unavailable
+
+    changed: Sequence[str] | None = None
+    if context.base_sha and context.head_sha:
+        try:
+            top = git.top_level(context.workspace)
+            changes = git.changes(top, context.base_sha, context.head_sha, since_fork=True)
+            changed = [
+                os.path.relpath(top / change.path, context.workspace)
+                for change in changes
+                if change.status != "D"
+            ]
+        except git.GitError:
+            changed = None  # the commits are not in the clone: ask the API instead
+    if changed is None and client is not None and context.pull_number is not None:
+        try:
+            listed = client.pull_files(context.pull_number)
+        except Unavailable as error:
+            raise TmcheckError(f"cannot list the pull request's files: {error}") from None
+        changed = listed.paths
+        if listed.total > len(listed.paths):
+            notes.append(
+                f"GitHub lists at most 3,000 files of a pull request:"
+                f" {listed.total - len(listed.paths)} changed files were not seen."
+                " Check out both commits (fetch-depth: 0) to see them all."
+            )
+    if changed is None:
+        raise TmcheckError(
+            "cannot tell which files the pull request changed: no git history and no token"
+        )
+    included, excluded = GlobSet(settings.include), GlobSet(settings.exclude)
+    return sorted(
+        path
+        for path in changed
+        if included.matches(path) and not excluded.matches(path) and os.path.lexists(path)
+    )
+
+
+def _template(
+    inputs: ActionInputs, context: RunContext, workspace: Path, notes: list[str]
+) -> str | None:
+    """A configured template, read from the base commit on pull requests: a pull request may
+    not choose the template that renders its own report."""
+    if not inputs.template:
+        return None
+    revision = context.base_sha if context.is_pull_request else context.sha
+    try:
+        top = git.top_level(workspace)
+        relative = os.path.relpath(workspace / inputs.template, top)
+        raw = git.read_at(top, revision or "HEAD", relative, MAX_TEMPLATE_BYTES)
+    except git.GitError as error:
+        notes.append(
+            f"The template could not be read from commit {str(revision)[:12]} ({error});"
+            " the default one was used."
+        )
+        return None
+    if raw is None:
+        notes.append(
+            f"The template {inputs.template} does not exist at commit {str(revision)[:12]};"
+            " the default one was used."
+        )
+        return None
+    return raw.decode("utf-8", "replace")
+
+
+def _log_findings(result: RunResult, log: ActionLog) -> None:
+    # File names and content are someone else's: no workflow command may run from them.
+    begin, end = stop_commands()
+    log.line(begin)
+    log.line(text.render(result).rstrip("\n"))
+    log.line(end)
+
+
+def _publish(
+    inputs: ActionInputs,
+    context: RunContext,
+    client: GitHubClient | None,
+    result: RunResult,
+    comment: str,
+    summary: str,
+    log: ActionLog,
+) -> bool:
+    """Comment and open the check run; True when the token could not (reported in one line)."""
+    from tmcheck.github.client import Forbidden, Unavailable
+    from tmcheck.reporters.markdown import marker
+
+    if client is None:
+        if inputs.comment or inputs.check_run:
+            log.say(
+                "tmcheck: no token: nothing is posted to GitHub; the report is in the job summary"
+            )
+        return True
+    degraded = False
+    if inputs.comment and context.pull_number is not None:
+        try:
+            action, url = client.upsert_comment(
+                context.pull_number, marker(inputs.check_name), comment
+            )
+            log.say(f"tmcheck: {action} the pull request comment {url}")
+        except Forbidden as error:
+            degraded = True
+            log.say(
+                f"tmcheck: cannot comment on pull request #{context.pull_number} ({error}:"
+                " a pull request from a fork gets a read-only token); the report is in the job"
+                " summary and the annotations below"
+            )
+        except Unavailable as error:
+            degraded = True
+            log.say(
+                f"tmcheck: cannot comment on pull request #{context.pull_number} ({error});"
+                " the report is in the job summary"
+            )
+    if inputs.check_run:
+        try:
+            url = client.create_check_run(
+                name=inputs.check_name,
+                head_sha=context.commit,
+                conclusion=_conclusion(result, inputs.fail),
+                title=_title(result),
+                summary=summary,
+                annotations=[_annotation(f) for f in result.findings],
+            )
+            log.say(f"tmcheck: check run {url}")
+        except (Forbidden, Unavailable) as error:
+            degraded = True
+            log.say(
+                f"tmcheck: cannot create the check run ({error});"
+                " the annotations below carry the findings"
+            )
+    return degraded
+
+
+def _conclusion(result: RunResult, fail: bool) -> str:
+    if result.passed:
+        return "success"
+    return "failure" if fail else "neutral"
+
+
+def _title(result: RunResult) -> str:
+    blocking = len(result.blocking_threats)
+    if blocking:
+        return f"{blocking} blocking threat{'s' if blocking != 1 else ''}"
+    if result.errors:
+        return f"{result.errors} error{'s' if result.errors != 1 else ''} in the threat models"
+    return "No blocking threats"
+
+
+_ANNOTATION_LEVELS = {"error": "failure", "warning": "warning", "note": "notice"}
+
+
+def _annotation(finding: Finding) -> dict[str, object]:
+    return {
+        "path": finding.path,
+        "start_line": finding.line,
+        "end_line": finding.line,
+        "annotation_level": _ANNOTATION_LEVELS.get(finding.level, "warning"),
+        "title": f"tmcheck {finding.rule}",
+        "message": finding.message[:4000],
+    }
+
+
+def _outputs(result: RunResult, report: Path) -> dict[str, str]:
+    open_scores = [t.score for t in result.open_threats if t.score is not None]
+    return {
+        "passed": "true" if result.passed else "false",
+        "blocking": str(len(result.blocking_threats)),
+        "open": str(len(result.open_threats)),
+        "max-score": str(max(open_scores, default=0)),
+        "errors": str(result.errors),
+        "report": report.as_posix(),
+    }

@@ -1,0 +1,1 @@
+"""The GitHub side: the event and inputs, the REST client, and what is published."""

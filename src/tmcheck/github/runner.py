@@ -1,0 +1,58 @@
+"""The runner's side channels: step outputs, the job summary, and workflow commands."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+
+from tmcheck.escape import workflow_data, workflow_property
+from tmcheck.findings import Finding
+
+STEP_SUMMARY_LIMIT = 1024 * 1024  # the runner refuses a larger summary
+_COMMANDS = {"error": "error", "warning": "warning", "note": "notice"}
+
+
+def write_outputs(path: Path | None, outputs: Mapping[str, str]) -> None:
+    """Append `name<<DELIMITER` blocks to GITHUB_OUTPUT (values may hold anything)."""
+    if path is None:
+        return
+    with path.open("a", encoding="utf-8") as stream:
+        for name, value in outputs.items():
+            delimiter = f"tmcheck_{secrets.token_hex(16)}"
+            while delimiter in value:
+                delimiter = f"tmcheck_{secrets.token_hex(16)}"
+            stream.write(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
+
+
+def append_summary(path: Path | None, markdown: str) -> None:
+    if path is None:
+        return
+    if len(markdown.encode("utf-8")) > STEP_SUMMARY_LIMIT:
+        markdown = (
+            markdown[: STEP_SUMMARY_LIMIT // 4] + "\n\n(summary cut to fit the runner's limit)\n"
+        )
+    with path.open("a", encoding="utf-8") as stream:
+        stream.write(markdown)
+
+
+def annotation_commands(findings: Iterable[Finding]) -> Iterator[str]:
+    """`::error file=...,line=...,col=...,title=...::message` for each finding, escaped."""
+    for finding in findings:
+        command = _COMMANDS.get(finding.level, "warning")
+        properties = ",".join(
+            f"{key}={workflow_property(value)}"
+            for key, value in (
+                ("file", finding.path),
+                ("line", str(finding.line)),
+                ("col", str(finding.column)),
+                ("title", f"tmcheck {finding.rule}"),
+            )
+        )
+        yield f"::{command} {properties}::{workflow_data(finding.message)}"
+
+
+def stop_commands() -> tuple[str, str]:
+    """A pair of lines between which the runner ignores workflow commands in the log."""
+    token = secrets.token_hex(16)
+    return f"::stop-commands::{token}", f"::{token}::"

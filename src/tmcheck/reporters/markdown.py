@@ -1,0 +1,217 @@
+"""`markdown`: the report a reviewer reads, rendered from a Jinja2 template in a sandbox.
+
+The same Markdown is the PR comment, the check-run summary and the job summary. Templates are
+the package's own or one the repository configures; file content is only ever data in them:
+every value printed with `{{ }}` goes through the Markdown escaper unless the code built it as
+safe Markdown (links and code spans), and the output is cut by a budget, never mid-table.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from importlib.resources import files
+from typing import Any
+from urllib.parse import quote
+
+from tmcheck.escape import for_markdown, for_markdown_code
+from tmcheck.findings import Finding, RunResult
+from tmcheck.model import LEVEL_RANK, Threat
+
+MARKER_PREFIX = "<!-- tmcheck:report"
+# GitHub's limit for an issue comment; the check-run summary allows one character less.
+COMMENT_LIMIT = 65_536
+SUMMARY_LIMIT = 65_535
+RENDER_SECONDS = 5.0
+_ROW_LIMITS = (None, 500, 200, 100, 50, 20, 10, 5, 1, 0)
+
+
+class TemplateError(Exception):
+    """A configured template that does not compile, fails, or takes too long."""
+
+
+@dataclass(frozen=True, slots=True)
+class Links:
+    """Where `path:line` links point: the file at the line in one commit of a repository."""
+
+    server_url: str = "https://github.com"
+    repository: str | None = None  # owner/name; None renders plain `path:line`
+    commit: str | None = None
+
+    def to(self, path: str, line: int) -> str:
+        where = for_markdown(f"{path}:{line}")
+        if not self.repository or not self.commit:
+            return where
+        url = f"{self.server_url}/{self.repository}/blob/{self.commit}/{quote(path)}#L{line}"
+        return f"[{where}]({url})"
+
+
+def marker(name: str = "tmcheck") -> str:
+    """The hidden line that finds the comment again; file content can never produce it."""
+    safe = "".join(char for char in name if char.isalnum() or char in "._-")[:60]
+    return f"{MARKER_PREFIX} {safe} -->"
+
+
+def render(result: RunResult) -> str:
+    """`--format markdown` on the command line: links are plain `path:line`."""
+    return render_report(result)
+
+
+def render_report(
+    result: RunResult,
+    *,
+    links: Links | None = None,
+    name: str = "tmcheck",
+    notes: Sequence[str] = (),
+    budget: int = COMMENT_LIMIT,
+    template: str | None = None,
+) -> str:
+    """The report, as long as it fits in `budget` characters (rows are dropped, not cut)."""
+    compiled = _compile(template)
+    text = ""
+    for limit in _ROW_LIMITS:
+        context = report_context(result, links or Links(), name, notes, limit)
+        text = _generate(compiled, context, budget)
+        if len(text) <= budget:
+            return text
+    return text[: budget - 40].rsplit("\n", 1)[0] + "\n\n(report cut to fit GitHub's limit)\n"
+
+
+def report_context(
+    result: RunResult, links: Links, name: str, notes: Sequence[str], limit: int | None
+) -> dict[str, Any]:
+    """Everything the template shows, computed here so templates only lay it out."""
+    from markupsafe import Markup
+
+    blocking = sorted(result.blocking_threats, key=_severity)
+    other_open = sorted((t for t in result.open_threats if not t.blocking), key=_severity)
+    findings = [f for f in result.findings if f.rule != "blocking-threat"]
+    if blocking:
+        icon, verdict = (
+            "\u274c",
+            f"{_count(len(blocking), 'open threat')} at or above the threshold",
+        )
+    elif result.errors:
+        icon, verdict = "\u274c", f"{_count(result.errors, 'error')} in the threat models"
+    elif result.open_threats:
+        icon, verdict = "\u2705", "no open threat reaches the threshold"
+    else:
+        icon, verdict = "\u2705", "no open threats"
+    headline = (
+        f"{_count(len(result.files), 'threat-model file')} checked:"
+        f" {_count(len(result.threats), 'threat')}, {len(result.open_threats)} open,"
+        f" {len(blocking)} blocking (open and scoring {result.threshold} or more)."
+    )
+    if not result.open_threats and result.threats:
+        headline += " Nothing is open any more."
+    return {
+        "marker": Markup(marker(name)),
+        "icon": Markup(icon),
+        # Our own words and numbers only: safe as they are.
+        "verdict": Markup(verdict),
+        "headline": Markup(headline),
+        "counts": {
+            "blocking": len(blocking),
+            "other_open": len(other_open),
+            "findings": len(findings),
+        },
+        "blocking_rows": [_threat_row(t, links, Markup) for t in blocking[:limit]],
+        "blocking_hidden": _hidden(blocking, limit),
+        "open_rows": [_threat_row(t, links, Markup) for t in other_open[:limit]],
+        "open_hidden": _hidden(other_open, limit),
+        "finding_rows": [_finding_row(f, links, Markup) for f in findings[:limit]],
+        "findings_hidden": _hidden(findings, limit),
+        "notes": list(notes),
+        "footer": f"threshold {result.threshold}",
+    }
+
+
+def _threat_row(threat: Threat, links: Links, safe: Any) -> dict[str, Any]:
+    entry = threat.entry
+    return {
+        "id": safe(for_markdown_code(entry.id)) if entry.id else "",
+        "title": entry.title,
+        "component": entry.component or "",
+        "category": threat.category or entry.category or "",
+        "rating": threat.rating,
+        "level": threat.level or "unrated",
+        "status": entry.status if isinstance(entry.status, str) else threat.status,
+        "owner": entry.owner or "",
+        "where": safe(links.to(entry.path, entry.line)),
+    }
+
+
+def _finding_row(finding: Finding, links: Links, safe: Any) -> dict[str, Any]:
+    return {
+        "level": finding.level,
+        "rule": safe(for_markdown_code(finding.rule)),
+        "where": safe(links.to(finding.path, finding.line)),
+        "message": finding.message,
+    }
+
+
+def _severity(threat: Threat) -> tuple[int, int, str, int]:
+    rank = LEVEL_RANK.get(threat.level or "", -1)
+    return (-(threat.score or 0), -rank, threat.entry.path, threat.entry.line)
+
+
+def _hidden(rows: Sequence[object], limit: int | None) -> int:
+    return max(0, len(rows) - limit) if limit is not None else 0
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def _compile(template: str | None) -> Any:
+    from jinja2 import StrictUndefined
+    from jinja2 import TemplateError as JinjaError
+    from jinja2.sandbox import SandboxedEnvironment
+    from markupsafe import Markup
+
+    def finalize(value: object) -> object:
+        # The one place data becomes Markdown: escaped, unless built as safe Markdown.
+        if isinstance(value, Markup):
+            return value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return value
+        return for_markdown(str(value), limit=1000)
+
+    environment = SandboxedEnvironment(
+        autoescape=False,
+        undefined=StrictUndefined,
+        finalize=finalize,
+        trim_blocks=True,
+        keep_trailing_newline=True,
+    )
+    source = template if template is not None else _default_template()
+    try:
+        return environment.from_string(source)
+    except JinjaError as error:
+        raise TemplateError(f"the template does not compile: {error}") from None
+
+
+def _generate(compiled: Any, context: Mapping[str, Any], budget: int) -> str:
+    """Render, stopping once the output passes `budget` or the time runs out."""
+    from jinja2 import TemplateError as JinjaError
+
+    deadline = time.monotonic() + RENDER_SECONDS
+    parts: list[str] = []
+    size = 0
+    try:
+        chunks: Iterator[str] = compiled.generate(context)
+        for chunk in chunks:
+            parts.append(chunk)
+            size += len(chunk)
+            if size > budget:
+                break
+            if time.monotonic() > deadline:
+                raise TemplateError(f"the template took longer than {RENDER_SECONDS:.0f} s")
+    except JinjaError as error:
+        raise TemplateError(f"the template failed: {error}") from None
+    return "".join(parts)
+
+
+def _default_template() -> str:
+    return (files("tmcheck") / "templates" / "report.md.j2").read_text(encoding="utf-8")

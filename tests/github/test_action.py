@@ -1,0 +1,320 @@
+"""`tmcheck action` end to end against the fake GitHub API on 127.0.0.1, in a real git repo."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES
+from tests.github.fake_api import FakeGitHub, Identity, serve
+from tmcheck.cli import main
+
+TOKEN = "ghs_tmcheckCanaryToken0123456789"
+REPO = "octo-org/octo-repo"
+
+
+def _git(cwd: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
+        cwd=cwd, check=True, capture_output=True, text=True,
+    ).stdout.strip()  # fmt: skip
+
+
+@dataclass
+class Workspace:
+    path: Path
+    base: str
+    head: str
+    event: Path
+    output: Path
+    summary: Path
+
+    def environ(
+        self, server: FakeGitHub, event_name: str = "pull_request", **inputs: str
+    ) -> dict[str, str]:
+        environ = {
+            "GITHUB_ACTIONS": "true",
+            "GITHUB_API_URL": server.url,
+            "GITHUB_SERVER_URL": "https://github.example",
+            "GITHUB_REPOSITORY": REPO,
+            "GITHUB_EVENT_NAME": event_name,
+            "GITHUB_EVENT_PATH": str(self.event),
+            "GITHUB_SHA": "f" * 40,
+            "GITHUB_WORKSPACE": str(self.path),
+            "GITHUB_OUTPUT": str(self.output),
+            "GITHUB_STEP_SUMMARY": str(self.summary),
+            "INPUT_TOKEN": TOKEN,
+        }
+        environ.update(
+            {f"INPUT_{name.upper().replace('_', '-')}": value for name, value in inputs.items()}
+        )
+        return environ
+
+    def outputs(self) -> dict[str, str]:
+        """GITHUB_OUTPUT read the way the runner reads it: `name<<DELIMITER` blocks."""
+        blocks = re.findall(r"^([\w-]+)<<(\w+)\n(.*?)\n\2$", self.output.read_text(), re.M | re.S)
+        return {name: value for name, _, value in blocks}
+
+
+@pytest.fixture
+def server() -> Iterator[FakeGitHub]:
+    yield from serve(REPO, token=TOKEN)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
+    """A repository whose pull request adds the seed worksheet and a diagram naming its ids."""
+    repo = tmp_path / "workspace"
+    (repo / "docs" / "threat-model").mkdir(parents=True)
+    (repo / "README.md").write_text("# Shop\n")
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-qm", "base")
+    base = _git(repo, "rev-parse", "HEAD")
+    shutil.copy(
+        FIXTURES / "seed" / "stride-worksheet.yaml", repo / "docs" / "threat-model" / "gateway.yaml"
+    )
+    (repo / "src.py").write_text("print('hi')\n")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-qm", "head")
+    head = _git(repo, "rev-parse", "HEAD")
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({
+        "action": "synchronize",
+        "number": 1,
+        "pull_request": {
+            "number": 1,
+            "base": {"sha": base, "ref": "main", "repo": {"full_name": REPO}},
+            "head": {"sha": head, "ref": "feature", "repo": {"full_name": REPO}},
+        },
+        "repository": {"full_name": REPO},
+    }))  # fmt: skip
+    monkeypatch.chdir(tmp_path)  # the action moves into the workspace; this restores it
+    return Workspace(repo, base, head, event, tmp_path / "output", tmp_path / "summary.md")
+
+
+@dataclass
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+
+
+def _run(environ: dict[str, str]) -> Run:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["action"], stdout=out, stderr=err, environ=environ)
+    return Run(code, out.getvalue(), err.getvalue())
+
+
+def _plain(markdown: str) -> str:
+    """Markdown source with its backslash escapes and zero-width spaces taken out."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("&#8203;", "")
+
+
+def _add_pull(server: FakeGitHub, workspace: Workspace, **kwargs: object) -> None:
+    server.add_pull(
+        1, head_sha=workspace.head, base_sha=workspace.base,
+        files=["docs/threat-model/gateway.yaml", "src.py"], **kwargs,
+    )  # fmt: skip
+
+
+def test_first_run_comments_and_fails_second_run_edits(
+    server: FakeGitHub, workspace: Workspace
+) -> None:
+    _add_pull(server, workspace)
+    first = _run(workspace.environ(server))
+    assert first.code == 1, first.stdout + first.stderr
+    comments = server.comments_on(1)
+    assert len(comments) == 1
+    body = comments[0].body
+    assert body.startswith(
+        "<!-- tmcheck:report tmcheck -->\n## \u274c tmcheck: 4 open threats at or above the threshold"
+    )
+    blocking_table = body.split("### Blocking threats (4)")[1].split("<details>")[0]
+    assert re.findall(r"^\| `(T\d+)` ", blocking_table, re.M) == ["T001", "T005", "T003", "T004"]
+    assert (
+        f"[docs/threat\\-model/gateway\\.yaml:9](https://github.example/{REPO}/blob/{workspace.head}"
+        "/docs/threat-model/gateway.yaml#L9)"
+    ) in blocking_table
+    assert "| 3 x 5 \\= 15 | high | Mitigated \\(partial\\) | Auth Team |" in blocking_table
+
+    (run,) = server.check_runs.values()
+    assert (run.head_sha, run.conclusion, run.name) == (workspace.head, "failure", "tmcheck")
+    assert run.title == "4 blocking threats" and run.summary == body.replace("\n", "\n")
+    assert [(a["path"], a["start_line"], a["annotation_level"]) for a in run.annotations] == [
+        ("docs/threat-model/gateway.yaml", line, "failure") for line in (9, 42, 58, 76)
+    ]
+    assert workspace.outputs() == {
+        "passed": "false", "blocking": "4", "open": "4", "max-score": "15", "errors": "4",
+        "report": "tmcheck-report.md",
+    }  # fmt: skip
+    assert (workspace.path / "tmcheck-report.md").read_text() == body
+    assert body in workspace.summary.read_text()
+
+    server.clear_requests()
+    second = _run(workspace.environ(server))
+    assert second.code == 1
+    assert len(server.comments_on(1)) == 1
+    assert [r.method for r in server.requests if "/comments" in r.path] == ["GET", "PATCH"]
+    assert "tmcheck: updated the pull request comment" in second.stdout
+
+
+def test_fixed_threats_keep_the_comment_and_say_so(
+    server: FakeGitHub, workspace: Workspace
+) -> None:
+    _add_pull(server, workspace)
+    assert _run(workspace.environ(server)).code == 1
+    model = workspace.path / "docs" / "threat-model" / "gateway.yaml"
+    model.write_text(
+        re.sub(r'status: "(Open|Mitigated \(partial\))"', 'status: "Mitigated"', model.read_text())
+    )
+    _git(workspace.path, "commit", "-qam", "mitigate everything")
+    workspace.head = _git(workspace.path, "rev-parse", "HEAD")
+    event = json.loads(workspace.event.read_text())
+    event["pull_request"]["head"]["sha"] = workspace.head
+    workspace.event.write_text(json.dumps(event))
+    result = _run(workspace.environ(server))
+    assert result.code == 0
+    (comment,) = server.comments_on(1)
+    assert "## \u2705 tmcheck: no open threats" in comment.body
+    assert "Nothing is open any more." in comment.body
+    assert [r.conclusion for r in server.check_runs.values()] == ["failure", "success"]
+
+
+def test_annotations_are_sent_fifty_at_a_time(server: FakeGitHub, workspace: Workspace) -> None:
+    rows = "".join(
+        f"  - {{id: X{i:03}, category: Tampering, likelihood: 4, impact: 4, status: Open}}\n"
+        for i in range(120)
+    )
+    (workspace.path / "docs" / "threat-model" / "many.yaml").write_text(
+        "component: {name: Batch, owner: Ops}\nthreats:\n" + rows
+    )
+    _git(workspace.path, "add", ".")
+    _git(workspace.path, "commit", "-qm", "many")
+    workspace.head = _git(workspace.path, "rev-parse", "HEAD")
+    event = json.loads(workspace.event.read_text())
+    event["pull_request"]["head"]["sha"] = workspace.head
+    workspace.event.write_text(json.dumps(event))
+    _add_pull(server, workspace)
+    result = _run(workspace.environ(server, comment="false"))
+    assert result.code == 1
+    (run,) = server.check_runs.values()
+    assert len(run.annotations) == 124
+    sizes = [
+        len(r.body["output"]["annotations"]) for r in server.requests if "/check-runs" in r.path
+    ]
+    assert sizes == [50, 50, 24]
+    assert server.comments_on(1) == []
+
+
+def test_forbidden_comment_degrades_to_summary_and_workflow_annotations(
+    server: FakeGitHub, workspace: Workspace
+) -> None:
+    _add_pull(server, workspace, head_repo="forker/octo-repo")
+    forbidden = "Resource not accessible by integration"
+    server.fail("POST", f"/repos/{REPO}/issues/1/comments", 403, message=forbidden, times=None)
+    server.fail("POST", f"/repos/{REPO}/check-runs", 403, message=forbidden, times=None)
+    result = _run(workspace.environ(server))
+    assert result.code == 1  # decided by the threats, not by the 403
+    assert (
+        f"tmcheck: cannot comment on pull request #1 (403 {forbidden}: a pull request from a fork"
+        " gets a read-only token); the report is in the job summary and the annotations below"
+    ) in result.stdout.splitlines()
+    assert (
+        "::error file=docs/threat-model/gateway.yaml,line=9,col=5,title=tmcheck blocking-threat::open threat T001"
+        in result.stdout
+    )
+    assert "## \u274c tmcheck: 4 open threats" in workspace.summary.read_text()
+    assert workspace.outputs()["blocking"] == "4"
+    assert (
+        len(server.requests_to("POST", f"/repos/{REPO}/issues/1/comments")) == 1
+    )  # no retry of a 403
+
+
+def test_server_error_is_retried(server: FakeGitHub, workspace: Workspace) -> None:
+    _add_pull(server, workspace)
+    server.fail("POST", f"/repos/{REPO}/issues/1/comments", 500, times=1)
+    result = _run(workspace.environ(server, check_run="false"))
+    assert result.code == 1
+    assert [r.status for r in server.requests_to("POST", f"/repos/{REPO}/issues/1/comments")] == [
+        500,
+        201,
+    ]
+    assert len(server.comments_on(1)) == 1
+
+
+def test_marker_in_someone_elses_comment_is_not_adopted(
+    server: FakeGitHub, workspace: Workspace
+) -> None:
+    _add_pull(server, workspace)
+    server.add_comment(1, "<!-- tmcheck:report tmcheck -->\nall good!", author=Identity("mallory"))
+    _run(workspace.environ(server, check_run="false"))
+    comments = server.comments_on(1)
+    assert [c.author.login for c in comments] == ["mallory", "github-actions[bot]"]
+    assert comments[0].body.endswith("all good!")
+
+
+def test_api_file_list_when_the_commits_are_not_in_the_clone(
+    server: FakeGitHub, workspace: Workspace
+) -> None:
+    _add_pull(server, workspace)
+    files = ["docs/threat-model/gateway.yaml"] + [f"gen/{i}.txt" for i in range(3200)]
+    server.set_files(1, files)
+    event = json.loads(workspace.event.read_text())
+    event["pull_request"]["base"]["sha"] = "1" * 40  # not in this clone
+    workspace.event.write_text(json.dumps(event))
+    result = _run(workspace.environ(server, check_run="false"))
+    assert result.code == 1
+    (comment,) = server.comments_on(1)
+    assert (
+        "GitHub lists at most 3,000 files of a pull request: 201 changed files were not seen."
+        in _plain(comment.body)
+    )
+
+
+def test_push_event_checks_every_configured_file(server: FakeGitHub, workspace: Workspace) -> None:
+    workspace.event.write_text(json.dumps({"ref": "refs/heads/main", "after": workspace.head}))
+    environ = workspace.environ(server, event_name="push")
+    environ["GITHUB_SHA"] = workspace.head
+    result = _run(environ)
+    assert result.code == 1
+    assert not [r for r in server.requests if "/comments" in r.path]
+    (run,) = server.check_runs.values()
+    assert run.head_sha == workspace.head and run.conclusion == "failure"
+
+
+def test_fail_false_exits_zero_with_a_neutral_check(
+    server: FakeGitHub, workspace: Workspace
+) -> None:
+    _add_pull(server, workspace)
+    result = _run(workspace.environ(server, fail="false", comment="false"))
+    assert result.code == 0
+    assert [r.conclusion for r in server.check_runs.values()] == ["neutral"]
+
+
+def test_token_never_appears(server: FakeGitHub, workspace: Workspace) -> None:
+    _add_pull(server, workspace)
+    server.fail("POST", f"/repos/{REPO}/check-runs", 502, times=2)
+    server.fail("PATCH", re.compile(r".*/check-runs/.*"), 403, times=None)
+    result = _run(workspace.environ(server))
+    everything = (
+        result.stdout + result.stderr + workspace.summary.read_text() + workspace.output.read_text()
+    )
+    everything += "".join(c.body for c in server.comments_on(1))
+    assert TOKEN not in everything
+    assert not any(r.token_leaked for r in server.requests)
+    assert "tmcheck: cannot create the check run (403" not in result.stdout  # no edits needed
+
+
+def test_bad_input_is_a_usage_error(server: FakeGitHub, workspace: Workspace) -> None:
+    result = _run(workspace.environ(server, fail="maybe"))
+    assert result.code == 2
+    assert result.stderr == "tmcheck: error: input fail: 'maybe' is not true or false\n"
