@@ -1,0 +1,30 @@
+# The tmcheck GitHub Action: `tmcheck action` in a small image with pinned dependencies.
+# The base is a build argument so that it can be pinned by digest, or replaced by a local image.
+ARG BASE=python:3.12-slim
+FROM ${BASE}
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_ROOT_USER_ACTION=ignore
+
+# git answers "what did this pull request change?" from the checkout (the API lists at most
+# 3,000 files) and reads templates from the base commit.
+RUN if ! command -v git >/dev/null; then \
+        apt-get update -qq \
+        && apt-get install -y -qq --no-install-recommends git ca-certificates >/dev/null \
+        && rm -rf /var/lib/apt/lists/*; \
+    fi
+
+# Wheels only: no compiler is needed, and none is left behind.
+COPY requirements/action.txt /tmp/requirements.txt
+RUN python -m pip install --only-binary=:all: -r /tmp/requirements.txt && rm /tmp/requirements.txt
+
+COPY pyproject.toml README.md /tmp/tmcheck/
+COPY src /tmp/tmcheck/src
+RUN python -m pip install --no-deps /tmp/tmcheck && rm -rf /tmp/tmcheck
+
+# No USER line: the runner mounts the workspace owned by its own user and runs the container as
+# root; another user could not read or write it.
+ENTRYPOINT ["tmcheck", "action"]
