@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from tmcheck.findings import RunResult
-from tmcheck.reporters import json_report, text
+from tmcheck.reporters import json_report, sarif, text
 
 REPORTERS: Mapping[str, Callable[[RunResult], str]] = {
     "text": text.render,
     "json": json_report.render,
+    "sarif": sarif.render,
 }
