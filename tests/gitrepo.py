@@ -74,8 +74,10 @@ def dragon(cart_severity: str) -> str:
         {"id": "c2", "shape": "store",
          "data": {"type": "tm.Store", "name": "Orders", "threats": []}},
     ]  # fmt: skip
-    model = {"summary": {"title": "Shop"},
-             "detail": {"diagrams": [{"title": "Main", "diagramType": "STRIDE", "cells": cells}]}}
+    model = {
+        "summary": {"title": "Shop"},
+        "detail": {"diagrams": [{"title": "Main", "diagramType": "STRIDE", "cells": cells}]},
+    }
     return json.dumps(model, indent=2) + "\n"
 
 

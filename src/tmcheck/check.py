@@ -6,12 +6,11 @@ import os
 import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tmcheck.config import Settings
-from tmcheck.diff import Comparison
 from tmcheck.discover import Candidate, GateError, discover, read_bounded
 from tmcheck.findings import LEVEL_ORDER, FileResult, Finding, RunResult
-from tmcheck.gate import apply_gate
 from tmcheck.globs import GlobSet
 from tmcheck.loaders.detect import LOADERS, detect_format
 from tmcheck.loaders.encoding import decode_utf8
@@ -23,6 +22,9 @@ from tmcheck.normalize import normalize
 from tmcheck.rules import apply_levels, iter_rule_findings
 from tmcheck.rules.context import RuleContext
 from tmcheck.validation import validate_document
+
+if TYPE_CHECKING:  # the diff is loaded only with --base
+    from tmcheck.diff import Comparison
 
 REPORT_URL = "https://github.com/tmcheck/tmcheck/issues"
 
@@ -60,16 +62,16 @@ def run_check(
         baseline = compare_with_base(base, files, paths, settings, pinned)
         comparison, uncompared = baseline.comparison, baseline.uncompared
         extra.extend(baseline.findings)
-    gated = apply_gate(files, settings, comparison, uncompared)
-    return assemble(
-        gated.files,
-        settings,
-        [*extra, *gated.findings],
-        context,
-        comparison=gated.comparison,
-        gate=gated.gate,
-        debt=gated.debt,
-    )
+    if settings.gate == "new":
+        from tmcheck.gate import gate_on_changes
+
+        gated = gate_on_changes(files, comparison, uncompared)
+        extra.extend(gated.findings)
+        return assemble(
+            gated.files, settings, extra, context,
+            comparison=gated.comparison, gate=gated.gate, debt=gated.debt,
+        )  # fmt: skip
+    return assemble(files, settings, extra, context, comparison=comparison)
 
 
 def unresolved_ids(files: Sequence[FileResult]) -> set[str]:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from tmcheck.diff import Comparison
 from tmcheck.model import Definition, Element, Reference, Threat
+
+if TYPE_CHECKING:  # the diff is loaded only with --base
+    from tmcheck.diff import Comparison
 
 LEVEL_ORDER = {"error": 0, "warning": 1, "note": 2}
 

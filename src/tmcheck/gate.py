@@ -12,11 +12,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from tmcheck.config import Settings
-from tmcheck.diff import Comparison
 from tmcheck.findings import FileResult, Finding
 from tmcheck.model import Threat
+
+if TYPE_CHECKING:  # the diff is loaded only with --base
+    from tmcheck.diff import Comparison
 
 RULE = "gate-without-base"
 
@@ -30,14 +32,13 @@ class Gated:
     findings: tuple[Finding, ...] = ()
 
 
-def apply_gate(
+def gate_on_changes(
     files: Sequence[FileResult],
-    settings: Settings,
     comparison: Comparison | None,
     uncompared: frozenset[str] = frozenset(),
 ) -> Gated:
-    if settings.gate != "new":
-        return Gated(tuple(files), comparison, "all")
+    """`gate: new`: `files` with `blocking` cleared on the threats the change did not
+    introduce (unless their file could not be compared)."""
     if comparison is None:
         warning = Finding(
             ".", 1, 1, RULE, "warning",

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tmcheck.diff import ThreatChange
 from tmcheck.findings import RunResult
 from tmcheck.model import Threat
+
+if TYPE_CHECKING:
+    from tmcheck.diff import ThreatChange
 
 VERSION = 1
 

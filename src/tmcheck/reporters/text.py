@@ -6,9 +6,13 @@ so that tools reading `path:line:column:` lines do not take them for findings.
 
 from __future__ import annotations
 
-from tmcheck.diff import Comparison, count_by_kind
+from typing import TYPE_CHECKING
+
 from tmcheck.escape import for_log
 from tmcheck.findings import RunResult
+
+if TYPE_CHECKING:
+    from tmcheck.diff import Comparison
 
 
 def render(result: RunResult) -> str:
@@ -23,6 +27,8 @@ def render(result: RunResult) -> str:
 
 
 def change_lines(comparison: Comparison) -> list[str]:
+    from tmcheck.diff import count_by_kind
+
     assert comparison.commit is not None
     since = f"since {comparison.ref} ({comparison.commit[:12]})"
     if not comparison.changes:
