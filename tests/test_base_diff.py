@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import RunCli
-from tests.gitrepo import git, make_repository, write
+from tests.gitrepo import STABLE, git, make_repository, write
 
 
 @pytest.fixture
@@ -253,3 +253,13 @@ def test_uncommitted_changes_compare_with_the_working_tree(
           "  - {id: N1, category: Spoofing, title: New one, likelihood: 1, impact: 1}\n")  # fmt: skip
     report = json.loads(run_cli("check", "--format=json", "--base=HEAD", cwd=root).stdout)
     assert [(c["change"], c["id"]) for c in report["changes"]] == [("new", "N1"), ("raised", "S1")]
+
+
+def test_an_ignored_file_is_new_not_unchanged(run_cli: RunCli, repo: tuple[Path, str, str]) -> None:
+    """git diff does not list an ignored file; it is not at the base either: its threats are new."""
+    root, _, _ = repo
+    write(root / ".gitignore", "models/local/\n")
+    write(root / "models" / "local" / "m.yaml", STABLE.replace("S1", "I1"))
+    result = run_cli("check", "--base=HEAD", "--gate=new", cwd=root)
+    assert "  new      I1 at models/local/m.yaml:3: open, 4 x 4 = 16 (high)" in result.stdout
+    assert "error [blocking-threat] open threat I1" in result.stdout

@@ -1,6 +1,7 @@
 """The checked threat models as they were at a base revision, and what changed since.
 
-Only files that git reports as changed since the base are read again (`git show`-style, through
+Only files that git reports as changed since the base are read again (a file that git does
+not report but that is not in the base tree, an ignored one, is new) (`git show`-style, through
 `git.read_at`, then the same parser, loaders and normalization as the head, with the head's
 settings, so that the diff is about the threat models and not the configuration); the others
 are the same at both ends. Files deleted since the base that the run would have checked are read
@@ -58,6 +59,7 @@ def compare_with_base(
         )
     try:
         changed = git.changes(repository, commit)
+        at_base = git.files_at(repository, commit)
     except git.GitError as error:
         return _unavailable(ref, str(error), settings)
 
@@ -74,9 +76,9 @@ def compare_with_base(
         elif relative is None:
             reader.fail(file.path, "the file is outside the git repository")
             uncompared.add(file.path)
-        elif change is None:
+        elif change is None and relative in at_base:
             base_threats.extend(file.threats)  # unchanged since the base
-        elif change.status != "A":
+        elif change is not None and change.status != "A":
             old = change.old_path or relative
             display = file.path if old == relative else _display_path(repository, old)
             base = reader.read(old, display, report_as=file.path)

@@ -62,16 +62,14 @@ def run_check(
         baseline = compare_with_base(base, files, paths, settings, pinned)
         comparison, uncompared = baseline.comparison, baseline.uncompared
         extra.extend(baseline.findings)
+    gate, debt = "all", tuple[Threat, ...]()
     if settings.gate == "new":
         from tmcheck.gate import gate_on_changes
 
         gated = gate_on_changes(files, comparison, uncompared)
+        files, comparison, gate, debt = gated.files, gated.comparison, gated.gate, gated.debt
         extra.extend(gated.findings)
-        return assemble(
-            gated.files, settings, extra, context,
-            comparison=gated.comparison, gate=gated.gate, debt=gated.debt,
-        )  # fmt: skip
-    return assemble(files, settings, extra, context, comparison=comparison)
+    return assemble(files, settings, extra, context, comparison=comparison, gate=gate, debt=debt)
 
 
 def unresolved_ids(files: Sequence[FileResult]) -> set[str]:

@@ -13,7 +13,7 @@ threat keeps its alerts when its file moves), or rule + file + title for a threa
 or rule + file + the message with its numbers blanked out for a finding about a file. A counter
 (`:1`, `:2`) tells apart results with the same identity. The same value is also given under
 `tmcheck/v1`, which names the scheme for other readers. (The upload action notes, for each
-result, that the value is not its own line hash; it keeps ours.)
+result, that the value is not its own line hash, and keeps ours.)
 """
 
 from __future__ import annotations
