@@ -63,6 +63,9 @@ _FIELDS: tuple[tuple[str, Callable[[Threat], Any]], ...] = (
     ("acceptance", lambda t: dict(t.entry.acceptance or {})),
     ("library", lambda t: t.entry.library),
 )
+_GETTERS: Mapping[str, Callable[[Threat], Any]] = dict(_FIELDS)
+_RISK_FIELDS = frozenset({"status", "likelihood", "impact", "score", "level", "rating"})
+_SHORT_FIELDS = frozenset({"owner", "component", "category", "id"})  # shown as before -> after
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,14 +148,11 @@ class ThreatChange:
             parts.append(f"{risk_text(before)} -> {risk_text(after)}")
         elif self.kind in ("reopened", "resolved"):
             parts.append(risk_text(after))
-        shown = {"status", "likelihood", "impact", "score", "level", "rating"}
         for name in self.fields:
-            if name in shown:
-                continue
-            if name in ("owner", "component", "category", "id"):
-                getter = dict(_FIELDS)[name]
-                parts.append(f"{name} {getter(before) or '(none)'} -> {getter(after) or '(none)'}")
-            else:
+            if name in _SHORT_FIELDS:
+                get = _GETTERS[name]
+                parts.append(f"{name} {get(before) or '(none)'} -> {get(after) or '(none)'}")
+            elif name not in _RISK_FIELDS:  # said above, in status and risk
                 parts.append(f"{name} changed")
         return "; ".join(parts)
 
