@@ -6,6 +6,7 @@ import os
 import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tmcheck.config import Settings
 from tmcheck.discover import Candidate, GateError, discover, read_bounded
@@ -16,10 +17,14 @@ from tmcheck.loaders.encoding import decode_utf8
 from tmcheck.loaders.safe_json import load_json
 from tmcheck.loaders.safe_yaml import load_yaml
 from tmcheck.loaders.tree import Document, LoadError
+from tmcheck.model import Threat
 from tmcheck.normalize import normalize
 from tmcheck.rules import apply_levels, iter_rule_findings
 from tmcheck.rules.context import RuleContext
 from tmcheck.validation import validate_document
+
+if TYPE_CHECKING:  # the diff is loaded only with --base
+    from tmcheck.diff import Comparison
 
 REPORT_URL = "https://github.com/tmcheck/tmcheck/issues"
 
@@ -30,8 +35,10 @@ def run_check(
     *,
     workspace: Path | None = None,
     explicit: bool = True,
+    base: str | None = None,
 ) -> RunResult:
-    """Check `paths` (files and directories) together, as one set of threat models."""
+    """Check `paths` (files and directories) together, as one set of threat models; with
+    `base` (a git revision), also say what changed since, and gate on it with `gate: new`."""
     discovery = discover(
         paths,
         root=settings.root,
@@ -48,7 +55,23 @@ def run_check(
     if paths and missing:
         checked = {candidate.path for candidate in discovery.candidates}
         context = tuple(_context_files(settings, pinned, checked, missing, workspace))
-    return assemble(files, settings, discovery.findings, context)
+    extra = list(discovery.findings)
+    comparison: Comparison | None = None
+    uncompared: frozenset[str] = frozenset()
+    if base is not None:
+        from tmcheck.baseline import compare_with_base  # git only when asked for
+
+        baseline = compare_with_base(base, files, paths, settings, pinned)
+        comparison, uncompared = baseline.comparison, baseline.uncompared
+        extra.extend(baseline.findings)
+    gate, debt = "all", tuple[Threat, ...]()
+    if settings.gate == "new":
+        from tmcheck.gate import gate_on_changes
+
+        gated = gate_on_changes(files, comparison, uncompared)
+        files, comparison, gate, debt = gated.files, gated.comparison, gated.gate, gated.debt
+        extra.extend(gated.findings)
+    return assemble(files, settings, extra, context, comparison=comparison, gate=gate, debt=debt)
 
 
 def unresolved_ids(files: Sequence[FileResult]) -> set[str]:
@@ -98,6 +121,10 @@ def assemble(
     settings: Settings,
     extra: Sequence[Finding] = (),
     context: Sequence[FileResult] = (),
+    *,
+    comparison: Comparison | None = None,
+    gate: str = "all",
+    debt: Sequence[Threat] = (),
 ) -> RunResult:
     """Run the rules over checked files (with `context` files for ids) and put it together."""
     threats = tuple(threat for file in files for threat in file.threats)
@@ -105,11 +132,21 @@ def assemble(
     try:
         findings.extend(iter_rule_findings(RuleContext(files, threats, settings, context)))
     except Exception as error:  # a rule failing is a bug; report it, keep the rest
-        findings.append(_internal_error(".", error))
+        findings.append(internal_error(".", error))
     findings = apply_levels(findings, settings.rule_levels)
     findings.sort(key=sort_key)
     internal = sum(1 for finding in findings if finding.rule == "internal-error")
-    return RunResult(tuple(files), threats, tuple(findings), settings.threshold, internal)
+    return RunResult(
+        tuple(files),
+        threats,
+        tuple(findings),
+        settings.threshold,
+        internal,
+        root=settings.root,
+        comparison=comparison,
+        gate=gate,
+        debt=tuple(debt),
+    )
 
 
 def sort_key(finding: Finding) -> tuple[str, int, int, int, str, str]:
@@ -130,7 +167,7 @@ def _check_guarded(
         return check_file(candidate, settings, pinned)
     except Exception as error:  # never a traceback; one file failing leaves the others
         return FileResult(
-            candidate.path, None, False, findings=(_internal_error(candidate.path, error),)
+            candidate.path, None, False, findings=(internal_error(candidate.path, error),)
         )
 
 
@@ -141,11 +178,23 @@ def check_file(
     *,
     validate: bool = True,
 ) -> FileResult:
-    path = candidate.path
     try:
-        raw = read_bounded(path, settings.max_file_bytes)
+        raw = read_bounded(candidate.path, settings.max_file_bytes)
     except GateError as error:
-        return _failed(path, "read-error", str(error))
+        return _failed(candidate.path, "read-error", str(error))
+    return check_content(raw, candidate, settings, pinned, validate=validate)
+
+
+def check_content(
+    raw: bytes,
+    candidate: Candidate,
+    settings: Settings,
+    pinned: Sequence[tuple[GlobSet, str]] = (),
+    *,
+    validate: bool = True,
+) -> FileResult:
+    """Parse, detect, validate and normalize the bytes of one file (read from disk or git)."""
+    path = candidate.path
     try:
         document = parse(raw, path)
     except LoadError as error:
@@ -199,7 +248,7 @@ def _failed(path: str, rule: str, message: str, line: int = 1, column: int = 1) 
     )
 
 
-def _internal_error(path: str, error: Exception) -> Finding:
+def internal_error(path: str, error: Exception) -> Finding:
     frames = traceback.extract_tb(error.__traceback__)
     ours = [frame for frame in frames if "tmcheck" in frame.filename] or frames
     where = f" at {Path(ours[-1].filename).name}:{ours[-1].lineno}" if ours else ""

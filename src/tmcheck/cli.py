@@ -18,7 +18,6 @@ from tmcheck import __version__
 from tmcheck.errors import TmcheckError, UsageError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-FORMATS = ("text", "json", "markdown")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -29,6 +28,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from tmcheck.reporters import REPORTERS
+
     parser = _Parser(prog="tmcheck", description="Check threat models: schemas, risk, the gate.")
     parser.add_argument("--version", action="version", version=f"tmcheck {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -43,7 +44,19 @@ def build_parser() -> argparse.ArgumentParser:
         "paths", nargs="*", help="files and directories (default: the config's root)"
     )
     check.add_argument(
-        "--format", choices=FORMATS, default="text", help="output format (default: text)"
+        "--format", choices=list(REPORTERS), default="text", help="output format (default: text)"
+    )
+    check.add_argument(
+        "--base",
+        metavar="REF",
+        help="git revision (branch, tag, commit) to compare with: report the threats that are"
+        " new, raised, reopened, resolved, ... since then",
+    )
+    check.add_argument(
+        "--gate",
+        choices=("all", "new"),
+        help="which open threats at the threshold block: all, or only those new, raised or"
+        " reopened since --base (default: all)",
     )
     check.add_argument("--config", type=Path, help="config file (default: nearest .tmcheck.yaml)")
     check.add_argument("--no-config", action="store_true", help="ignore .tmcheck.yaml files")
@@ -124,9 +137,13 @@ def _run(
         config_path=arguments.config,
         use_config_file=not arguments.no_config,
         environment=environ,
-        overrides={"threshold": arguments.threshold, "level_model": arguments.level_model},
+        overrides={
+            "threshold": arguments.threshold,
+            "level_model": arguments.level_model,
+            "gate": arguments.gate,
+        },
     )
-    result = run_check(arguments.paths, settings)
+    result = run_check(arguments.paths, settings, base=arguments.base)
     out.write(REPORTERS[arguments.format](result))
     if result.internal_errors:
         err.write(f"tmcheck: {result.internal_errors} internal error(s); see the findings above\n")

@@ -14,8 +14,15 @@ def _markdown(result: RunResult) -> str:
     return markdown.render(result)
 
 
+def _sarif(result: RunResult) -> str:
+    from tmcheck.reporters import sarif  # its imports (inspect, hashlib) cost every run ~10 ms
+
+    return sarif.render(result)
+
+
 REPORTERS: Mapping[str, Callable[[RunResult], str]] = {
     "text": text.render,
     "json": json_report.render,
     "markdown": _markdown,
+    "sarif": _sarif,
 }

@@ -1,7 +1,8 @@
 """The rules: one module each, registered here by id.
 
-Besides the rules, a run reports problems with the files themselves under the ids in
-`FILE_CHECKS`; their levels can be changed in `.tmcheck.yaml` like a rule's.
+Besides the rules, a run reports problems with the files themselves (and with its base
+revision) under the ids in `FILE_CHECKS`; their levels can be changed in `.tmcheck.yaml` like a
+rule's.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ FILE_CHECKS: Mapping[str, tuple[str, str]] = {
     "schema": ("error", "the file breaks its format's JSON Schema"),
     "too-many-files": ("error", "more files than max_files: the rest were not checked"),
     "internal-error": ("error", "tmcheck failed on this file: a bug, please report it"),
+    "base-unreadable": ("warning", "the --base revision, or a file at it, cannot be read"),
+    "gate-without-base": ("warning", "gate: new without --base: it falls back to gate: all"),
 }  # fmt: skip
 
 DEFAULT_LEVELS: Mapping[str, str] = {

@@ -35,4 +35,4 @@ def threat_finding(
     """A finding about `threat`, at the line of its `key` (or of the entry when not given)."""
     entry = threat.entry
     line, column = entry.position_of(key) if key else (entry.line, entry.column)
-    return Finding(entry.path, line, column, rule, level, message, entry.id)
+    return Finding(entry.path, line, column, rule, level, message, entry.id, entry.title)
