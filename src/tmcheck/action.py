@@ -90,6 +90,7 @@ def run_action(
         environment=environ,
         overrides={
             "threshold": inputs.threshold,
+            "gate": inputs.gate,
             "include": list(inputs.paths) if inputs.paths else None,
         },
     )
@@ -98,7 +99,11 @@ def run_action(
     if context.is_pull_request:
         paths = _changed_threat_models(context, settings, client, notes)
         if paths:
-            result = run_check(paths, settings, workspace=workspace, explicit=False)
+            # The checkout is the merge of the pull request into its base: compared with the
+            # base commit, what differs is what the pull request changes.
+            result = run_check(
+                paths, settings, workspace=workspace, explicit=False, base=context.base_sha
+            )
         else:
             notes.append("No threat-model file changed in this pull request.")
             result = assemble((), settings)
@@ -125,6 +130,10 @@ def run_action(
 
     markdown = report(COMMENT_LIMIT)
     report_path = write_inside(workspace, inputs.report_file, markdown)
+    if inputs.sarif_file:
+        from tmcheck.reporters import sarif
+
+        write_inside(workspace, inputs.sarif_file, sarif.render(result))
     _log_findings(result, log)
     degraded = _publish(inputs, context, client, result, markdown, report(SUMMARY_LIMIT), log)
     if degraded or not inputs.check_run:
