@@ -121,11 +121,17 @@ def run_action(
                 notes=notes,
                 budget=budget,
                 template=template,
+                pull_request=context.pull_number,
             )
         except TemplateError as error:
             notes.append(f"The configured template failed ({error}); the default one was used.")
             return render_report(
-                result, links=links, name=inputs.check_name, notes=notes, budget=budget
+                result,
+                links=links,
+                name=inputs.check_name,
+                notes=notes,
+                budget=budget,
+                pull_request=context.pull_number,
             )
 
     markdown = report(COMMENT_LIMIT)

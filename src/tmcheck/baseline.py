@@ -19,11 +19,11 @@ from pathlib import Path
 from tmcheck import git
 from tmcheck.check import check_content, internal_error
 from tmcheck.config import Settings
-from tmcheck.diff import Comparison, diff_threats
+from tmcheck.diff import Comparison, changed_elements, diff_threats
 from tmcheck.discover import Candidate
 from tmcheck.findings import FileResult, Finding
 from tmcheck.globs import GlobSet
-from tmcheck.model import Threat
+from tmcheck.model import Element, Threat
 
 RULE = "base-unreadable"
 _NOT_LOADED = frozenset({"read-error", "parse-error", "internal-error"})
@@ -66,6 +66,7 @@ def compare_with_base(
     reader = _BaseReader(repository, commit, settings, pinned)
     by_path = {change.path: change for change in changed}
     base_threats: list[Threat] = []
+    base_elements: list[Element] = []
     renamed: dict[str, str] = {}
     uncompared: set[str] = set()
     for file in files:
@@ -78,6 +79,7 @@ def compare_with_base(
             uncompared.add(file.path)
         elif change is None and relative in at_base:
             base_threats.extend(file.threats)  # unchanged since the base
+            base_elements.extend(file.elements)
         elif change is not None and change.status != "A":
             old = change.old_path or relative
             display = file.path if old == relative else _display_path(repository, old)
@@ -86,6 +88,7 @@ def compare_with_base(
                 uncompared.add(file.path)
             else:
                 base_threats.extend(base.threats)
+                base_elements.extend(base.elements)
                 if display != file.path:
                     renamed[display] = file.path
 
@@ -104,8 +107,13 @@ def compare_with_base(
 
     compared = [t for file in files if file.path not in uncompared for t in file.threats]
     changes = diff_threats(base_threats, compared, renamed)
+    elements = changed_elements(
+        base_elements, (e for file in files if file.path not in uncompared for e in file.elements)
+    )
     return Baseline(
-        Comparison(ref, commit, tuple(changes)), frozenset(uncompared), tuple(reader.findings)
+        Comparison(ref, commit, tuple(changes), elements),
+        frozenset(uncompared),
+        tuple(reader.findings),
     )
 
 

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tmcheck.model import LEVEL_RANK, Threat
+from tmcheck.model import LEVEL_RANK, Element, Threat, name_key
 
 # Most severe first: the order reports list changes in.
 CHANGE_KINDS: tuple[str, ...] = (
@@ -137,21 +137,27 @@ class ThreatChange:
     @property
     def detail(self) -> str:
         """Before -> after in plain words (unescaped: the sink escapes it)."""
+        return self.describe()
+
+    def describe(self, escape: Callable[[str], str] = str, arrow: str = " -> ") -> str:
+        """Before `arrow` after in words; what came from a file goes through `escape` (a
+        Markdown report escapes each value, not the words and arrows around them)."""
         before, after = self.before, self.after
         if before is None or after is None:
             threat = self.threat
-            return f"{threat.status}, {risk_text(threat)}"
+            return f"{escape(threat.status)}, {escape(risk_text(threat))}"
         parts = []
         if before.status != after.status:
-            parts.append(f"{before.status} -> {after.status}")
+            parts.append(f"{escape(before.status)}{arrow}{escape(after.status)}")
         if risk_text(before) != risk_text(after):
-            parts.append(f"{risk_text(before)} -> {risk_text(after)}")
+            parts.append(f"{escape(risk_text(before))}{arrow}{escape(risk_text(after))}")
         elif self.kind in ("reopened", "resolved"):
-            parts.append(risk_text(after))
+            parts.append(escape(risk_text(after)))
         for name in self.fields:
             if name in _SHORT_FIELDS:
                 get = _GETTERS[name]
-                parts.append(f"{name} {get(before) or '(none)'} -> {get(after) or '(none)'}")
+                old, new = escape(get(before) or "(none)"), escape(get(after) or "(none)")
+                parts.append(f"{name} {old}{arrow}{new}")
             elif name not in _RISK_FIELDS:  # said above, in status and risk
                 parts.append(f"{name} changed")
         return "; ".join(parts)
@@ -260,6 +266,29 @@ def count_by_kind(changes: Iterable[ThreatChange]) -> dict[str, int]:
     return {kind: counts[kind] for kind in CHANGE_KINDS if counts[kind]}
 
 
+def changed_elements(base: Iterable[Element], head: Iterable[Element]) -> tuple[Element, ...]:
+    """The `head` elements that are new since the base or drawn differently there: another
+    boundary, other ends, crossing or not, other threat ids attached. Where an element is
+    written (file, line) does not count, so moving it or renaming its file changes nothing."""
+    before = {_element_key(element) for element in base}
+    return tuple(element for element in head if _element_key(element) not in before)
+
+
+def _element_key(element: Element) -> tuple[object, ...]:
+    def key(name: str | None) -> str | None:
+        return name_key(name) if name else None
+
+    return (
+        element.kind,
+        name_key(element.name),
+        key(element.boundary),
+        key(element.source),
+        key(element.target),
+        element.crosses_boundary,
+        tuple(sorted(element.threat_ids)),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Comparison:
     """A run compared with a base revision (`--base REF`)."""
@@ -267,3 +296,4 @@ class Comparison:
     ref: str  # as given
     commit: str | None  # the full commit id; None when the base could not be read
     changes: tuple[ThreatChange, ...] = ()
+    elements: tuple[Element, ...] = ()  # architecture elements new or changed since the base

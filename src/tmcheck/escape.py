@@ -20,6 +20,10 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()!|~<>#+\-.^=$])")
 _SARIF_SPECIAL = re.compile(r"([\\\[\]])")
 # Zero-width space: breaks @mentions, #references and autolinks without changing what is seen.
 _ZWSP = "&#8203;"
+# What a Mermaid label keeps as it is; every other character becomes an entity code (`#34;`).
+_MERMAID_PLAIN = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,_()/+'!?-"
+)
 
 
 def for_log(text: str) -> str:
@@ -68,6 +72,24 @@ def for_markdown_code(text: str, limit: int = 200) -> str:
     fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
     padding = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
     return f"{fence}{padding}{text}{padding}{fence}"
+
+
+def for_mermaid_label(text: str, limit: int = 60) -> str:
+    """The inside of a quoted Mermaid label (`n1["..."]`, `-->|"..."|`) that shows `text`.
+
+    Letters, digits, spaces and a few harmless marks stay; every other character, non-ASCII
+    included, becomes a Mermaid entity code (`#34;` for a quote), which Mermaid shows as the
+    character: a quote cannot end the label, `;`, `|`, `[`, `-->`, `:::` and `%%{init}%%` are
+    not syntax, `<b>` is not HTML, and `style ...:#...;` cannot trigger Mermaid's own rewriting
+    of colour codes (it needs a raw `:`). One line, at most `limit` characters of the original,
+    bidi controls shown as <U+XXXX>.
+    """
+    text = " ".join(
+        _BIDI.sub(lambda m: f"<U+{ord(m.group()):04X}>", _CONTROL.sub(" ", text)).split()
+    )
+    if len(text) > limit:
+        text = text[: limit - 1] + "\u2026"
+    return "".join(char if char in _MERMAID_PLAIN else f"#{ord(char)};" for char in text)
 
 
 def for_sarif(text: str) -> str:

@@ -159,3 +159,8 @@ class Element:
 def _shorten(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def name_key(name: str) -> str:
+    """How element and component names compare: case-insensitive, whitespace-normalized."""
+    return " ".join(name.split()).casefold()

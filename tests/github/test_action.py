@@ -119,6 +119,11 @@ def _plain(markdown: str) -> str:
     return re.sub(r"\\(.)", r"\1", markdown).replace("&#8203;", "")
 
 
+def _ids(table: str) -> list[str]:
+    """The threat ids of a table's rows, in order (after the Change column, when there is one)."""
+    return re.findall(r"^\| (?:[^|`]+ \| )?`(T\d+)` ", table, re.M)
+
+
 def _add_pull(server: FakeGitHub, workspace: Workspace, **kwargs: object) -> None:
     server.add_pull(
         1, head_sha=workspace.head, base_sha=workspace.base,
@@ -136,10 +141,15 @@ def test_first_run_comments_and_fails_second_run_edits(
     assert len(comments) == 1
     body = comments[0].body
     assert body.startswith(
-        "<!-- tmcheck:report tmcheck -->\n## \u274c tmcheck: 4 open threats at or above the threshold"
+        "<!-- tmcheck:report tmcheck -->\n## \u274c tmcheck blocks: 4 open threats at or above the"
+        " threshold 12 (4 new)\n"
     )
     blocking_table = body.split("### Blocking threats (4)")[1].split("<details>")[0]
-    assert re.findall(r"^\| `(T\d+)` ", blocking_table, re.M) == ["T001", "T005", "T003", "T004"]
+    assert _ids(blocking_table) == ["T001", "T005", "T003", "T004"]
+    assert (
+        "| \U0001f195 new | `T001` | Attacker forges JWT tokens to impersonate users |"
+        in blocking_table
+    )
     assert (
         f"[docs/threat\\-model/gateway\\.yaml:9](https://github.example/{REPO}/blob/{workspace.head}"
         "/docs/threat-model/gateway.yaml#L9)"
@@ -184,7 +194,7 @@ def test_fixed_threats_keep_the_comment_and_say_so(
     result = _run(workspace.environ(server))
     assert result.code == 0
     (comment,) = server.comments_on(1)
-    assert "## \u2705 tmcheck: no open threats" in comment.body
+    assert "## \u2705 tmcheck passes: no open threats" in comment.body
     assert "Nothing is open any more." in comment.body
     assert [r.conclusion for r in server.check_runs.values()] == ["failure", "success"]
 
@@ -232,7 +242,7 @@ def test_forbidden_comment_degrades_to_summary_and_workflow_annotations(
         "::error file=docs/threat-model/gateway.yaml,line=9,col=5,title=tmcheck blocking-threat::open threat T001"
         in result.stdout
     )
-    assert "## \u274c tmcheck: 4 open threats" in workspace.summary.read_text()
+    assert "## \u274c tmcheck blocks: 4 open threats" in workspace.summary.read_text()
     assert workspace.outputs()["blocking"] == "4"
     assert (
         len(server.requests_to("POST", f"/repos/{REPO}/issues/1/comments")) == 1
@@ -356,7 +366,7 @@ def test_gate_new_blocks_only_what_the_pull_request_introduced(
     assert result.code == 1
     (comment,) = server.comments_on(1)
     blocking = comment.body.split("### Blocking threats (2)")[1].split("<details>")[0]
-    assert re.findall(r"^\| `(T\d+)` ", blocking, re.M) == ["T006", "T003"]
+    assert _ids(blocking) == ["T006", "T003"]
     assert workspace.outputs()["blocking"] == "2"
     sarif = json.loads((workspace.path / "reports" / "tmcheck.sarif").read_text())
     assert sarif["version"] == "2.1.0"

@@ -15,16 +15,15 @@ from importlib.resources import files
 from typing import Any
 from urllib.parse import quote
 
-from tmcheck.escape import for_markdown, for_markdown_code
-from tmcheck.findings import Finding, RunResult
-from tmcheck.model import LEVEL_RANK, Threat
+from tmcheck.escape import for_markdown
+from tmcheck.findings import RunResult
+from tmcheck.reporters.report_context import SACRIFICES, limited, report_context
 
 MARKER_PREFIX = "<!-- tmcheck:report"
 # GitHub's limit for an issue comment; the check-run summary allows one character less.
 COMMENT_LIMIT = 65_536
 SUMMARY_LIMIT = 65_535
 RENDER_SECONDS = 5.0
-_ROW_LIMITS = (None, 500, 200, 100, 50, 20, 10, 5, 1, 0)
 
 
 class TemplateError(Exception):
@@ -66,102 +65,22 @@ def render_report(
     notes: Sequence[str] = (),
     budget: int = COMMENT_LIMIT,
     template: str | None = None,
+    pull_request: int | None = None,
 ) -> str:
-    """The report, as long as it fits in `budget` characters (rows are dropped, not cut)."""
+    """The report, as long as it fits in `budget` characters.
+
+    It is rendered whole first, then with less and less (`SACRIFICES`) until it fits; each cut
+    section says how many rows it left out. Only when even the last step does not fit is the
+    text cut, at a line, with a note.
+    """
     compiled = _compile(template)
+    context = report_context(result, links or Links(), name, notes, pull_request)
     text = ""
-    for limit in _ROW_LIMITS:
-        context = report_context(result, links or Links(), name, notes, limit)
-        text = _generate(compiled, context, budget)
+    for limits in SACRIFICES:
+        text = _generate(compiled, limited(context, limits), budget)
         if len(text) <= budget:
             return text
     return text[: budget - 40].rsplit("\n", 1)[0] + "\n\n(report cut to fit GitHub's limit)\n"
-
-
-def report_context(
-    result: RunResult, links: Links, name: str, notes: Sequence[str], limit: int | None
-) -> dict[str, Any]:
-    """Everything the template shows, computed here so templates only lay it out."""
-    from markupsafe import Markup
-
-    blocking = sorted(result.blocking_threats, key=_severity)
-    other_open = sorted((t for t in result.open_threats if not t.blocking), key=_severity)
-    findings = [f for f in result.findings if f.rule != "blocking-threat"]
-    if blocking:
-        icon, verdict = (
-            "\u274c",
-            f"{_count(len(blocking), 'open threat')} at or above the threshold",
-        )
-    elif result.errors:
-        icon, verdict = "\u274c", f"{_count(result.errors, 'error')} in the threat models"
-    elif result.open_threats:
-        icon, verdict = "\u2705", "no open threat reaches the threshold"
-    else:
-        icon, verdict = "\u2705", "no open threats"
-    headline = (
-        f"{_count(len(result.files), 'threat-model file')} checked:"
-        f" {_count(len(result.threats), 'threat')}, {len(result.open_threats)} open,"
-        f" {len(blocking)} blocking (open and scoring {result.threshold} or more)."
-    )
-    if not result.open_threats and result.threats:
-        headline += " Nothing is open any more."
-    return {
-        "marker": Markup(marker(name)),
-        "icon": Markup(icon),
-        # Our own words and numbers only: safe as they are.
-        "verdict": Markup(verdict),
-        "headline": Markup(headline),
-        "counts": {
-            "blocking": len(blocking),
-            "other_open": len(other_open),
-            "findings": len(findings),
-        },
-        "blocking_rows": [_threat_row(t, links, Markup) for t in blocking[:limit]],
-        "blocking_hidden": _hidden(blocking, limit),
-        "open_rows": [_threat_row(t, links, Markup) for t in other_open[:limit]],
-        "open_hidden": _hidden(other_open, limit),
-        "finding_rows": [_finding_row(f, links, Markup) for f in findings[:limit]],
-        "findings_hidden": _hidden(findings, limit),
-        "notes": list(notes),
-        "footer": f"threshold {result.threshold}",
-    }
-
-
-def _threat_row(threat: Threat, links: Links, safe: Any) -> dict[str, Any]:
-    entry = threat.entry
-    return {
-        "id": safe(for_markdown_code(entry.id)) if entry.id else "",
-        "title": entry.title,
-        "component": entry.component or "",
-        "category": threat.category or entry.category or "",
-        "rating": threat.rating,
-        "level": threat.level or "unrated",
-        "status": entry.status if isinstance(entry.status, str) else threat.status,
-        "owner": entry.owner or "",
-        "where": safe(links.to(entry.path, entry.line)),
-    }
-
-
-def _finding_row(finding: Finding, links: Links, safe: Any) -> dict[str, Any]:
-    return {
-        "level": finding.level,
-        "rule": safe(for_markdown_code(finding.rule)),
-        "where": safe(links.to(finding.path, finding.line)),
-        "message": finding.message,
-    }
-
-
-def _severity(threat: Threat) -> tuple[int, int, str, int]:
-    rank = LEVEL_RANK.get(threat.level or "", -1)
-    return (-(threat.score or 0), -rank, threat.entry.path, threat.entry.line)
-
-
-def _hidden(rows: Sequence[object], limit: int | None) -> int:
-    return max(0, len(rows) - limit) if limit is not None else 0
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _compile(template: str | None) -> Any:

@@ -1,0 +1,272 @@
+"""What the Markdown report shows, computed in Python so that templates only lay it out.
+
+Reviewer first: a one-line verdict with its numbers, what the change did to the threats, the
+blocking threats, the heat map, the data-flow diagram, and the rest folded. Every string that
+came from a file is left as a plain `str`, which the renderer escapes; what is built here as
+Markdown (links, code spans, our own words and tables) is `Markup`, escaped piece by piece.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup
+
+from tmcheck.escape import for_markdown, for_markdown_code
+from tmcheck.findings import Finding, RunResult
+from tmcheck.model import LEVEL_RANK, Threat
+from tmcheck.reporters.heatmap import heat_map, heat_map_table
+from tmcheck.reporters.mermaid import data_flow_diagram
+
+if TYPE_CHECKING:
+    from tmcheck.diff import ThreatChange
+    from tmcheck.reporters.markdown import Links
+
+# Mermaid refuses more than 500 edges, and GitHub will not draw a huge text well either.
+DIAGRAM_MAX_CHARS = 30_000
+DIAGRAM_MAX_EDGES = 500
+KIND_LABELS = {
+    "reopened": "\U0001f501 reopened",
+    "new": "\U0001f195 new",
+    "raised": "\U0001f53a raised",
+    "changed": "\u270f\ufe0f changed",
+    "lowered": "\U0001f53d lowered",
+    "resolved": "\u2705 resolved",
+    "removed": "\u2796 removed",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """How much of each section one rendering shows (None: all of it)."""
+
+    folded: int | None = None  # rows of each folded table
+    diagram: bool = True
+    changes: int | None = None
+    blocking: int | None = None
+
+
+_STEPS = (500, 200, 100, 50, 20, 10)
+# The order of sacrifices when the report is too long for its budget (GitHub allows 65,536
+# characters in a comment): first the folded tables (other open threats, older threats under
+# gate: new, findings) shrink, then the diagram goes, then the folded tables go, then the
+# changes shrink, and the blocking threats, what fails the build, are cut last. The verdict,
+# the headline and the heat map (about 1 KB whatever the number of threats) always stay.
+SACRIFICES: tuple[Limits, ...] = (
+    Limits(),
+    *(Limits(folded=n) for n in _STEPS),
+    Limits(folded=10, diagram=False),
+    Limits(folded=0, diagram=False),
+    *(Limits(folded=0, diagram=False, changes=n) for n in _STEPS),
+    *(Limits(folded=0, diagram=False, changes=10, blocking=n) for n in (*_STEPS, 5, 1)),
+    Limits(folded=0, diagram=False, changes=0, blocking=0),
+)
+
+
+def report_context(
+    result: RunResult,
+    links: Links,
+    name: str,
+    notes: Sequence[str],
+    pull_request: int | None = None,
+) -> dict[str, Any]:
+    """Everything the template shows, with every row; `limited` cuts it to a budget step."""
+    from tmcheck.reporters.markdown import marker
+
+    comparison = result.comparison if result.comparison and result.comparison.commit else None
+    changes = list(comparison.changes) if comparison else []
+    kind_of = {id(change.after): change.kind for change in changes if change.after is not None}
+    blocking = sorted(result.blocking_threats, key=_severity)
+    debt = sorted(result.debt, key=_severity)
+    in_debt = {id(threat) for threat in debt}
+    other_open = sorted(
+        (t for t in result.open_threats if not t.blocking and id(t) not in in_debt), key=_severity
+    )
+    findings = [f for f in result.findings if f.rule != "blocking-threat"]
+    icon, verdict = _verdict(result, blocking, kind_of)
+    context: dict[str, Any] = {
+        "marker": Markup(marker(name)),
+        "icon": Markup(icon),
+        "verdict": Markup(verdict),
+        "headline": Markup(_headline(result, debt)),
+        "changes": None,
+        "blocking": _section([_threat_row(t, links, kind_of) for t in blocking]),
+        "heat_map": Markup(heat_map_table(heat_map(result.threats), result.threshold))
+        if result.open_threats
+        else None,
+        "diagram": None,
+        "diagram_note": None,
+        "other_open": _section([_threat_row(t, links, kind_of) for t in other_open]),
+        "debt": _section([_threat_row(t, links, kind_of) for t in debt]),
+        "findings": _section([_finding_row(f, links) for f in findings]),
+        "notes": list(notes),
+        "footer": Markup(_footer(result, comparison)),
+    }
+    if comparison is not None:
+        where = "in this pull request" if pull_request is not None else "since the base"
+        counts = ", ".join(f"{n} {kind}" for kind, n in _count_kinds(changes).items())
+        context["changes"] = {
+            "title": Markup(
+                f"Changes {where} ({len(changes)})" + (f": {counts}" if counts else "")
+            ),
+            "base": Markup(for_markdown_code(comparison.commit[:12] if comparison.commit else "")),
+            **_section([_change_row(change, links) for change in changes]),
+        }
+    context.update(_diagram(result, changes))
+    return context
+
+
+def limited(context: dict[str, Any], limits: Limits) -> dict[str, Any]:
+    """The context with each section cut to `limits`, saying how many rows were left out."""
+    view = dict(context)
+    for key, limit in (
+        ("blocking", limits.blocking),
+        ("other_open", limits.folded),
+        ("debt", limits.folded),
+        ("findings", limits.folded),
+        ("changes", limits.changes),
+    ):
+        section = context[key]
+        if section is not None and limit is not None:
+            rows = section["rows"]
+            view[key] = {**section, "rows": rows[:limit], "hidden": max(0, len(rows) - limit)}
+    if not limits.diagram and context["diagram"] is not None:
+        view["diagram"] = None
+        view["diagram_note"] = Markup("The data-flow diagram was left out to fit GitHub's limit.")
+    return view
+
+
+def _section(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    # A threat table has a Change column when one of its threats changed.
+    with_change = any(row.get("change") for row in rows)
+    return {"rows": rows, "total": len(rows), "hidden": 0, "with_change": with_change}
+
+
+def _verdict(
+    result: RunResult, blocking: Sequence[Threat], kind_of: dict[int, str]
+) -> tuple[str, str]:
+    threshold = result.threshold
+    other_errors = result.errors - sum(1 for f in result.findings if f.rule == "blocking-threat")
+    if blocking:
+        text = f"tmcheck blocks: {_count(len(blocking), 'open threat')} at or above the threshold"
+        text += f" {threshold}"
+        if result.comparison is not None:
+            kinds = Counter(kind_of.get(id(t), "unchanged") for t in blocking)
+            order = [*KIND_LABELS, "unchanged"]
+            text += " (" + ", ".join(f"{kinds[k]} {k}" for k in order if kinds[k]) + ")"
+        if other_errors:
+            text += f", and {_count(other_errors, 'other error')}"
+        return "\u274c", text
+    if other_errors:
+        return "\u274c", f"tmcheck blocks: {_count(other_errors, 'error')} in the threat models"
+    if not result.open_threats:
+        return "\u2705", "tmcheck passes: no open threats"
+    text = f"tmcheck passes: no open threat blocks at the threshold {threshold}"
+    if result.debt:
+        text += (
+            f" ({_count(len(result.debt), 'older threat')} at or above it, not blocking under"
+            " gate: new)"
+        )
+    return "\u2705", text
+
+
+def _headline(result: RunResult, debt: Sequence[Threat]) -> str:
+    text = (
+        f"{_count(len(result.files), 'threat-model file')} checked:"
+        f" {_count(len(result.threats), 'threat')}, {len(result.open_threats)} open,"
+        f" {len(result.blocking_threats)} blocking."
+    )
+    if result.gate == "new":
+        text += (
+            f" Gate **new**: only what this change introduced can block;"
+            f" {_count(len(debt), 'older open threat')} at or above the threshold"
+            f" {'does' if len(debt) == 1 else 'do'} not."
+        )
+    if not result.open_threats and result.threats:
+        text += " Nothing is open any more."
+    return text
+
+
+def _footer(result: RunResult, comparison: Any) -> str:
+    parts = [f"threshold {result.threshold}", f"gate {result.gate}"]
+    if comparison is not None:
+        parts.append(f"compared with {for_markdown_code(comparison.commit[:12])}")
+    return " \u00b7 ".join(parts)
+
+
+def _change_row(change: ThreatChange, links: Links) -> dict[str, Any]:
+    threat = change.threat
+    if change.after is None:
+        where = Markup(for_markdown(f"{change.path}:{change.line}") + " (base)")
+    else:
+        where = Markup(links.to(change.path, change.line))
+    return {
+        "kind": Markup(KIND_LABELS[change.kind]),
+        "id": Markup(for_markdown_code(threat.id)) if threat.id else "",
+        "title": threat.entry.title,
+        "component": threat.entry.component or "",
+        "detail": Markup(change.describe(escape=for_markdown, arrow=" \u2192 ")),
+        "blocks": Markup("\u274c") if change.after is not None and change.after.blocking else "",
+        "where": where,
+    }
+
+
+def _threat_row(threat: Threat, links: Links, kind_of: dict[int, str]) -> dict[str, Any]:
+    entry = threat.entry
+    return {
+        "change": Markup(KIND_LABELS[kind_of[id(threat)]]) if id(threat) in kind_of else "",
+        "id": Markup(for_markdown_code(entry.id)) if entry.id else "",
+        "title": entry.title,
+        "component": entry.component or "",
+        "category": threat.category or entry.category or "",
+        "rating": threat.rating,
+        "level": threat.level or "unrated",
+        "status": entry.status if isinstance(entry.status, str) else threat.status,
+        "owner": entry.owner or "",
+        "where": Markup(links.to(entry.path, entry.line)),
+    }
+
+
+def _finding_row(finding: Finding, links: Links) -> dict[str, Any]:
+    return {
+        "level": finding.level,
+        "rule": Markup(for_markdown_code(finding.rule)),
+        "where": Markup(links.to(finding.path, finding.line)),
+        "message": finding.message,
+    }
+
+
+def _diagram(result: RunResult, changes: Sequence[ThreatChange]) -> dict[str, Any]:
+    elements = [element for file in result.files for element in file.elements]
+    changed_threats = [t for c in changes for t in (c.before, c.after) if t is not None]
+    comparison = result.comparison
+    changed_elements = comparison.elements if comparison else ()
+    diagram = data_flow_diagram(elements, result.threats, changed_threats, changed_elements)
+    if diagram is None:
+        note = "No data-flow diagram: no architecture file or Threat Dragon diagram was checked."
+        return {"diagram": None, "diagram_note": Markup(note)}
+    if len(diagram.text) > DIAGRAM_MAX_CHARS or diagram.edges > DIAGRAM_MAX_EDGES:
+        note = (
+            f"The data-flow diagram ({_count(diagram.nodes, 'element')},"
+            f" {_count(diagram.edges, 'flow')}) is too large to draw here."
+        )
+        return {"diagram": None, "diagram_note": Markup(note)}
+    return {"diagram": Markup(diagram.text), "diagram_note": None}
+
+
+def _count_kinds(changes: Sequence[ThreatChange]) -> dict[str, int]:
+    from tmcheck.diff import count_by_kind
+
+    return count_by_kind(changes)
+
+
+def _severity(threat: Threat) -> tuple[int, int, str, int]:
+    rank = LEVEL_RANK.get(threat.level or "", -1)
+    return (-(threat.score or 0), -rank, threat.entry.path, threat.entry.line)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
