@@ -80,7 +80,7 @@ def heat_map_table(heat: HeatMap, threshold: int) -> str:
         )
         total = sum(heat.unplaced.values())
         legend += (
-            f" {_plural(total, 'open threat')} rated without likelihood and impact"
+            f" {_plural(total, 'open threat')} without likelihood and impact"
             f" ({levels}) {'is' if total == 1 else 'are'} not on it."
         )
     return "\n".join(lines) + "\n\n" + legend + "\n"
