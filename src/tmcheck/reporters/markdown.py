@@ -69,17 +69,31 @@ def render_report(
 ) -> str:
     """The report, as long as it fits in `budget` characters.
 
-    It is rendered whole first, then with less and less (`SACRIFICES`) until it fits; each cut
-    section says how many rows it left out. Only when even the last step does not fit is the
-    text cut, at a line, with a note.
+    The first of `SACRIFICES` that fits is rendered: each step shows less than the one before,
+    and each cut section says how many rows it left out. When the whole report does not fit,
+    the step is found by bisection (a few renderings, not one per step). Only when even the
+    last step does not fit is the text cut, at a line, with a note.
     """
     compiled = _compile(template)
     context = report_context(result, links or Links(), name, notes, pull_request)
-    text = ""
-    for limits in SACRIFICES:
-        text = _generate(compiled, limited(context, limits), budget)
+
+    def attempt(step: int) -> str:
+        return _generate(compiled, limited(context, SACRIFICES[step]), budget)
+
+    text = attempt(0)
+    if len(text) <= budget:
+        return text
+    low, high, fitting = 1, len(SACRIFICES) - 1, None
+    while low <= high:  # the smallest step that fits; every later step is shorter
+        middle = (low + high) // 2
+        text = attempt(middle)
         if len(text) <= budget:
-            return text
+            fitting, high = text, middle - 1
+        else:
+            low = middle + 1
+    if fitting is not None:
+        return fitting
+    text = attempt(len(SACRIFICES) - 1)
     return text[: budget - 40].rsplit("\n", 1)[0] + "\n\n(report cut to fit GitHub's limit)\n"
 
 
@@ -89,13 +103,18 @@ def _compile(template: str | None) -> Any:
     from jinja2.sandbox import SandboxedEnvironment
     from markupsafe import Markup
 
+    escaped: dict[str, str] = {}  # the same rows are rendered at several budget steps
+
     def finalize(value: object) -> object:
         # The one place data becomes Markdown: escaped, unless built as safe Markdown.
         if isinstance(value, Markup):
             return value
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return value
-        return for_markdown(str(value), limit=1000)
+        text = str(value)
+        if text not in escaped:
+            escaped[text] = for_markdown(text, limit=1000)
+        return escaped[text]
 
     environment = SandboxedEnvironment(
         autoescape=False,
