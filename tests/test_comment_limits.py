@@ -10,12 +10,13 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from tests.diagrams import HOSTILE_NAMES
+from tests.diagrams import HOSTILE_NAMES, component, flow
 from tests.fixture_comment import inside
 from tests.fixture_pr import data_flow
 from tests.gitrepo import git, write
-from tmcheck.check import run_check
-from tmcheck.config import load_settings
+from tmcheck.check import assemble, run_check
+from tmcheck.config import Settings, load_settings
+from tmcheck.findings import FileResult
 from tmcheck.reporters.markdown import COMMENT_LIMIT, SUMMARY_LIMIT, Links, render_report
 
 FILES, PER_FILE = 10, 500
@@ -130,3 +131,16 @@ def test_hostile_names_render_as_text(tmp_path: Path) -> None:
             )
             or line == "flowchart LR"
         ), line
+
+
+def test_a_diagram_too_large_to_draw_is_one_line() -> None:
+    elements = [component(f"S{i}") for i in range(300)]
+    elements += [flow(f"f{i}", f"S{i % 300}", f"S{(i + 1) % 300}") for i in range(600)]
+    result = assemble(
+        [FileResult("arch.json", "threat-dragon", True, elements=tuple(elements))], Settings()
+    )
+    comment = render_report(result)
+    assert "```mermaid" not in comment
+    assert (
+        "\nThe data-flow diagram (300 elements, 600 flows) is too large to draw here.\n" in comment
+    )

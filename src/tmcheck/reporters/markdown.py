@@ -75,7 +75,7 @@ def render_report(
     last step does not fit is the text cut, at a line, with a note.
     """
     compiled = _compile(template)
-    context = report_context(result, links or Links(), name, notes, pull_request)
+    context = report_context(result, links or Links(), marker(name), notes, pull_request)
 
     def attempt(step: int) -> str:
         return _generate(compiled, limited(context, SACRIFICES[step]), budget)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from tmcheck.diff import CHANGE_KINDS, Comparison, ThreatChange, count_by_kind
 from tmcheck.escape import for_markdown, for_markdown_code
 from tmcheck.findings import Finding, RunResult
 from tmcheck.model import LEVEL_RANK, Threat
@@ -22,7 +23,6 @@ from tmcheck.reporters.heatmap import heat_map, heat_map_table
 from tmcheck.reporters.mermaid import data_flow_diagram
 
 if TYPE_CHECKING:
-    from tmcheck.diff import ThreatChange
     from tmcheck.reporters.markdown import Links
 
 # Mermaid refuses more than 500 edges, and GitHub will not draw a huge text well either.
@@ -69,13 +69,11 @@ SACRIFICES: tuple[Limits, ...] = (
 def report_context(
     result: RunResult,
     links: Links,
-    name: str,
+    marker: str,
     notes: Sequence[str],
     pull_request: int | None = None,
 ) -> dict[str, Any]:
     """Everything the template shows, with every row; `limited` cuts it to a budget step."""
-    from tmcheck.reporters.markdown import marker
-
     comparison = result.comparison if result.comparison and result.comparison.commit else None
     changes = list(comparison.changes) if comparison else []
     kind_of = {id(change.after): change.kind for change in changes if change.after is not None}
@@ -86,9 +84,9 @@ def report_context(
         (t for t in result.open_threats if not t.blocking and id(t) not in in_debt), key=_severity
     )
     findings = [f for f in result.findings if f.rule != "blocking-threat"]
-    icon, verdict = _verdict(result, blocking, kind_of)
+    icon, verdict = _verdict(result, blocking, kind_of if comparison else None)
     context: dict[str, Any] = {
-        "marker": Markup(marker(name)),
+        "marker": Markup(marker),
         "icon": Markup(icon),
         "verdict": Markup(verdict),
         "headline": Markup(_headline(result, debt)),
@@ -107,12 +105,12 @@ def report_context(
     }
     if comparison is not None:
         where = "in this pull request" if pull_request is not None else "since the base"
-        counts = ", ".join(f"{n} {kind}" for kind, n in _count_kinds(changes).items())
+        counts = ", ".join(f"{n} {kind}" for kind, n in count_by_kind(changes).items())
         context["changes"] = {
             "title": Markup(
                 f"Changes {where} ({len(changes)})" + (f": {counts}" if counts else "")
             ),
-            "base": Markup(for_markdown_code(comparison.commit[:12] if comparison.commit else "")),
+            "base": Markup(for_markdown_code(str(comparison.commit)[:12])),
             **_section([_change_row(change, links) for change in changes]),
         }
     context.update(_diagram(result, changes))
@@ -146,16 +144,18 @@ def _section(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _verdict(
-    result: RunResult, blocking: Sequence[Threat], kind_of: dict[int, str]
+    result: RunResult, blocking: Sequence[Threat], kind_of: dict[int, str] | None
 ) -> tuple[str, str]:
+    """The icon and the one line that says whether the change blocks, and why; `kind_of` (the
+    change of each threat that changed) only when there is a base to compare with."""
     threshold = result.threshold
     other_errors = result.errors - sum(1 for f in result.findings if f.rule == "blocking-threat")
     if blocking:
         text = f"tmcheck blocks: {_count(len(blocking), 'open threat')} at or above the threshold"
         text += f" {threshold}"
-        if result.comparison is not None:
+        if kind_of is not None:
             kinds = Counter(kind_of.get(id(t), "unchanged") for t in blocking)
-            order = [*KIND_LABELS, "unchanged"]
+            order = [*CHANGE_KINDS, "unchanged"]
             text += " (" + ", ".join(f"{kinds[k]} {k}" for k in order if kinds[k]) + ")"
         if other_errors:
             text += f", and {_count(other_errors, 'other error')}"
@@ -190,10 +190,10 @@ def _headline(result: RunResult, debt: Sequence[Threat]) -> str:
     return text
 
 
-def _footer(result: RunResult, comparison: Any) -> str:
+def _footer(result: RunResult, comparison: Comparison | None) -> str:
     parts = [f"threshold {result.threshold}", f"gate {result.gate}"]
     if comparison is not None:
-        parts.append(f"compared with {for_markdown_code(comparison.commit[:12])}")
+        parts.append(f"compared with {for_markdown_code(str(comparison.commit)[:12])}")
     return " \u00b7 ".join(parts)
 
 
@@ -255,12 +255,6 @@ def _diagram(result: RunResult, changes: Sequence[ThreatChange]) -> dict[str, An
         )
         return {"diagram": None, "diagram_note": Markup(note)}
     return {"diagram": Markup(diagram.text), "diagram_note": None}
-
-
-def _count_kinds(changes: Sequence[ThreatChange]) -> dict[str, int]:
-    from tmcheck.diff import count_by_kind
-
-    return count_by_kind(changes)
 
 
 def _severity(threat: Threat) -> tuple[int, int, str, int]:
