@@ -8,9 +8,11 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from tmcheck.config import Settings
+from tmcheck.coverage import ElementCoverage
 from tmcheck.discover import Candidate, GateError, discover, read_bounded
 from tmcheck.findings import LEVEL_ORDER, FileResult, Finding, RunResult
 from tmcheck.globs import GlobSet
+from tmcheck.loaders import markdown
 from tmcheck.loaders.detect import LOADERS, detect_format
 from tmcheck.loaders.encoding import decode_utf8
 from tmcheck.loaders.safe_json import load_json
@@ -24,10 +26,24 @@ from tmcheck.validation import validate_document
 REPORT_URL = "https://github.com/tmcheck/tmcheck/issues"
 
 
+# Every format, in the order messages name them.
+FORMATS = (
+    "stride-worksheet", "threat-register", "threat-library", "threat-dragon", "markdown",
+    "architecture",
+)  # fmt: skip
+
+
 def run_check(
-    paths: Sequence[str], settings: Settings, *, workspace: Path | None = None
+    paths: Sequence[str],
+    settings: Settings,
+    *,
+    workspace: Path | None = None,
+    changed: frozenset[str] | None = None,
 ) -> RunResult:
-    """Check `paths` (files and directories) together, as one set of threat models."""
+    """Check `paths` (files and directories) together, as one set of threat models.
+
+    `changed` holds the real paths (`os.path.realpath`) of the files a change touched, when
+    known; the `stale-threat-model` rule needs it."""
     discovery = discover(
         paths,
         root=settings.root,
@@ -43,7 +59,7 @@ def run_check(
     if paths and missing:
         checked = {candidate.path for candidate in discovery.candidates}
         context = tuple(_context_files(settings, pinned, checked, missing, workspace))
-    return assemble(files, settings, discovery.findings, context)
+    return assemble(files, settings, discovery.findings, context, changed)
 
 
 def unresolved_ids(files: Sequence[FileResult]) -> set[str]:
@@ -93,18 +109,24 @@ def assemble(
     settings: Settings,
     extra: Sequence[Finding] = (),
     context: Sequence[FileResult] = (),
+    changed: frozenset[str] | None = None,
 ) -> RunResult:
     """Run the rules over checked files (with `context` files for ids) and put it together."""
     threats = tuple(threat for file in files for threat in file.threats)
     findings = [*extra, *(finding for file in files for finding in file.findings)]
+    rule_context = RuleContext(files, threats, settings, context, changed)
+    table: tuple[ElementCoverage, ...] = ()
     try:
-        findings.extend(iter_rule_findings(RuleContext(files, threats, settings, context)))
+        findings.extend(iter_rule_findings(rule_context))
+        table = rule_context.coverage()
     except Exception as error:  # a rule failing is a bug; report it, keep the rest
         findings.append(_internal_error(".", error))
     findings = apply_levels(findings, settings.rule_levels)
     findings.sort(key=sort_key)
     internal = sum(1 for finding in findings if finding.rule == "internal-error")
-    return RunResult(tuple(files), threats, tuple(findings), settings.threshold, internal)
+    return RunResult(
+        tuple(files), threats, tuple(findings), settings.threshold, internal, coverage=table
+    )
 
 
 def sort_key(finding: Finding) -> tuple[str, int, int, int, str, str]:
@@ -141,22 +163,19 @@ def check_file(
         raw = read_bounded(path, settings.max_file_bytes)
     except GateError as error:
         return _failed(path, "read-error", str(error))
+    relative = _relative(path, settings.root)
+    pinned_format = next((name for globs, name in pinned if globs.matches(relative)), None)
+    if pinned_format == markdown.FORMAT or (
+        pinned_format is None and markdown.is_markdown_path(path)
+    ):
+        return _check_markdown(candidate, raw, settings)
     try:
         document = parse(raw, path)
     except LoadError as error:
         return _failed(path, "parse-error", error.message, error.line, error.column)
-    relative = _relative(path, settings.root)
-    format_name = next((name for globs, name in pinned if globs.matches(relative)), None)
-    format_name = format_name or detect_format(document.data)
+    format_name = pinned_format or detect_format(document.data)
     if format_name is None or format_name not in LOADERS:
-        if not candidate.explicit:
-            return FileResult(path, None, True)  # found by a walk: not a threat model
-        return _failed(
-            path,
-            "unknown-format",
-            "not a threat model tmcheck reads (stride-worksheet, threat-register,"
-            " threat-library, threat-dragon); pin a format under `formats:` if it is one",
-        )
+        return _not_a_threat_model(candidate)
     schema_findings = validate_document(format_name, document, path) if validate else []
     parsed = LOADERS[format_name].read(document, path)
     threats = tuple(normalize(entry, settings) for entry in parsed.entries)
@@ -169,6 +188,33 @@ def check_file(
         references=parsed.references,
         elements=parsed.elements,
         findings=tuple(schema_findings),
+    )
+
+
+def _check_markdown(candidate: Candidate, raw: bytes, settings: Settings) -> FileResult:
+    try:
+        model = markdown.read_markdown(decode_utf8(raw), candidate.path)
+    except LoadError as error:
+        return _failed(candidate.path, "parse-error", error.message, error.line, error.column)
+    if model is None:
+        return _not_a_threat_model(candidate)
+    return FileResult(
+        path=candidate.path,
+        format=markdown.FORMAT,
+        valid=not model.findings,
+        threats=tuple(normalize(entry, settings) for entry in model.entries),
+        findings=model.findings,
+    )
+
+
+def _not_a_threat_model(candidate: Candidate) -> FileResult:
+    if not candidate.explicit:
+        return FileResult(candidate.path, None, True)  # found by a walk: not a threat model
+    return _failed(
+        candidate.path,
+        "unknown-format",
+        f"not a threat model tmcheck reads ({', '.join(FORMATS)});"
+        " pin a format under `formats:` if it is one",
     )
 
 

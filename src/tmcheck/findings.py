@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from tmcheck.coverage import ElementCoverage
 from tmcheck.model import Definition, Element, Reference, Threat
 
 LEVEL_ORDER = {"error": 0, "warning": 1, "note": 2}
@@ -45,6 +46,7 @@ class RunResult:
     findings: tuple[Finding, ...]  # sorted
     threshold: int
     internal_errors: int = 0
+    coverage: tuple[ElementCoverage, ...] = ()  # STRIDE per element, when the run has elements
 
     @property
     def errors(self) -> int:

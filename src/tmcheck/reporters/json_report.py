@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from tmcheck.coverage import ElementCoverage
 from tmcheck.findings import RunResult
 from tmcheck.model import Threat
 
@@ -16,7 +17,7 @@ def render(result: RunResult) -> str:
 
 
 def to_dict(result: RunResult) -> dict[str, Any]:
-    return {
+    report = {
         "version": VERSION,
         "passed": result.passed,
         "threshold": result.threshold,
@@ -44,6 +45,28 @@ def to_dict(result: RunResult) -> dict[str, Any]:
             "blocking": len(result.blocking_threats),
             "errors": result.errors,
             "warnings": result.warnings,
+        },
+    }
+    if result.coverage:  # added in version 1: only runs with architecture have it
+        report["coverage"] = [coverage_dict(row) for row in result.coverage]
+    return report
+
+
+def coverage_dict(row: ElementCoverage) -> dict[str, Any]:
+    element = row.element
+    return {
+        "element": element.name,
+        "kind": element.kind,
+        "path": element.path,
+        "line": element.line,
+        "crosses_boundary": element.crosses_boundary,
+        "applicable": list(row.applicable),
+        "covered": list(row.covered),
+        "missing": list(row.missing),
+        "threats": {
+            category: [threat.id for threat in threats]
+            for category, threats in row.threats.items()
+            if threats
         },
     }
 

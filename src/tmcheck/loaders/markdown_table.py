@@ -1,0 +1,118 @@
+"""GitHub-flavoured Markdown table rows: cells with their columns, and cell text as plain text.
+
+A cell ends at every pipe that is not escaped, inside code spans too: that is how GitHub splits
+a row (write `\\|` for a pipe in a cell). Cell text then loses its inline markup: code spans keep
+their content as written, backslash escapes resolve, bold and links keep only their text.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+_DELIMITER_CELL = re.compile(r":?-+:?")
+_ESCAPABLE = r"!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~"
+_INLINE = re.compile(
+    rf"\\([{_ESCAPABLE}])"  # a backslash escape
+    r"|\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__"  # bold
+    r"|!?\[([^\]]*)\]\([^)]*\)"  # a link or an image: its text
+    r"|<br\s*/?>",  # a line break inside a cell
+    re.IGNORECASE,
+)
+_WHOLE_EMPHASIS = re.compile(r"([*_])(?![*_\s])(.+)(?<![*_\s])\1\Z")
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    text: str  # plain text, stripped
+    column: int  # 1-based column of the cell's content in its line
+
+
+def is_table_line(line: str) -> bool:
+    return _unescaped_pipes(line) != []
+
+
+def split_row(line: str) -> list[Cell]:
+    """The cells of a table row, without the optional outer pipes."""
+    pipes = _unescaped_pipes(line)
+    content_start = len(line) - len(line.lstrip())
+    content_end = len(line.rstrip())
+    bounds = [content_start - 1, *pipes, content_end]
+    if pipes and pipes[0] == content_start:
+        bounds.pop(0)  # a leading pipe opens the row rather than ending an empty cell
+    if pipes and pipes[-1] == content_end - 1 and len(bounds) > 2:
+        bounds.pop()  # likewise a trailing pipe closes it
+    cells = []
+    for start, end in itertools.pairwise(bounds):
+        raw = line[start + 1 : end]
+        offset = start + 1 + (len(raw) - len(raw.lstrip()))
+        cells.append(Cell(cell_text(raw), offset + 1))
+    return cells
+
+
+def is_delimiter_row(cells: list[Cell]) -> bool:
+    """The row under a table's header: `|---|:--:|` (dashes, optional alignment colons)."""
+    return bool(cells) and all(_DELIMITER_CELL.fullmatch(cell.text) for cell in cells)
+
+
+def cell_text(raw: str) -> str:
+    """The plain text a reader sees in a cell written as `raw`."""
+    raw = raw.replace("\\|", "|").strip()
+    whole = _WHOLE_EMPHASIS.match(raw)
+    if whole and "`" not in raw:
+        raw = whole.group(2)
+    parts: list[str] = []
+    index = 0
+    while index < len(raw):
+        tick = raw.find("`", index)
+        if tick < 0:
+            parts.append(_plain(raw[index:]))
+            break
+        parts.append(_plain(raw[index:tick]))
+        run = len(raw[tick:]) - len(raw[tick:].lstrip("`"))
+        close = _closing_run(raw, tick + run, run)
+        if close < 0:  # no closing backticks: they are literal
+            parts.append("`" * run)
+            index = tick + run
+            continue
+        code = raw[tick + run : close]
+        if code.startswith(" ") and code.endswith(" ") and code.strip():
+            code = code[1:-1]
+        parts.append(code)
+        index = close + run
+    return " ".join("".join(parts).split())
+
+
+def _plain(text: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        escaped, bold_stars, bold_lines, link = match.groups()
+        if escaped is not None:
+            return escaped
+        inner = bold_stars or bold_lines
+        if inner is not None:
+            return _plain(inner)
+        if link is not None:
+            return _plain(link)
+        return " "
+
+    return _INLINE.sub(replace, text)
+
+
+def _closing_run(text: str, start: int, length: int) -> int:
+    """Where a run of exactly `length` backticks starts at or after `start`, or -1."""
+    for match in re.finditer("`+", text[start:]):
+        if len(match.group()) == length:
+            return start + match.start()
+    return -1
+
+
+def _unescaped_pipes(line: str) -> list[int]:
+    """Offsets of the pipes not preceded by an odd number of backslashes."""
+    found = []
+    backslashes = 0
+    for offset, character in enumerate(line):
+        if character == "|" and backslashes % 2 == 0:
+            found.append(offset)
+        backslashes = backslashes + 1 if character == "\\" else 0
+    return found
