@@ -46,7 +46,8 @@ def split_row(line: str) -> list[Cell]:
     cells = []
     for start, end in itertools.pairwise(bounds):
         raw = line[start + 1 : end]
-        offset = start + 1 + (len(raw) - len(raw.lstrip()))
+        # An empty cell is where its pipe ends it; a full one where its text starts.
+        offset = start + 1 + (len(raw) - len(raw.lstrip()) if raw.strip() else 0)
         cells.append(Cell(cell_text(raw), offset + 1))
     return cells
 
@@ -58,30 +59,31 @@ def is_delimiter_row(cells: list[Cell]) -> bool:
 
 def cell_text(raw: str) -> str:
     """The plain text a reader sees in a cell written as `raw`."""
-    raw = raw.replace("\\|", "|").strip()
+    raw = raw.replace("\\|", "|").replace("\0", "").strip()
     whole = _WHOLE_EMPHASIS.match(raw)
     if whole and "`" not in raw:
         raw = whole.group(2)
+    # Code spans first (their content is literal), kept aside behind NUL-delimited markers.
+    spans: list[str] = []
     parts: list[str] = []
     index = 0
-    while index < len(raw):
-        tick = raw.find("`", index)
-        if tick < 0:
-            parts.append(_plain(raw[index:]))
-            break
-        parts.append(_plain(raw[index:tick]))
+    while (tick := raw.find("`", index)) >= 0:
         run = len(raw[tick:]) - len(raw[tick:].lstrip("`"))
         close = _closing_run(raw, tick + run, run)
         if close < 0:  # no closing backticks: they are literal
-            parts.append("`" * run)
+            parts.append(raw[index : tick + run])
             index = tick + run
             continue
         code = raw[tick + run : close]
         if code.startswith(" ") and code.endswith(" ") and code.strip():
             code = code[1:-1]
-        parts.append(code)
+        parts.append(f"{raw[index:tick]}\0{len(spans)}\0")
+        spans.append(code)
         index = close + run
-    return " ".join("".join(parts).split())
+    parts.append(raw[index:])
+    text = _plain("".join(parts))
+    text = re.sub("\0(\\d+)\0", lambda m: spans[int(m.group(1))], text)
+    return " ".join(text.split())
 
 
 def _plain(text: str) -> str:
