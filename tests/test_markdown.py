@@ -245,3 +245,25 @@ def test_split_row(line: str, cells: list[tuple[str, int]]) -> None:
 )
 def test_cell_text(raw: str, text: str) -> None:
     assert cell_text(raw) == text
+
+
+def test_hostile_cells_cost_linear_time(run_cli: RunCli, tmp_path: Path) -> None:
+    """Unclosed code spans, bold and links that a naive parser rescans for every opener."""
+    import time
+
+    size = 50_000
+    cells = ["` `` " * (size // 5), "**a " * (size // 4), "[" * size, "[a](" * (size // 4)]
+    rows = "".join(
+        f"| H{i} | C | Spoofing | {cell} | LOW | Open |\n" for i, cell in enumerate(cells)
+    )
+    _write(
+        tmp_path / "tm.md",
+        "# Threat Model\n## Threats\n| ID | Component | STRIDE | Description | Risk | Status |\n"
+        "|--|--|--|--|--|--|\n" + rows,
+    )
+    started = time.monotonic()
+    result = run_cli("check", "tm.md", cwd=tmp_path)
+    assert time.monotonic() - started < 20  # about 0.5 s; quadratic parsing took minutes
+    assert result.stdout.endswith(
+        "4 threats (4 open, 0 blocking at threshold 12); 0 errors, 0 warnings\n"
+    )

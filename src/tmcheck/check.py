@@ -52,7 +52,7 @@ def run_check(
         max_files=settings.max_files,
         workspace=workspace,
     )
-    pinned = [(GlobSet([pattern]), name) for pattern, name in settings.formats.items()]
+    pinned = pinned_formats(settings)
     files = tuple(_check_guarded(candidate, settings, pinned) for candidate in discovery.candidates)
     context: tuple[FileResult, ...] = ()
     missing = unresolved_ids(files)
@@ -60,6 +60,11 @@ def run_check(
         checked = {candidate.path for candidate in discovery.candidates}
         context = tuple(_context_files(settings, pinned, checked, missing, workspace))
     return assemble(files, settings, discovery.findings, context, changed)
+
+
+def pinned_formats(settings: Settings) -> list[tuple[GlobSet, str]]:
+    """The formats the config pins, each with the globs of the files it is pinned to."""
+    return [(GlobSet([pattern]), name) for pattern, name in settings.formats.items()]
 
 
 def unresolved_ids(files: Sequence[FileResult]) -> set[str]:

@@ -23,7 +23,6 @@ from tmcheck.config import Settings
 from tmcheck.coverage import applicable
 from tmcheck.errors import UsageError
 from tmcheck.escape import for_log
-from tmcheck.globs import GlobSet
 from tmcheck.model import Element, name_key
 
 REGISTER_NAME = "threat-register.yaml"
@@ -56,8 +55,9 @@ def run_scaffold(
 ) -> int:
     """`tmcheck scaffold`: 0 when written, 1 when the architecture has errors (then nothing is
     written); usage problems (not an architecture, a file in the way) raise UsageError."""
-    from tmcheck.check import check_file
+    from tmcheck.check import check_file, pinned_formats
     from tmcheck.discover import discover
+    from tmcheck.reporters.text import finding_line
 
     if os.path.isdir(architecture):
         raise UsageError(f"{architecture}: a directory; name one architecture file")
@@ -67,12 +67,10 @@ def run_scaffold(
     if discovery.findings or not discovery.candidates:  # the file gate refused it
         why = discovery.findings[0].message if discovery.findings else "not found"
         raise UsageError(f"{architecture}: {why}")
-    result = check_file(discovery.candidates[0], settings, _pins(settings))
+    result = check_file(discovery.candidates[0], settings, pinned_formats(settings))
     errors = [f for f in result.findings if f.level == "error"]
     if errors:
-        for finding in errors:
-            out.write(for_log(f"{finding.path}:{finding.line}:{finding.column}: error"
-                              f" [{finding.rule}] {finding.message}") + "\n")  # fmt: skip
+        out.writelines(finding_line(finding) + "\n" for finding in errors)
         out.write(f"tmcheck scaffold: {architecture} has errors; nothing written\n")
         return 1
     if not result.elements:
@@ -91,10 +89,6 @@ def run_scaffold(
     files = "1 file" if len(planned) == 1 else f"{len(planned)} files"
     out.write(f"tmcheck scaffold: {files}, {total} open threats to fill in\n")
     return 0
-
-
-def _pins(settings: Settings) -> list[tuple[GlobSet, str]]:
-    return [(GlobSet([pattern]), name) for pattern, name in settings.formats.items()]
 
 
 @dataclass(frozen=True, slots=True)

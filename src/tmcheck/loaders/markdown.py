@@ -107,6 +107,7 @@ def read_markdown(text: str, path: str) -> MarkdownModel | None:
             sections[section].append(Item(cell_text(item.group(1)), index + 1))
         index += 1
 
+    title = title or metadata.get("title")
     if not tables and not (title and _TITLE.match(title)):
         return None
     entries: list[ThreatEntry] = []
@@ -123,7 +124,7 @@ def read_markdown(text: str, path: str) -> MarkdownModel | None:
             )
         )  # fmt: skip
     return MarkdownModel(
-        title=title or metadata.get("title"),
+        title=title,
         metadata=metadata,
         sections={name: tuple(items) for name, items in sections.items()},
         entries=tuple(entries),

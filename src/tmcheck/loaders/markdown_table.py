@@ -7,17 +7,19 @@ their content as written, backslash escapes resolve, bold and links keep only th
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from dataclasses import dataclass
 
 _DELIMITER_CELL = re.compile(r":?-+:?")
 _ESCAPABLE = r"!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~"
+# Spans are bounded so that a hostile cell (`**a **a **a ...`) costs linear time, not quadratic.
 _INLINE = re.compile(
     rf"\\([{_ESCAPABLE}])"  # a backslash escape
-    r"|\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__"  # bold
-    r"|!?\[([^\]]*)\]\([^)]*\)"  # a link or an image: its text
-    r"|<br\s*/?>",  # a line break inside a cell
+    r"|\*\*(?=\S)([^\n]{1,200}?)(?<=\S)\*\*|__(?=\S)([^\n]{1,200}?)(?<=\S)__"  # bold
+    r"|!?\[([^\]]{0,120})\]\([^)]{0,500}\)"  # a link or an image: its text
+    r"|<br\s{0,20}/?>",  # a line break inside a cell
     re.IGNORECASE,
 )
 _WHOLE_EMPHASIS = re.compile(r"([*_])(?![*_\s])(.+)(?<![*_\s])\1\Z")
@@ -64,12 +66,19 @@ def cell_text(raw: str) -> str:
     if whole and "`" not in raw:
         raw = whole.group(2)
     # Code spans first (their content is literal), kept aside behind NUL-delimited markers.
+    runs: dict[int, list[int]] = {}  # backtick run length -> where such runs start
+    length_at: dict[int, int] = {}  # where a run starts -> its length
+    for match in re.finditer("`+", raw):
+        runs.setdefault(len(match.group()), []).append(match.start())
+        length_at[match.start()] = len(match.group())
     spans: list[str] = []
     parts: list[str] = []
     index = 0
     while (tick := raw.find("`", index)) >= 0:
-        run = len(raw[tick:]) - len(raw[tick:].lstrip("`"))
-        close = _closing_run(raw, tick + run, run)
+        run = length_at[tick]  # scanning resumes after whole runs, so a tick starts one
+        starts = runs[run]
+        after = bisect.bisect_left(starts, tick + run)
+        close = starts[after] if after < len(starts) else -1
         if close < 0:  # no closing backticks: they are literal
             parts.append(raw[index : tick + run])
             index = tick + run
@@ -99,14 +108,6 @@ def _plain(text: str) -> str:
         return " "
 
     return _INLINE.sub(replace, text)
-
-
-def _closing_run(text: str, start: int, length: int) -> int:
-    """Where a run of exactly `length` backticks starts at or after `start`, or -1."""
-    for match in re.finditer("`+", text[start:]):
-        if len(match.group()) == length:
-            return start + match.start()
-    return -1
 
 
 def _unescaped_pipes(line: str) -> list[int]:

@@ -7,18 +7,22 @@ from __future__ import annotations
 
 from tmcheck.coverage import KIND_NAMES, letters
 from tmcheck.escape import for_log
-from tmcheck.findings import RunResult
+from tmcheck.findings import Finding, RunResult
 
 
 def render(result: RunResult, *, coverage: bool = False) -> str:
-    lines = [
-        for_log(f"{f.path}:{f.line}:{f.column}: {f.level} [{f.rule}] {f.message}")
-        for f in result.findings
-    ]
+    lines = [finding_line(finding) for finding in result.findings]
     if coverage:
         lines += coverage_lines(result)
     lines.append(summary_line(result))
     return "\n".join(lines) + "\n"
+
+
+def finding_line(finding: Finding) -> str:
+    return for_log(
+        f"{finding.path}:{finding.line}:{finding.column}: {finding.level} [{finding.rule}]"
+        f" {finding.message}"
+    )
 
 
 def coverage_lines(result: RunResult) -> list[str]:
