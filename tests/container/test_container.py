@@ -38,7 +38,10 @@ def image() -> str:
     prepared = subprocess.run(["bash", str(script)], capture_output=True, text=True, timeout=1200)
     assert prepared.returncode == 0, prepared.stdout + prepared.stderr
     built = subprocess.run(
-        ["podman", "build", "-q", "-t", IMAGE, str(REPO)], capture_output=True, text=True, timeout=1200
+        ["podman", "build", "-q", "-t", IMAGE, str(REPO)],
+        capture_output=True,
+        text=True,
+        timeout=1200,
     )
     assert built.returncode == 0, built.stdout + built.stderr
     return IMAGE
@@ -78,7 +81,9 @@ def test_image_comments_annotates_and_fails(image: str, server: FakeGitHub, tmp_
     if os.geteuid() == 0:  # as on a runner: the workspace is not root's, git must still work
         for path in [workspace, *workspace.rglob("*")]:
             os.lchown(path, RUNNER_UID, RUNNER_UID)
-    server.add_pull(7, head_sha=head, base_sha=base, files=["docs/threat-model/stride-worksheet.yaml"])
+    server.add_pull(
+        7, head_sha=head, base_sha=base, files=["docs/threat-model/stride-worksheet.yaml"]
+    )
 
     environment = {
         "GITHUB_API_URL": server.url,
@@ -108,7 +113,8 @@ def test_image_comments_annotates_and_fails(image: str, server: FakeGitHub, tmp_
     assert "`T006`" not in comment.body and "T006" in comment.body  # the unresolved reference
     (run,) = server.check_runs.values()
     assert (run.head_sha, run.conclusion) == (head, "failure")
-    assert sorted((a["path"], a["start_line"]) for a in run.annotations) == [
+    failures = [a for a in run.annotations if a["annotation_level"] == "failure"]
+    assert sorted((a["path"], a["start_line"]) for a in failures) == [
         ("docs/threat-model/stride-worksheet.yaml", line) for line in (9, 42, 58, 76)
     ] + [("docs/threat-model/threat-dragon-seed.json", 16)]
     output = (commands / "output").read_text()
