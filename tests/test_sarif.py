@@ -111,7 +111,8 @@ def test_messages_are_plain_text_with_links_escaped(run_cli: RunCli, tmp_path: P
         "type": "tm.Process", "name": "P", "threats": [{
             "title": "see [here](https://evil.example) \\ `x` **y**\u202e",
             "status": "Open", "severity": "High", "owner": "o"}]}}]}]}}))  # fmt: skip
-    (result,) = _sarif(run_cli, "m.json", cwd=tmp_path)["runs"][0]["results"]
+    results = _sarif(run_cli, "m.json", cwd=tmp_path)["runs"][0]["results"]
+    (result,) = [r for r in results if r["ruleId"] == "blocking-threat"]
     assert result["message"]["text"] == (
         # the label is the title's repr(): its backslash and bidi control come escaped already
         "open threat 'see \\[here\\](https://evil.example) \\\\\\\\ `x` **y**\\\\u202e' (Open)"

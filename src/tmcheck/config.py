@@ -17,7 +17,9 @@ from tmcheck.scoring import DEFAULT_BANDS, DEFAULT_MATRIX, DEFAULT_SCALE, band_l
 
 CONFIG_NAMES = (".tmcheck.yaml", ".tmcheck.yml")
 
-DEFAULT_INCLUDE: tuple[str, ...] = ("**/*.yaml", "**/*.yml", "**/*.json", "**/*.md")
+DEFAULT_INCLUDE: tuple[str, ...] = (
+    "**/*.yaml", "**/*.yml", "**/*.json", "**/*.md", "**/*.markdown",
+)  # fmt: skip
 DEFAULT_EXCLUDE: tuple[str, ...] = (
     "**/.git/**",
     "**/node_modules/**",

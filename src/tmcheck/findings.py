@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from tmcheck.coverage import ElementCoverage
 from tmcheck.model import Definition, Element, Reference, Threat
 
 if TYPE_CHECKING:  # the diff is loaded only with --base
@@ -54,6 +55,7 @@ class RunResult:
     comparison: Comparison | None = None  # with --base: the base and what changed since
     gate: str = "all"  # the gate applied ("new" only with a base that could be read)
     debt: tuple[Threat, ...] = ()  # open at or above the threshold, not blocking under gate: new
+    coverage: tuple[ElementCoverage, ...] = ()  # STRIDE per element, when the run has elements
 
     @property
     def errors(self) -> int:

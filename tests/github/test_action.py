@@ -375,3 +375,37 @@ def test_gate_new_blocks_only_what_the_pull_request_introduced(
         "docs/threat-model/gateway.yaml"
     }
     assert {r["ruleId"] for r in results} == {"blocking-threat"} and len(results) == 2
+
+
+def test_changed_diagram_is_checked_with_the_worksheet_it_names(
+    server: FakeGitHub, workspace: Workspace
+) -> None:
+    """Only the diagram changes; the worksheet that defines its ids is read too, not reported."""
+    _git(workspace.path, "checkout", "-q", workspace.head)
+    _git(workspace.path, "checkout", "-q", "-b", "diagram")
+    shutil.copy(
+        FIXTURES / "seed" / "threat-dragon-seed.json",
+        workspace.path / "docs" / "threat-model" / "dragon.json",
+    )
+    _git(workspace.path, "add", ".")
+    _git(workspace.path, "commit", "-qm", "diagram")
+    workspace.base, workspace.head = workspace.head, _git(workspace.path, "rev-parse", "HEAD")
+    event = json.loads(workspace.event.read_text())
+    event["pull_request"]["base"]["sha"], event["pull_request"]["head"]["sha"] = (
+        workspace.base,
+        workspace.head,
+    )
+    workspace.event.write_text(json.dumps(event))
+    _add_pull(server, workspace)
+    result = _run(workspace.environ(server, comment="false"))
+    assert result.code == 1
+    (run,) = server.check_runs.values()
+    failures = [a for a in run.annotations if a["annotation_level"] == "failure"]
+    assert [(a["path"], a["start_line"], a["message"]) for a in failures] == [
+        (
+            "docs/threat-model/dragon.json",
+            16,
+            "Orders Database names threat id T006, which no threat model defines",
+        )
+    ]
+    assert run.title == "1 error in the threat models"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from tmcheck.coverage import ElementCoverage
 from tmcheck.findings import RunResult
 from tmcheck.model import Threat
 
@@ -53,6 +54,8 @@ def to_dict(result: RunResult) -> dict[str, Any]:
         report["base"] = result.comparison.commit
         report["gate"] = result.gate
         report["changes"] = [change_dict(change) for change in result.comparison.changes]
+    if result.coverage:  # added in version 1: only runs with architecture have it
+        report["coverage"] = [coverage_dict(row) for row in result.coverage]
     return report
 
 
@@ -70,6 +73,25 @@ def change_dict(change: ThreatChange) -> dict[str, Any]:
         "level_after": change.level_after,
         "status_before": change.status_before,
         "status_after": change.status_after,
+    }
+
+
+def coverage_dict(row: ElementCoverage) -> dict[str, Any]:
+    element = row.element
+    return {
+        "element": element.name,
+        "kind": element.kind,
+        "path": element.path,
+        "line": element.line,
+        "crosses_boundary": element.crosses_boundary,
+        "applicable": list(row.applicable),
+        "covered": list(row.covered),
+        "missing": list(row.missing),
+        "threats": {
+            category: [threat.id for threat in threats]
+            for category, threats in row.threats.items()
+            if threats
+        },
     }
 
 
