@@ -5,7 +5,7 @@
 
 The fixture (`tests/fixture_pr.py`) is a real git repository with two commits; the comment is
 rendered as the action renders it, turned into HTML with markdown-it-py (GitHub-flavoured:
-tables, strikethrough, autolinks) in a GitHub-like page with every `<details>` open, and
+tables, strikethrough, autolinks) in a GitHub-like page with the short `<details>` open, and
 photographed by headless Chromium. GitHub draws the Mermaid block as a diagram; here it is drawn
 by the Mermaid package the tests install (`tests/mermaid/`), or shown as its source when that is
 not installed.
@@ -30,6 +30,7 @@ from tests.mermaid_parser import mermaid_script  # noqa: E402
 
 DOCS = REPO / "docs"
 WIDTH = 1100
+MAX_OPEN_ROWS = 12
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -77,12 +78,19 @@ body { margin: 0; background: #f6f8fa; }
 """
 
 
+def _open_if_short(details: re.Match[str]) -> str:
+    """Open a folded section, so that the picture shows it, unless it is long (GitHub shows
+    every section folded; a long one would only push the rest out of the picture)."""
+    rows = details.group(1).count("<tr>") - 1
+    return f"<details{' open' if rows <= MAX_OPEN_ROWS else ''}>{details.group(1)}"
+
+
 def to_html(markdown: str, mermaid_js: Path | None) -> str:
-    """The comment as GitHub would show it, every <details> open."""
+    """The comment as GitHub would show it, with its short folded sections open."""
     from markdown_it import MarkdownIt
 
     body = MarkdownIt("gfm-like").render(markdown)
-    body = body.replace("<details>", "<details open>")
+    body = re.sub(r"<details>(.*?</details>)", _open_if_short, body, flags=re.S)
     script = ""
     if mermaid_js is not None:
         # GitHub draws ```mermaid blocks; so does the Mermaid package, when it is there.

@@ -191,14 +191,49 @@ def test_the_comment_in_the_docs_is_what_tmcheck_renders_today(comment: str) -> 
     assert (REPO / "docs" / "comment.md").read_text(encoding="utf-8") == comment
 
 
-def test_the_diagram_goes_before_any_blocking_or_changed_row(
+def test_sacrifices_come_in_order_and_the_diagram_goes_before_any_change_or_blocking_row(
     pull_request: tuple[Path, str, str], comment: str
 ) -> None:
-    short = render_comment(*pull_request, budget=len(comment) - 1)
-    assert len(short) < len(comment)
-    assert "```mermaid" not in short
-    assert "The data-flow diagram was left out to fit GitHub's limit." in short
-    assert _section(short, "### Blocking threats (3)\n") == _section(
-        comment, "### Blocking threats (3)\n"
+    root, base, head = pull_request
+    result = check_pull_request(root, base)
+    links = Links(repository=REPOSITORY, commit=head)
+    with inside(root):
+        texts = [
+            render_report(result, links=links, pull_request=42, budget=budget)
+            for budget in range(len(comment), 2000, -500)
+        ]
+    changes, blocking = (_section(comment, h) for h in ("### Changes in", "### Blocking threats"))
+    without_diagram = [text for text in texts if "```mermaid" not in text]
+    first = without_diagram[0]
+    assert "The data-flow diagram was left out to fit GitHub's limit." in first
+    assert "Other findings (49)</summary>\n\n| Level |" in first  # folded rows shrank first
+    assert "39 more findings not shown." in first
+    assert _section(first, "### Changes in") == changes
+    assert _section(first, "### Blocking threats") == blocking
+    assert all("### Open threats by likelihood and impact" in text for text in texts)
+    last = texts[-1]
+    assert len(last) <= 2500 and "(report cut to fit" not in last
+    assert "49 findings not shown, to fit GitHub's limit." in last
+    assert "4 changes not shown, to fit GitHub's limit." in last
+    assert "No threat changed" not in "".join(texts)
+
+
+def test_a_pull_request_that_changes_no_threat_passes_under_gate_new(
+    pull_request: tuple[Path, str, str],
+) -> None:
+    root, _, head = pull_request
+    result = check_pull_request(root, head)  # compared with itself: nothing changed
+    with inside(root):
+        comment = render_report(result, pull_request=42)
+    assert comment.split("\n### Open threats")[0] == (
+        "<!-- tmcheck:report tmcheck -->\n"
+        "## \u2705 tmcheck passes: no open threat blocks at the threshold 12 (5 older threats at or"
+        " above it, not blocking under gate: new)\n"
+        "\n"
+        "4 threat-model files checked: 9 threats, 8 open, 0 blocking. Gate **new**: only what this"
+        " change introduced can block; 5 older open threats at or above the threshold do not.\n"
+        "\n"
+        "### Changes in this pull request (0)\n"
+        "\n"
+        f"No threat changed since `{head[:12]}`.\n"
     )
-    assert short.split("### Blocking")[0] == comment.split("### Blocking")[0]

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import need
+from tests.conftest import FIXTURES, need
 from tests.diagrams import HOSTILE_NAMES, boundary, component, flow, threat
 from tests.fixture_comment import check_pull_request
 from tests.fixture_pr import make_pull_request
@@ -80,6 +80,14 @@ def _large() -> str:
     return diagram.text
 
 
+def _seed_architecture() -> str:
+    path = FIXTURES / "seed" / "architecture.yaml"
+    result = check_content(path.read_bytes(), Candidate(str(path), explicit=True), Settings())
+    diagram = data_flow_diagram(result.elements, [])
+    assert diagram is not None
+    return diagram.text
+
+
 @pytest.fixture(scope="module")
 def fixture_pr_diagram(tmp_path_factory: pytest.TempPathFactory) -> str:
     root = tmp_path_factory.mktemp("pull-request")
@@ -104,6 +112,7 @@ def parsed(fixture_pr_diagram: str) -> Callable[[str], dict[str, Any]]:
     texts = {f"hostile {key}": _hostile(name) for key, name in HOSTILE_NAMES.items()}
     texts |= {"fixture": fixture_pr_diagram, "nested": _nested(), "unknown": _unknown_ends()}
     texts["large"] = _large()
+    texts["architecture"] = _seed_architecture()
     results = dict(zip(texts, parse(list(texts.values())), strict=True))
     return results.__getitem__
 
@@ -165,6 +174,14 @@ def test_fixture_pull_request_and_a_large_architecture(
     large = parsed("large")
     _assert_only_ours(large)
     assert (len(large["vertices"]), len(large["edges"]), len(large["subgraphs"])) == (150, 300, 7)
+
+
+def test_an_architecture_file(parsed: Callable[[str], dict[str, Any]]) -> None:
+    reading = parsed("architecture")
+    _assert_only_ours(reading)
+    subgraphs = {s["title"]: len(s["nodes"]) for s in reading["subgraphs"]}
+    assert subgraphs == {"Internet": 1, "DMZ": 2, "Data": 2, "Internal": 3}
+    assert reading["edges"][0]["text"] == "HTTPS Request<br>HTTPS/443"
 
 
 def test_real_threat_dragon_models(shared: Path) -> None:

@@ -98,7 +98,7 @@ def data_flow_diagram(
             key in changed_keys or key in touched_names or bool(set(flow.threat_ids) & touched_ids)
         )
         found = _threats_of(flow.name, set(flow.threat_ids), open_threats)
-        label = _label(flow.name, found, touched, quiet=True)
+        label = _label(flow.name, found, touched, quiet=True, protocol=flow.protocol)
         lines.append(f'  {source.id} -->|"{label}"| {target.id}')
         if touched:
             touched_links.append(str(index))
@@ -157,10 +157,18 @@ def _declaration(node: _Node) -> str:
     return f"{node.id}{opening}{_label(node.name, node.threats, node.touched)}{closing}"
 
 
-def _label(name: str, threats: Sequence[Threat], touched: bool, quiet: bool = False) -> str:
-    """`name<br/>2 open · high<br/>changed`: the name escaped, the rest our own words; a
-    `quiet` label (a flow's) leaves out "no open threats"."""
+def _label(
+    name: str,
+    threats: Sequence[Threat],
+    touched: bool,
+    quiet: bool = False,
+    protocol: str | None = None,
+) -> str:
+    """`name<br/>2 open · high<br/>changed`: what came from a file escaped, the rest our own
+    words; a flow's label (`quiet`) has its protocol and leaves out "no open threats"."""
     parts = [for_mermaid_label(name)]
+    if protocol:
+        parts.append(for_mermaid_label(protocol))
     if threats:
         parts.append(f"{len(threats)} open #183; {_highest(threats)}")
     elif not quiet:
