@@ -8,7 +8,7 @@ rendered as the action renders it, turned into HTML with markdown-it-py (GitHub-
 tables, strikethrough, autolinks) in a GitHub-like page with the short `<details>` open, and
 photographed by headless Chromium. GitHub draws the Mermaid block as a diagram; here it is drawn
 by the Mermaid package the tests install (`tests/mermaid/`), or shown as its source when that is
-not installed.
+not installed. Emoji need a colour emoji font (Debian: fonts-noto-color-emoji).
 """
 
 from __future__ import annotations
