@@ -7,6 +7,7 @@ Every cell that is an actor, process, store, flow or boundary is also an archite
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -171,6 +172,8 @@ def _rectangle(cell: Mapping[str, Any]) -> tuple[float, float, float, float] | N
     if not all(isinstance(n, (int, float)) and not isinstance(n, bool) for n in numbers):
         return None
     x, y, width, height = (float(n) for n in numbers)  # type: ignore[arg-type]
+    if not (math.isfinite(x + width) and math.isfinite(y + height)):
+        return None  # 1e308 + 1e308 is inf, and inf x 0 a NaN area: no box, no NaN compared
     return (x, y, x + width, y + height)
 
 
