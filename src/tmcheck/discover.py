@@ -16,6 +16,8 @@ from pathlib import Path
 from tmcheck.findings import Finding
 from tmcheck.globs import GlobSet
 
+_NOT_UTF8 = "the file name is not valid UTF-8; tmcheck reads only files with UTF-8 names"
+
 
 class GateError(Exception):
     """A file the gate refuses to read; the message says why, never what is inside."""
@@ -48,7 +50,8 @@ def discover(
     """Expand `paths` (files and directories; the root when empty) into files to check.
 
     Files named in `paths` are `explicit` (a file in no known format is then an error) unless
-    told otherwise: the action names the files a pull request changed, which may be anything."""
+    told otherwise: the action names the files a pull request changed, which may be anything,
+    but not a directory (git names a submodule, a directory once checked out, as a file)."""
     included, excluded = GlobSet(include), GlobSet(exclude)
     candidates: dict[str, Candidate] = {}
     findings: list[Finding] = []
@@ -62,10 +65,13 @@ def discover(
     for given in paths or [os.path.relpath(root)]:
         problem = _path_problem(given, workspace)
         if problem:
-            findings.append(Finding(given, 1, 1, "read-error", "error", problem))
+            findings.append(Finding(printable(given), 1, 1, "read-error", "error", problem))
             continue
-        info = os.lstat(given)
-        if stat.S_ISDIR(info.st_mode):
+        if stat.S_ISDIR(os.lstat(given).st_mode):
+            if paths and not explicit:
+                refused = "is not a regular file (a submodule?)"
+                findings.append(Finding(given, 1, 1, "read-error", "error", refused))
+                continue
             for path, refusal in _walk(given, relative, included, excluded):
                 if refusal:
                     findings.append(Finding(path, 1, 1, "read-error", "error", refusal))
@@ -114,7 +120,9 @@ def _walk(
                 continue
             if excluded.matches(key) or not included.matches(key):
                 continue
-            if entry.is_symlink():
+            if printable(path) != path:
+                found.append((printable(path), _NOT_UTF8))
+            elif entry.is_symlink():
                 found.append((path, "is a symbolic link; tmcheck does not follow links"))
             elif not entry.is_file(follow_symlinks=False):
                 found.append((path, "is not a regular file"))
@@ -123,8 +131,16 @@ def _walk(
     return found
 
 
+def printable(path: str) -> str:
+    """`path` as text: bytes of a name that is not UTF-8 (kept by Python as lone surrogates,
+    which no report can encode) shown as `\\xNN`."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def _path_problem(path: str, workspace: Path | None) -> str | None:
     """Why `path` may not be read, or None. Checks every component for symlinks."""
+    if printable(path) != path:
+        return _NOT_UTF8
     absolute = Path(os.path.abspath(path))
     if workspace is not None:
         try:
