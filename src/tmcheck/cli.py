@@ -18,7 +18,7 @@ from tmcheck import __version__
 from tmcheck.errors import TmcheckError, UsageError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-FORMATS = ("text", "json", "markdown")
+FORMATS = ("text", "json", "markdown", "sarif")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -137,15 +137,10 @@ def _run(
 def _describe_rules(rule: str | None) -> str:
     import inspect
 
-    from tmcheck.rules import FILE_CHECKS, RULES
+    from tmcheck.rules import FILE_CHECKS, RULES, summaries
 
     if rule is None:
-        lines = []
-        for rule_id, module in RULES.items():
-            summary = (inspect.getdoc(module) or "").splitlines()[0].split(": ", 1)[-1]
-            lines.append(f"{rule_id:24} {module.LEVEL:8} {summary}")
-        for check_id, (level, text) in FILE_CHECKS.items():
-            lines.append(f"{check_id:24} {level:8} {text}")
+        lines = [f"{rule_id:24} {level:8} {text}" for rule_id, level, text in summaries()]
         return "\n".join(lines) + "\n"
     if rule in RULES:
         return (inspect.getdoc(RULES[rule]) or rule) + "\n"

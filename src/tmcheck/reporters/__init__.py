@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from tmcheck.findings import RunResult
-from tmcheck.reporters import json_report, text
+from tmcheck.reporters import json_report, sarif, text
 
 
 def _markdown(result: RunResult) -> str:
@@ -18,4 +18,5 @@ REPORTERS: Mapping[str, Callable[[RunResult], str]] = {
     "text": text.render,
     "json": json_report.render,
     "markdown": _markdown,
+    "sarif": sarif.render,
 }

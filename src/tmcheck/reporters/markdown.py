@@ -8,8 +8,7 @@ safe Markdown (links and code spans), and the output is cut by a budget, never m
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any
@@ -18,17 +17,13 @@ from urllib.parse import quote
 from tmcheck.escape import for_markdown, for_markdown_code
 from tmcheck.findings import Finding, RunResult
 from tmcheck.model import LEVEL_RANK, Threat
+from tmcheck.reporters.sandbox import DEFAULT_SECONDS, compile_template, generate, render_isolated
 
 MARKER_PREFIX = "<!-- tmcheck:report"
 # GitHub's limit for an issue comment; the check-run summary allows one character less.
 COMMENT_LIMIT = 65_536
 SUMMARY_LIMIT = 65_535
-RENDER_SECONDS = 5.0
 _ROW_LIMITS = (None, 500, 200, 100, 50, 20, 10, 5, 1, 0)
-
-
-class TemplateError(Exception):
-    """A configured template that does not compile, fails, or takes too long."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,14 +62,24 @@ def render_report(
     budget: int = COMMENT_LIMIT,
     template: str | None = None,
 ) -> str:
-    """The report, as long as it fits in `budget` characters (rows are dropped, not cut)."""
-    compiled = _compile(template)
+    """The report, as long as it fits in `budget` characters (rows are dropped, not cut).
+
+    A configured `template` is rendered in a separate process with hard limits (see
+    `sandbox`); it raises TemplateError when it fails, breaks the sandbox or takes too much."""
+    contexts = (
+        report_context(result, links or Links(), name, notes, limit) for limit in _ROW_LIMITS
+    )
     text = ""
-    for limit in _ROW_LIMITS:
-        context = report_context(result, links or Links(), name, notes, limit)
-        text = _generate(compiled, context, budget)
-        if len(text) <= budget:
-            return text
+    if template is not None:
+        text = render_isolated(template, list(contexts), budget)
+    else:
+        compiled = compile_template(_default_template())
+        for context in contexts:
+            text = generate(compiled, context, budget, DEFAULT_SECONDS)
+            if len(text) <= budget:
+                break
+    if len(text) <= budget:
+        return text
     return text[: budget - 40].rsplit("\n", 1)[0] + "\n\n(report cut to fit GitHub's limit)\n"
 
 
@@ -162,55 +167,6 @@ def _hidden(rows: Sequence[object], limit: int | None) -> int:
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-
-
-def _compile(template: str | None) -> Any:
-    from jinja2 import StrictUndefined
-    from jinja2 import TemplateError as JinjaError
-    from jinja2.sandbox import SandboxedEnvironment
-    from markupsafe import Markup
-
-    def finalize(value: object) -> object:
-        # The one place data becomes Markdown: escaped, unless built as safe Markdown.
-        if isinstance(value, Markup):
-            return value
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return value
-        return for_markdown(str(value), limit=1000)
-
-    environment = SandboxedEnvironment(
-        autoescape=False,
-        undefined=StrictUndefined,
-        finalize=finalize,
-        trim_blocks=True,
-        keep_trailing_newline=True,
-    )
-    source = template if template is not None else _default_template()
-    try:
-        return environment.from_string(source)
-    except JinjaError as error:
-        raise TemplateError(f"the template does not compile: {error}") from None
-
-
-def _generate(compiled: Any, context: Mapping[str, Any], budget: int) -> str:
-    """Render, stopping once the output passes `budget` or the time runs out."""
-    from jinja2 import TemplateError as JinjaError
-
-    deadline = time.monotonic() + RENDER_SECONDS
-    parts: list[str] = []
-    size = 0
-    try:
-        chunks: Iterator[str] = compiled.generate(context)
-        for chunk in chunks:
-            parts.append(chunk)
-            size += len(chunk)
-            if size > budget:
-                break
-            if time.monotonic() > deadline:
-                raise TemplateError(f"the template took longer than {RENDER_SECONDS:.0f} s")
-    except JinjaError as error:
-        raise TemplateError(f"the template failed: {error}") from None
-    return "".join(parts)
 
 
 def _default_template() -> str:

@@ -6,6 +6,7 @@ Besides the rules, a run reports problems with the files themselves under the id
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterator, Mapping
 from types import ModuleType
 
@@ -54,6 +55,15 @@ DEFAULT_LEVELS: Mapping[str, str] = {
     **{rule_id: module.LEVEL for rule_id, module in RULES.items()},
     **{check_id: level for check_id, (level, _) in FILE_CHECKS.items()},
 }
+
+
+def summaries() -> list[tuple[str, str, str]]:
+    """(id, default level, one line on what it checks) for every rule and file check."""
+    described = [
+        (rule_id, module.LEVEL, (inspect.getdoc(module) or "").splitlines()[0].split(": ", 1)[-1])
+        for rule_id, module in RULES.items()
+    ]
+    return described + [(check_id, level, text) for check_id, (level, text) in FILE_CHECKS.items()]
 
 
 def iter_rule_findings(context: RuleContext) -> Iterator[Finding]:
