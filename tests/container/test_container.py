@@ -38,7 +38,10 @@ def image() -> str:
     prepared = subprocess.run(["bash", str(script)], capture_output=True, text=True, timeout=1200)
     assert prepared.returncode == 0, prepared.stdout + prepared.stderr
     built = subprocess.run(
-        ["podman", "build", "-q", "-t", IMAGE, str(REPO)], capture_output=True, text=True, timeout=1200
+        ["podman", "build", "-q", "-t", IMAGE, str(REPO)],
+        capture_output=True,
+        text=True,
+        timeout=1200,
     )
     assert built.returncode == 0, built.stdout + built.stderr
     return IMAGE
@@ -78,7 +81,9 @@ def test_image_comments_annotates_and_fails(image: str, server: FakeGitHub, tmp_
     if os.geteuid() == 0:  # as on a runner: the workspace is not root's, git must still work
         for path in [workspace, *workspace.rglob("*")]:
             os.lchown(path, RUNNER_UID, RUNNER_UID)
-    server.add_pull(7, head_sha=head, base_sha=base, files=["docs/threat-model/stride-worksheet.yaml"])
+    server.add_pull(
+        7, head_sha=head, base_sha=base, files=["docs/threat-model/stride-worksheet.yaml"]
+    )
 
     environment = {
         "GITHUB_API_URL": server.url,
