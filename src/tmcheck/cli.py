@@ -117,7 +117,7 @@ def _run(
     from tmcheck.config import load_settings
     from tmcheck.reporters import REPORTERS
 
-    if arguments.config is not None and not arguments.config.is_file():
+    if arguments.config is not None and not os.path.lexists(arguments.config):
         raise UsageError(f"--config {arguments.config}: no such file")
     settings = load_settings(
         cwd=cwd or Path.cwd(),
