@@ -68,7 +68,7 @@ def test_rule_levels_and_off(run_cli: RunCli, tmp_path: Path) -> None:
         (
             "thresold: 12\n",
             "{cfg}:1:1: thresold: unknown key 'thresold' (allowed: bands, closed_statuses, exclude,"
-            " formats, include, level_model, matrix, max_file_bytes, max_files, rules, scales,"
+            " formats, gate, include, level_model, matrix, max_file_bytes, max_files, rules, scales,"
             " statuses, threshold)",
         ),
         (
@@ -87,11 +87,19 @@ def test_rule_levels_and_off(run_cli: RunCli, tmp_path: Path) -> None:
             " (level by score band) or 'matrix' (level by the likelihood x impact matrix))",
         ),
         (
+            "gate: changed\n",
+            "{cfg}:1:1: gate: 'changed' is not one of ['all', 'new'] (allowed: 'all' (every open"
+            " threat at or above the threshold blocks) or 'new' (only threats that are new, raised"
+            " or reopened since the base revision given with --base block))",
+        ),
+        (
             "rules: {blocking-thread: warning}\n",
             "{cfg}:1:9: rules.blocking-thread: unknown rule 'blocking-thread' (allowed: acceptance-expired,"
-            " acceptance-incomplete, blocking-threat, duplicate-id, internal-error, missing-owner,"
-            " parse-error, read-error, risk-score-mismatch, schema, too-many-files, unknown-category,"
-            " unknown-format, unknown-rating, unknown-status, unrated-threat, unresolved-reference)",
+            " acceptance-incomplete, base-unreadable, blocking-threat, duplicate-element, duplicate-id,"
+            " gate-without-base, internal-error, markdown-table, missing-owner, parse-error, read-error,"
+            " risk-score-mismatch, schema, stale-threat-model, stride-coverage, too-many-files,"
+            " undefined-element, unknown-category, unknown-component, unknown-format, unknown-rating,"
+            " unknown-status, unrated-threat, unresolved-reference)",
         ),
         (
             "threshold: 12\nthreshold: 13\n",
@@ -120,6 +128,16 @@ def test_bad_environment_value_names_the_variable(run_cli: RunCli, tmp_path: Pat
     result = run_cli("check", "gateway.yaml", cwd=models, environ={"TMCHECK_LEVEL_MODEL": "x"})
     assert result.code == 2
     assert result.stderr.startswith("tmcheck: error: TMCHECK_LEVEL_MODEL: 'x' is not one of")
+    result = run_cli("check", "gateway.yaml", cwd=models, environ={"TMCHECK_GATE": "New"})
+    assert (result.code, result.stderr) == (
+        2,
+        "tmcheck: error: TMCHECK_GATE: 'New' is not one of ['all', 'new'] (allowed: 'all' (every"
+        " open threat at or above the threshold blocks) or 'new' (only threats that are new,"
+        " raised or reopened since the base revision given with --base block))\n",
+    )
+    result = run_cli("check", "--gate", "none", "gateway.yaml", cwd=models)
+    assert result.code == 2
+    assert result.stderr.startswith("tmcheck: error: argument --gate: invalid choice: 'none'")
 
 
 def test_include_and_exclude_globs(run_cli: RunCli, tmp_path: Path) -> None:

@@ -65,6 +65,14 @@ def test_workspace_containment(tmp_path: Path) -> None:
     assert [f.message for f in found.findings] == [
         "is outside the workspace; tmcheck reads only files inside it"
     ]
+    sibling = tmp_path / "ws-other" / "a.yaml"  # shares the workspace's name as a prefix
+    sibling.parent.mkdir()
+    sibling.write_text(MODEL)
+    found = discover(
+        [str(sibling)], root=tmp_path, include=["**"], exclude=[], max_files=10,
+        workspace=tmp_path / "ws",
+    )  # fmt: skip
+    assert found.candidates == () and len(found.findings) == 1
 
 
 def test_special_files_and_size_limit(tmp_path: Path) -> None:

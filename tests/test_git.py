@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tmcheck.git import Change, GitError, changes, read_at, resolve_commit, top_level
+from tmcheck.git import Change, GitError, changes, files_at, read_at, resolve_commit, top_level
 
 
 def _git(repo: Path, *args: str) -> str:
@@ -48,6 +48,7 @@ def test_changes_between_commits_and_working_tree(repo: Path) -> None:
 
 def test_read_at_revision(repo: Path) -> None:
     base = resolve_commit(repo, "HEAD")
+    assert files_at(repo, base) == {"keep.yaml", "old-name.yaml", "gone.yaml", "link.yaml"}
     (repo / "keep.yaml").write_text("a: 2\n")
     assert read_at(repo, base, "keep.yaml", 1000) == b"a: 1\n"
     assert read_at(repo, base, "missing.yaml", 1000) is None

@@ -1,63 +1,176 @@
-"""`--format sarif` and the action's `sarif-file`: SARIF 2.1.0 that validates against the schema."""
+"""`--format sarif`: valid SARIF 2.1.0, repository-relative URIs, fingerprints that follow a threat."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
-
-import pytest
-from jsonschema import Draft4Validator
-from referencing import Registry, Resource
-from referencing.exceptions import NoSuchResource
+from typing import Any
 
 from tests.conftest import RunCli
+from tests.gitrepo import git, make_repository, write
+
+# RFC 3986 relative reference: unreserved, sub-delims, ":", "@", "/" and percent-encodings only.
+URI_REFERENCE = re.compile(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-F]{2})+")
 
 
-def _validator(shared: Path) -> Draft4Validator:
-    schema = json.loads((shared / "corpus" / "sarif" / "sarif-schema-2.1.0.json").read_text())
-
-    def refuse(uri: str) -> Resource:
-        raise NoSuchResource(ref=uri)  # type: ignore[call-arg]
-
-    registry: Registry = Registry(retrieve=refuse)  # type: ignore[call-arg]
-    return Draft4Validator(schema, registry=registry)
+def _sarif(run_cli: RunCli, *args: str, cwd: Path) -> dict[str, Any]:
+    result = run_cli("check", "--format", "sarif", *args, cwd=cwd)
+    assert result.stderr == ""
+    report: dict[str, Any] = json.loads(result.stdout)
+    return report
 
 
-def test_sarif_validates_and_points_at_lines(run_cli: RunCli, shared: Path) -> None:
-    result = run_cli(
-        "check", "--no-config", "--format", "sarif", "fixtures/seed", "fixtures/invalid"
-    )
-    assert result.code == 1
-    document = json.loads(result.stdout)
-    errors = [error.message for error in _validator(shared).iter_errors(document)]
+def _validate(report: dict[str, Any], shared: Path) -> None:
+    import jsonschema
+
+    schema = json.loads((shared / "corpus/sarif/sarif-schema-2.1.0.json").read_text())
+    validator = jsonschema.validators.validator_for(schema)
+    errors = [e.message for e in validator(schema).iter_errors(report)]
     assert errors == []
-    (run,) = document["runs"]
-    rules = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
-    first = run["results"][0]
-    assert rules[first["ruleIndex"]] == first["ruleId"]
-    located = {
-        (r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
-         r["locations"][0]["physicalLocation"]["region"]["startLine"])
-        for r in run["results"]
-    }  # fmt: skip
-    assert ("blocking-threat", "fixtures/seed/stride-worksheet.yaml", 9) in located
 
 
-@pytest.mark.parametrize(
-    ("name", "uri"),
-    [("a b#c%d.yaml", "a%20b%23c%25d.yaml"), ("x\n::error::y.yaml", "x%0A%3A%3Aerror%3A%3Ay.yaml")],
-)
-def test_file_names_become_uri_references(
-    run_cli: RunCli, tmp_path: Path, shared: Path, name: str, uri: str
+def test_validates_against_the_official_schema(
+    run_cli: RunCli, tmp_path: Path, shared: Path
 ) -> None:
-    (tmp_path / name).write_text(
-        "component: {name: X}\nthreats: [{id: T1, category: S, likelihood: 5, impact: 5}]\n"
+    make_repository(tmp_path)
+    write(tmp_path / "models" / "broken.yaml", "threats: [\n")
+    for args in ([], ["--base", "HEAD~1", "--gate", "new"], ["--base", "nope"]):
+        _validate(_sarif(run_cli, *args, cwd=tmp_path), shared)
+    _validate(_sarif(run_cli, "fixtures/seed", cwd=Path(__file__).parent.parent), shared)
+
+
+def test_what_code_scanning_requires(run_cli: RunCli, tmp_path: Path) -> None:
+    from tmcheck import __version__
+    from tmcheck.rules import DEFAULT_LEVELS
+
+    make_repository(tmp_path)
+    report = _sarif(run_cli, "--gate", "new", cwd=tmp_path)
+    assert (report["version"], report["$schema"]) == (
+        "2.1.0", "https://json.schemastore.org/sarif-2.1.0.json",
+    )  # fmt: skip
+    (run,) = report["runs"]
+    driver = run["tool"]["driver"]
+    assert (driver["name"], driver["semanticVersion"]) == ("tmcheck", __version__)
+    assert [rule["id"] for rule in driver["rules"]] == list(DEFAULT_LEVELS)
+    for rule in driver["rules"]:
+        assert set(rule) >= {"id", "name", "shortDescription", "fullDescription", "help",
+                             "helpUri", "defaultConfiguration"}  # fmt: skip
+        assert 0 < len(rule["shortDescription"]["text"]) <= 1024
+        assert 0 < len(rule["fullDescription"]["text"]) <= 1024
+        assert rule["defaultConfiguration"]["level"] == DEFAULT_LEVELS[rule["id"]]
+        assert rule["helpUri"].startswith("https://github.com/tmcheck/tmcheck")
+    blocking = driver["rules"][0]
+    assert blocking["fullDescription"]["text"].startswith(
+        "an open threat at or above the threshold blocks the merge. A threat is open unless"
     )
-    result = run_cli("check", "--no-config", "--format", "sarif", name, cwd=tmp_path)
-    document = json.loads(result.stdout)
-    assert list(_validator(shared).iter_errors(document)) == []
-    uris = {
-        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-        for r in document["runs"][0]["results"]
+    assert (
+        "Passes" not in blocking["fullDescription"]["text"] and "Passes" in blocking["help"]["text"]
+    )
+    for result in run["results"]:
+        assert driver["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
+        assert result["level"] in ("error", "warning", "note") and result["message"]["text"]
+        assert set(result["partialFingerprints"]) == {"primaryLocationLineHash", "tmcheck/v1"}
+    # the run-level warning has no file to point at; every other result has one
+    run_level = [r for r in run["results"] if "locations" not in r]
+    assert [r["ruleId"] for r in run_level] == ["gate-without-base"]
+    first = run["results"][1]["locations"][0]["physicalLocation"]
+    assert first == {"artifactLocation": {"uri": "models/api.yaml"},
+                     "region": {"startLine": 3, "startColumn": 5}}  # fmt: skip
+    assert run["invocations"] == [{"executionSuccessful": True}]
+
+
+def test_uris_are_relative_to_the_repository_and_percent_encoded(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    git(tmp_path, "init", "-q")
+    models = tmp_path / "team a" / "models"
+    name = "ü #1 [50%].yaml"
+    write(models / name, "component: {name: X, owner: o}\nthreats:\n"
+          "  - {id: U1, category: Spoofing, likelihood: 5, impact: 5, status: Open}\n")  # fmt: skip
+    report = _sarif(run_cli, name, cwd=models)  # run from a subdirectory, no config file
+    (result,) = report["runs"][0]["results"]
+    uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == "team%20a/models/%C3%BC%20%231%20%5B50%25%5D.yaml"
+    assert URI_REFERENCE.fullmatch(uri)
+
+
+def test_outside_a_repository_uris_are_relative_to_the_config(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    write(tmp_path / ".tmcheck.yaml", "threshold: 20\n")
+    write(tmp_path / "sub" / "m.yaml", "component: {name: X, owner: o}\nthreats:\n"
+          "  - {id: U1, category: Spoofing, likelihood: 5, impact: 5, status: Open}\n")  # fmt: skip
+    report = _sarif(run_cli, "m.yaml", cwd=tmp_path / "sub")
+    (result,) = report["runs"][0]["results"]
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "sub/m.yaml"
+
+
+def test_messages_are_plain_text_with_links_escaped(run_cli: RunCli, tmp_path: Path) -> None:
+    write(tmp_path / "m.json", json.dumps({"detail": {"diagrams": [{"cells": [{"data": {
+        "type": "tm.Process", "name": "P", "threats": [{
+            "title": "see [here](https://evil.example) \\ `x` **y**\u202e",
+            "status": "Open", "severity": "High", "owner": "o"}]}}]}]}}))  # fmt: skip
+    results = _sarif(run_cli, "m.json", cwd=tmp_path)["runs"][0]["results"]
+    (result,) = [r for r in results if r["ruleId"] == "blocking-threat"]
+    assert result["message"]["text"] == (
+        # the label is the title's repr(): its backslash and bidi control come escaped already
+        "open threat 'see \\[here\\](https://evil.example) \\\\\\\\ `x` **y**\\\\u202e' (Open)"
+        " is high (severity High), at or above high, the level of threshold 12"
+    )
+
+
+def _fingerprints(report: dict[str, Any]) -> dict[str, tuple[str, int]]:
+    """fingerprint -> (uri, line) of each result that has a location."""
+    found = {}
+    for result in report["runs"][0]["results"]:
+        location = result["locations"][0]["physicalLocation"]
+        fingerprint = result["partialFingerprints"]["primaryLocationLineHash"]
+        assert fingerprint == result["partialFingerprints"]["tmcheck/v1"]
+        assert fingerprint not in found  # unique within a run
+        found[fingerprint] = (location["artifactLocation"]["uri"], location["region"]["startLine"])
+    return found
+
+
+def test_fingerprints_follow_a_threat_across_commits(run_cli: RunCli, tmp_path: Path) -> None:
+    make_repository(tmp_path)
+    before = _fingerprints(_sarif(run_cli, cwd=tmp_path))
+    # Next commit: every threat moves to another line, A1 and A6 are rated higher, the worksheets
+    # move to another folder, and the diagram's threats (no ids) change order.
+    api = (tmp_path / "models/api.yaml").read_text()
+    api = api.replace("impact: 4, status: Open}\n", "impact: 5, status: Open}\n")
+    write(tmp_path / "models/api.yaml", "# reviewed\n\n" + api)
+    (tmp_path / "models/sub").mkdir()
+    git(tmp_path, "mv", "models/api.yaml", "models/stable.yaml", "models/sub/")
+    shop = json.loads((tmp_path / "models/shop.json").read_text())
+    threats = shop["detail"]["diagrams"][0]["cells"][0]["data"]["threats"]
+    threats.reverse()
+    write(tmp_path / "models/shop.json", "\n" + json.dumps(shop, indent=4))
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-qm", "move")
+    after = _fingerprints(_sarif(run_cli, cwd=tmp_path))
+    assert before.keys() == after.keys()
+    moved = {before[key]: after[key] for key in before}
+    assert moved[("models/api.yaml", 4)] == ("models/sub/api.yaml", 6)  # A1
+    assert moved[("models/api.yaml", 8)] == ("models/sub/api.yaml", 10)  # A6
+    assert moved[("models/stable.yaml", 3)] == ("models/sub/stable.yaml", 3)  # S1
+    assert all(old != new for old, new in moved.items() if "shop" in old[0])
+
+
+def test_results_with_the_same_identity_are_told_apart(run_cli: RunCli, tmp_path: Path) -> None:
+    threats = "".join(
+        f"  - {{id: D1, category: Spoofing, title: t{n}, likelihood: 5, impact: 5}}\n"
+        for n in range(3)
+    )
+    write(tmp_path / "m.yaml", f"component: {{name: X, owner: o}}\nthreats:\n{threats}")
+    by_rule: dict[str, list[str]] = {}
+    for result in _sarif(run_cli, "m.yaml", cwd=tmp_path)["runs"][0]["results"]:
+        fingerprint = result["partialFingerprints"]["primaryLocationLineHash"]
+        by_rule.setdefault(result["ruleId"], []).append(fingerprint)
+    digests = {rule: {f.split(":")[0] for f in prints} for rule, prints in by_rule.items()}
+    assert all(len(digest) == 1 for digest in digests.values())
+    assert digests["blocking-threat"] != digests["duplicate-id"]
+    assert {rule: [f.split(":")[1] for f in prints] for rule, prints in by_rule.items()} == {
+        "blocking-threat": ["1", "2", "3"],
+        "duplicate-id": ["1", "2"],
     }
-    assert uris == {uri}

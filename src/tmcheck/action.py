@@ -25,7 +25,7 @@ from tmcheck.github.context import ActionInputs, RunContext
 from tmcheck.github.runner import annotation_commands, append_summary, stop_commands, write_outputs
 from tmcheck.globs import GlobSet
 from tmcheck.outputs import write_inside
-from tmcheck.reporters import sarif, text
+from tmcheck.reporters import text
 from tmcheck.reporters.markdown import SUMMARY_LIMIT, Links, render_report
 from tmcheck.reporters.sandbox import TemplateError
 
@@ -90,6 +90,7 @@ def run_action(
         environment=environ,
         overrides={
             "threshold": inputs.threshold,
+            "gate": inputs.gate,
             "include": list(inputs.paths) if inputs.paths else None,
         },
     )
@@ -98,7 +99,11 @@ def run_action(
     if context.is_pull_request:
         paths = _changed_threat_models(context, settings, client, notes)
         if paths:
-            result = run_check(paths, settings, workspace=workspace, explicit=False)
+            # The checkout is the merge of the pull request into its base: compared with the
+            # base commit, what differs is what the pull request changes.
+            result = run_check(
+                paths, settings, workspace=workspace, explicit=False, base=context.base_sha
+            )
         else:
             notes.append("No threat-model file changed in this pull request.")
             result = assemble((), settings)
@@ -128,6 +133,8 @@ def run_action(
     markdown = log.scrub(markdown)
     report_path = write_inside(workspace, inputs.report_file, markdown)
     if inputs.sarif_file:
+        from tmcheck.reporters import sarif
+
         write_inside(workspace, inputs.sarif_file, log.scrub(sarif.render(result)))
     _log_findings(result, log)
     degraded = _publish(inputs, context, client, result, annotated, markdown, log)

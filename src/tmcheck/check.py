@@ -6,22 +6,36 @@ import os
 import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tmcheck.config import Settings
+from tmcheck.coverage import ElementCoverage
 from tmcheck.discover import Candidate, GateError, discover, read_bounded
 from tmcheck.findings import LEVEL_ORDER, FileResult, Finding, RunResult
 from tmcheck.globs import GlobSet
+from tmcheck.loaders import markdown
 from tmcheck.loaders.detect import LOADERS, detect_format
 from tmcheck.loaders.encoding import decode_utf8
 from tmcheck.loaders.safe_json import load_json
 from tmcheck.loaders.safe_yaml import load_yaml
 from tmcheck.loaders.tree import Document, LoadError
+from tmcheck.model import Threat
 from tmcheck.normalize import normalize
 from tmcheck.rules import apply_levels, iter_rule_findings
 from tmcheck.rules.context import RuleContext
 from tmcheck.validation import validate_document
 
+if TYPE_CHECKING:  # the diff is loaded only with --base
+    from tmcheck.diff import Comparison
+
 REPORT_URL = "https://github.com/tmcheck/tmcheck/issues"
+
+
+# Every format, in the order messages name them.
+FORMATS = (
+    "stride-worksheet", "threat-register", "threat-library", "threat-dragon", "markdown",
+    "architecture",
+)  # fmt: skip
 
 
 def run_check(
@@ -30,8 +44,14 @@ def run_check(
     *,
     workspace: Path | None = None,
     explicit: bool = True,
+    base: str | None = None,
+    changed: frozenset[str] | None = None,
 ) -> RunResult:
-    """Check `paths` (files and directories) together, as one set of threat models."""
+    """Check `paths` (files and directories) together, as one set of threat models.
+
+    With `base` (a git revision), also say what changed since, and gate on it with `gate: new`.
+    `changed` holds the real paths (`os.path.realpath`) of the files a change touched, when
+    known; the `stale-threat-model` rule needs it."""
     discovery = discover(
         paths,
         root=settings.root,
@@ -41,14 +61,37 @@ def run_check(
         workspace=workspace,
         explicit=explicit,
     )
-    pinned = [(GlobSet([pattern]), name) for pattern, name in settings.formats.items()]
+    pinned = pinned_formats(settings)
     files = tuple(_check_guarded(candidate, settings, pinned) for candidate in discovery.candidates)
     context: tuple[FileResult, ...] = ()
     missing = unresolved_ids(files)
     if paths and missing:
         checked = {candidate.path for candidate in discovery.candidates}
         context = tuple(_context_files(settings, pinned, checked, missing, workspace))
-    return assemble(files, settings, discovery.findings, context)
+    extra = list(discovery.findings)
+    comparison: Comparison | None = None
+    uncompared: frozenset[str] = frozenset()
+    if base is not None:
+        from tmcheck.baseline import compare_with_base  # git only when asked for
+
+        baseline = compare_with_base(base, files, paths, settings, pinned)
+        comparison, uncompared = baseline.comparison, baseline.uncompared
+        extra.extend(baseline.findings)
+    gate, debt = "all", tuple[Threat, ...]()
+    if settings.gate == "new":
+        from tmcheck.gate import gate_on_changes
+
+        gated = gate_on_changes(files, comparison, uncompared)
+        files, comparison, gate, debt = gated.files, gated.comparison, gated.gate, gated.debt
+        extra.extend(gated.findings)
+    return assemble(
+        files, settings, extra, context, changed, comparison=comparison, gate=gate, debt=debt
+    )
+
+
+def pinned_formats(settings: Settings) -> list[tuple[GlobSet, str]]:
+    """The formats the config pins, each with the globs of the files it is pinned to."""
+    return [(GlobSet([pattern]), name) for pattern, name in settings.formats.items()]
 
 
 def unresolved_ids(files: Sequence[FileResult]) -> set[str]:
@@ -98,18 +141,37 @@ def assemble(
     settings: Settings,
     extra: Sequence[Finding] = (),
     context: Sequence[FileResult] = (),
+    changed: frozenset[str] | None = None,
+    *,
+    comparison: Comparison | None = None,
+    gate: str = "all",
+    debt: Sequence[Threat] = (),
 ) -> RunResult:
     """Run the rules over checked files (with `context` files for ids) and put it together."""
     threats = tuple(threat for file in files for threat in file.threats)
     findings = [*extra, *(finding for file in files for finding in file.findings)]
+    rule_context = RuleContext(files, threats, settings, context, changed)
+    table: tuple[ElementCoverage, ...] = ()
     try:
-        findings.extend(iter_rule_findings(RuleContext(files, threats, settings, context)))
+        findings.extend(iter_rule_findings(rule_context))
+        table = rule_context.coverage()
     except Exception as error:  # a rule failing is a bug; report it, keep the rest
-        findings.append(_internal_error(".", error))
+        findings.append(internal_error(".", error))
     findings = apply_levels(findings, settings.rule_levels)
     findings.sort(key=sort_key)
     internal = sum(1 for finding in findings if finding.rule == "internal-error")
-    return RunResult(tuple(files), threats, tuple(findings), settings.threshold, internal)
+    return RunResult(
+        tuple(files),
+        threats,
+        tuple(findings),
+        settings.threshold,
+        internal,
+        root=settings.root,
+        comparison=comparison,
+        gate=gate,
+        debt=tuple(debt),
+        coverage=table,
+    )
 
 
 def sort_key(finding: Finding) -> tuple[str, int, int, int, str, str]:
@@ -130,7 +192,7 @@ def _check_guarded(
         return check_file(candidate, settings, pinned)
     except Exception as error:  # never a traceback; one file failing leaves the others
         return FileResult(
-            candidate.path, None, False, findings=(_internal_error(candidate.path, error),)
+            candidate.path, None, False, findings=(internal_error(candidate.path, error),)
         )
 
 
@@ -141,27 +203,36 @@ def check_file(
     *,
     validate: bool = True,
 ) -> FileResult:
-    path = candidate.path
     try:
-        raw = read_bounded(path, settings.max_file_bytes)
+        raw = read_bounded(candidate.path, settings.max_file_bytes)
     except GateError as error:
-        return _failed(path, "read-error", str(error))
+        return _failed(candidate.path, "read-error", str(error))
+    return check_content(raw, candidate, settings, pinned, validate=validate)
+
+
+def check_content(
+    raw: bytes,
+    candidate: Candidate,
+    settings: Settings,
+    pinned: Sequence[tuple[GlobSet, str]] = (),
+    *,
+    validate: bool = True,
+) -> FileResult:
+    """Parse, detect, validate and normalize the bytes of one file (read from disk or git)."""
+    path = candidate.path
+    relative = _relative(path, settings.root)
+    pinned_format = next((name for globs, name in pinned if globs.matches(relative)), None)
+    if pinned_format == markdown.FORMAT or (
+        pinned_format is None and markdown.is_markdown_path(path)
+    ):
+        return _check_markdown(candidate, raw, settings)
     try:
         document = parse(raw, path)
     except LoadError as error:
         return _failed(path, "parse-error", error.message, error.line, error.column)
-    relative = _relative(path, settings.root)
-    format_name = next((name for globs, name in pinned if globs.matches(relative)), None)
-    format_name = format_name or detect_format(document.data)
+    format_name = pinned_format or detect_format(document.data)
     if format_name is None or format_name not in LOADERS:
-        if not candidate.explicit:
-            return FileResult(path, None, True)  # found by a walk: not a threat model
-        return _failed(
-            path,
-            "unknown-format",
-            "not a threat model tmcheck reads (stride-worksheet, threat-register,"
-            " threat-library, threat-dragon); pin a format under `formats:` if it is one",
-        )
+        return _not_a_threat_model(candidate)
     schema_findings = validate_document(format_name, document, path) if validate else []
     parsed = LOADERS[format_name].read(document, path)
     threats = tuple(normalize(entry, settings) for entry in parsed.entries)
@@ -174,6 +245,33 @@ def check_file(
         references=parsed.references,
         elements=parsed.elements,
         findings=tuple(schema_findings),
+    )
+
+
+def _check_markdown(candidate: Candidate, raw: bytes, settings: Settings) -> FileResult:
+    try:
+        model = markdown.read_markdown(decode_utf8(raw), candidate.path)
+    except LoadError as error:
+        return _failed(candidate.path, "parse-error", error.message, error.line, error.column)
+    if model is None:
+        return _not_a_threat_model(candidate)
+    return FileResult(
+        path=candidate.path,
+        format=markdown.FORMAT,
+        valid=not model.findings,
+        threats=tuple(normalize(entry, settings) for entry in model.entries),
+        findings=model.findings,
+    )
+
+
+def _not_a_threat_model(candidate: Candidate) -> FileResult:
+    if not candidate.explicit:
+        return FileResult(candidate.path, None, True)  # found by a walk: not a threat model
+    return _failed(
+        candidate.path,
+        "unknown-format",
+        f"not a threat model tmcheck reads ({', '.join(FORMATS)});"
+        " pin a format under `formats:` if it is one",
     )
 
 
@@ -199,7 +297,7 @@ def _failed(path: str, rule: str, message: str, line: int = 1, column: int = 1) 
     )
 
 
-def _internal_error(path: str, error: Exception) -> Finding:
+def internal_error(path: str, error: Exception) -> Finding:
     frames = traceback.extract_tb(error.__traceback__)
     ours = [frame for frame in frames if "tmcheck" in frame.filename] or frames
     where = f" at {Path(ours[-1].filename).name}:{ours[-1].lineno}" if ours else ""

@@ -11,14 +11,17 @@ import contextlib
 import os
 import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, NoReturn
+from typing import IO, TYPE_CHECKING, NoReturn
 
 from tmcheck import __version__
 from tmcheck.errors import TmcheckError, UsageError
 
+if TYPE_CHECKING:
+    from tmcheck.config import Settings
+
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-FORMATS = ("text", "json", "markdown", "sarif")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -29,6 +32,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from tmcheck.reporters import REPORTERS
+
     parser = _Parser(prog="tmcheck", description="Check threat models: schemas, risk, the gate.")
     parser.add_argument("--version", action="version", version=f"tmcheck {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -43,7 +48,20 @@ def build_parser() -> argparse.ArgumentParser:
         "paths", nargs="*", help="files and directories (default: the config's root)"
     )
     check.add_argument(
-        "--format", choices=FORMATS, default="text", help="output format (default: text)"
+        "--format", choices=list(REPORTERS), default="text", help="output format (default: text)"
+    )
+    check.add_argument(
+        "--base",
+        metavar="REF",
+        help="git revision (branch, tag, commit) to compare with: report the threats that are"
+        " new, raised, reopened, resolved, ... since then, and architecture files changed since"
+        " then whose threat model did not change",
+    )
+    check.add_argument(
+        "--gate",
+        choices=("all", "new"),
+        help="which open threats at the threshold block: all, or only those new, raised or"
+        " reopened since --base (default: all)",
     )
     check.add_argument("--config", type=Path, help="config file (default: nearest .tmcheck.yaml)")
     check.add_argument("--no-config", action="store_true", help="ignore .tmcheck.yaml files")
@@ -51,6 +69,33 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--level-model", choices=("bands", "matrix"), help="how scores map to levels"
     )
+    check.add_argument(
+        "--coverage",
+        action="store_true",
+        help="text output: also show the STRIDE coverage of every architecture element",
+    )
+    check.add_argument(
+        "--changed-files",
+        metavar="FILE",
+        help="the files a change touched, one per line or NUL-separated ('-': standard input);"
+        " an architecture among them whose threat model did not change is reported",
+    )
+
+    scaffold = commands.add_parser(
+        "scaffold",
+        help="write STRIDE worksheets for an architecture, to fill in",
+        description="Write one STRIDE worksheet per element of an architecture file or Threat"
+        " Dragon diagram (or one threat register), with an open threat for every STRIDE"
+        " category that applies to the element.",
+    )
+    scaffold.add_argument("architecture", help="an architecture file or Threat Dragon diagram")
+    scaffold.add_argument(
+        "--out", type=Path, help="directory to write to (default: the architecture's directory)"
+    )
+    scaffold.add_argument(
+        "--register", action="store_true", help="write one threat register instead"
+    )
+    scaffold.add_argument("--force", action="store_true", help="overwrite existing files")
 
     commands.add_parser(
         "action",
@@ -71,13 +116,15 @@ def main(
     stderr: IO[str] | None = None,
     environ: Mapping[str, str] | None = None,
     cwd: Path | None = None,
+    stdin: IO[str] | None = None,
 ) -> int:
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             arguments = build_parser().parse_args(argv)  # --help and --version print
-        return _run(arguments, out, err, os.environ if environ is None else environ, cwd)
+        environment = os.environ if environ is None else environ
+        return _run(arguments, _Streams(out, err, stdin or sys.stdin), environment, cwd)
     except SystemExit as exit_request:  # --help and --version
         return exit_request.code if isinstance(exit_request.code, int) else EXIT_CLEAN
     except TmcheckError as error:
@@ -98,49 +145,101 @@ def main(
         return EXIT_INTERNAL
 
 
+@dataclass(frozen=True)
+class _Streams:
+    out: IO[str]
+    err: IO[str]
+    stdin: IO[str]
+
+
 def _run(
     arguments: argparse.Namespace,
-    out: IO[str],
-    err: IO[str],
+    streams: _Streams,
     environ: Mapping[str, str],
     cwd: Path | None,
 ) -> int:
     if arguments.command == "action":
         from tmcheck.action import main as action_main
 
-        return action_main(environ, out, err)
+        return action_main(environ, streams.out, streams.err)
     if arguments.command == "rules":
-        out.write(_describe_rules(arguments.rule))
+        streams.out.write(_describe_rules(arguments.rule))
         return EXIT_CLEAN
 
-    from tmcheck.check import run_check
     from tmcheck.config import load_settings
-    from tmcheck.reporters import REPORTERS
 
-    if arguments.config is not None and not os.path.lexists(arguments.config):
-        raise UsageError(f"--config {arguments.config}: no such file")
+    config = getattr(arguments, "config", None)
+    if config is not None and not os.path.lexists(config):
+        raise UsageError(f"--config {config}: no such file")
+    here = cwd or Path.cwd()
     settings = load_settings(
-        cwd=cwd or Path.cwd(),
-        config_path=arguments.config,
-        use_config_file=not arguments.no_config,
+        cwd=here,
+        config_path=config,
+        use_config_file=not getattr(arguments, "no_config", False),
         environment=environ,
-        overrides={"threshold": arguments.threshold, "level_model": arguments.level_model},
+        overrides={
+            "threshold": getattr(arguments, "threshold", None),
+            "level_model": getattr(arguments, "level_model", None),
+            "gate": getattr(arguments, "gate", None),
+        },
     )
-    result = run_check(arguments.paths, settings)
-    out.write(REPORTERS[arguments.format](result))
+    if arguments.command == "scaffold":
+        from tmcheck.scaffold import run_scaffold
+
+        return run_scaffold(
+            arguments.architecture, settings, streams.out,
+            out_dir=arguments.out, register=arguments.register, force=arguments.force,
+        )  # fmt: skip
+    return _check(arguments, settings, streams, here)
+
+
+def _check(arguments: argparse.Namespace, settings: Settings, streams: _Streams, cwd: Path) -> int:
+    from tmcheck.check import run_check
+    from tmcheck.reporters import REPORTERS
+    from tmcheck.reporters.text import render as render_text
+
+    changed = _changed_paths(arguments, cwd, streams.stdin)
+    result = run_check(arguments.paths, settings, base=arguments.base, changed=changed)
+    if arguments.coverage and arguments.format == "text":
+        streams.out.write(render_text(result, coverage=True))
+    else:
+        streams.out.write(REPORTERS[arguments.format](result))
     if result.internal_errors:
-        err.write(f"tmcheck: {result.internal_errors} internal error(s); see the findings above\n")
+        streams.err.write(
+            f"tmcheck: {result.internal_errors} internal error(s); see the findings above\n"
+        )
         return EXIT_INTERNAL
     return EXIT_CLEAN if result.passed else EXIT_FINDINGS
+
+
+def _changed_paths(
+    arguments: argparse.Namespace, cwd: Path, stdin: IO[str]
+) -> frozenset[str] | None:
+    """The files a change touched, from --changed-files and --base (both: all of them)."""
+    if arguments.changed_files is None and arguments.base is None:
+        return None
+    from tmcheck.changed import changed_since, read_changed_list
+
+    changed: frozenset[str] = frozenset()
+    if arguments.changed_files is not None:
+        changed |= read_changed_list(arguments.changed_files, cwd, stdin)
+    if arguments.base is not None:
+        changed |= changed_since(arguments.base, cwd)
+    return changed
 
 
 def _describe_rules(rule: str | None) -> str:
     import inspect
 
-    from tmcheck.rules import FILE_CHECKS, RULES, summaries
+    from tmcheck.rules import FILE_CHECKS, RULES
 
     if rule is None:
-        lines = [f"{rule_id:24} {level:8} {text}" for rule_id, level, text in summaries()]
+        lines = []
+        for rule_id, module in RULES.items():
+            summary = (inspect.getdoc(module) or "").splitlines()[0].split(": ", 1)[-1]
+            lines.append(f"{rule_id:24} {module.LEVEL:8} {summary}")
+        for check_id, (level, text) in FILE_CHECKS.items():
+            lines.append(f"{check_id:24} {level:8} {text}")
         return "\n".join(lines) + "\n"
     if rule in RULES:
         return (inspect.getdoc(RULES[rule]) or rule) + "\n"

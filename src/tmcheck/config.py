@@ -19,7 +19,9 @@ from tmcheck.scoring import DEFAULT_BANDS, DEFAULT_MATRIX, DEFAULT_SCALE, band_l
 CONFIG_NAMES = (".tmcheck.yaml", ".tmcheck.yml")
 MAX_CONFIG_BYTES = 256 * 1024
 
-DEFAULT_INCLUDE: tuple[str, ...] = ("**/*.yaml", "**/*.yml", "**/*.json", "**/*.md")
+DEFAULT_INCLUDE: tuple[str, ...] = (
+    "**/*.yaml", "**/*.yml", "**/*.json", "**/*.md", "**/*.markdown",
+)  # fmt: skip
 DEFAULT_EXCLUDE: tuple[str, ...] = (
     "**/.git/**",
     "**/node_modules/**",
@@ -42,6 +44,7 @@ _ENVIRONMENT_KEYS: Mapping[str, type] = {
     "level_model": str,
     "max_file_bytes": int,
     "max_files": int,
+    "gate": str,
 }
 
 
@@ -54,6 +57,7 @@ class Settings:
     include: tuple[str, ...] = DEFAULT_INCLUDE
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     threshold: int = 12
+    gate: str = "all"  # "all": every open threat at the threshold blocks; "new": only new ones
     level_model: str = "bands"
     likelihood_scale: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_SCALE))
     impact_scale: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_SCALE))
@@ -168,7 +172,7 @@ def _check_layer(layer: Mapping[str, Any], where: Any) -> None:
 
 def _settings_from(merged: Mapping[str, Any], root: Path, config_path: Path | None) -> Settings:
     values: dict[str, Any] = {"root": root, "config_path": config_path}
-    for key in ("threshold", "level_model", "max_file_bytes", "max_files"):
+    for key in ("threshold", "gate", "level_model", "max_file_bytes", "max_files"):
         if key in merged:
             values[key] = merged[key]
     for key in ("include", "exclude"):

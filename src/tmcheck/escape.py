@@ -22,6 +22,7 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 # Backslash-escaping any ASCII punctuation is always literal in GitHub Markdown; these are the
 # characters that can start emphasis, code, links, images, tables, strikethrough or footnotes.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()!|~<>#+\-.^=$])")
+_SARIF_SPECIAL = re.compile(r"([\\\[\]])")
 # Zero-width space: breaks @mentions, #references and autolinks without changing what is seen.
 _ZWSP = "&#8203;"
 
@@ -74,6 +75,12 @@ def for_markdown_code(text: str, limit: int = 200) -> str:
     fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
     padding = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
     return f"{fence}{padding}{text}{padding}{fence}"
+
+
+def for_sarif(text: str) -> str:
+    """A SARIF `message.text`: plain text, controls shown as in a log line, and `[`, `]`, `\\`
+    escaped so that nothing becomes an embedded link (SARIF 2.1.0, 3.11.6)."""
+    return _SARIF_SPECIAL.sub(r"\\\1", for_log(text))
 
 
 def workflow_data(text: str) -> str:

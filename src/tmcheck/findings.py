@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
+from tmcheck.coverage import ElementCoverage
 from tmcheck.model import Definition, Element, Reference, Threat
+
+if TYPE_CHECKING:  # the diff is loaded only with --base
+    from tmcheck.diff import Comparison
 
 LEVEL_ORDER = {"error": 0, "warning": 1, "note": 2}
 
@@ -20,6 +25,7 @@ class Finding(NamedTuple):
     level: str  # "error", "warning" or "note"
     message: str
     threat_id: str | None = None
+    threat_title: str | None = None  # names a threat without an id (SARIF fingerprints)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +51,11 @@ class RunResult:
     findings: tuple[Finding, ...]  # sorted
     threshold: int
     internal_errors: int = 0
+    root: Path | None = None  # the config's directory: paths in SARIF are relative to it
+    comparison: Comparison | None = None  # with --base: the base and what changed since
+    gate: str = "all"  # the gate applied ("new" only with a base that could be read)
+    debt: tuple[Threat, ...] = ()  # open at or above the threshold, not blocking under gate: new
+    coverage: tuple[ElementCoverage, ...] = ()  # STRIDE per element, when the run has elements
 
     @property
     def errors(self) -> int:

@@ -104,6 +104,12 @@ def changes(
     return found
 
 
+def files_at(repository: Path, revision: str) -> frozenset[str]:
+    """The paths (relative to the top level) of every file in `revision`'s tree."""
+    output = run_git(repository, "ls-tree", "-r", "-z", "--name-only", "--full-tree", revision)
+    return frozenset(path for path in output.decode("utf-8", "surrogateescape").split("\0") if path)
+
+
 def read_at(repository: Path, revision: str, path: str, limit: int) -> bytes | None:
     """The content of `path` (relative to the top level) at `revision`; None if it did not exist.
 

@@ -154,8 +154,21 @@ class Element:
     target: str | None = None  # flows: the element it goes to
     crosses_boundary: bool = False
     threat_ids: tuple[str, ...] = ()  # threats the diagram itself attaches to the element
+    protocol: str | None = None  # flows: how the data travels (HTTPS/443, gRPC)
+    owner: str | None = None
+    out_of_scope: bool = False  # marked out of scope: no STRIDE categories are asked of it
+    positions: Mapping[str, Position] = field(default_factory=dict)
+
+    def position_of(self, key: str) -> Position:
+        """Where the element's `key` was written, or the element itself when it was not."""
+        return self.positions.get(key, (self.line, self.column))
 
 
 def _shorten(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def name_key(name: str) -> str:
+    """How element and component names compare: case-insensitive, whitespace-normalized."""
+    return " ".join(name.split()).casefold()

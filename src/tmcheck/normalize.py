@@ -13,6 +13,7 @@ from tmcheck.scoring import (
     dread_total,
     level_word,
     matrix_level,
+    normalize_status,
     parse_product,
     rate,
     word_key,
@@ -66,7 +67,7 @@ def normalize(entry: ThreatEntry, settings: Settings) -> Threat:
     if level is None and level_word(entry.severity):
         level, level_model = level_word(entry.severity), "severity"
 
-    status = _status(entry, settings)
+    status = normalize_status(entry.status, settings.status_words)
     expired = status == "accepted" and _expired(entry, settings.today)
     is_open = status not in settings.closed_statuses or expired
     if score is not None:
@@ -91,12 +92,6 @@ def normalize(entry: ThreatEntry, settings: Settings) -> Threat:
         blocking=blocking,
         acceptance_expired=expired,
     )
-
-
-def _status(entry: ThreatEntry, settings: Settings) -> str:
-    from tmcheck.scoring import normalize_status
-
-    return normalize_status(entry.status, settings.status_words)
 
 
 def _is_score(value: object) -> bool:

@@ -113,7 +113,8 @@ def test_image_comments_annotates_and_fails(image: str, server: FakeGitHub, tmp_
     assert "`T006`" not in comment.body and "T006" in comment.body  # the unresolved reference
     (run,) = server.check_runs.values()
     assert (run.head_sha, run.conclusion) == (head, "failure")
-    assert sorted((a["path"], a["start_line"]) for a in run.annotations) == [
+    failures = [a for a in run.annotations if a["annotation_level"] == "failure"]
+    assert sorted((a["path"], a["start_line"]) for a in failures) == [
         ("docs/threat-model/stride-worksheet.yaml", line) for line in (9, 42, 58, 76)
     ] + [("docs/threat-model/threat-dragon-seed.json", 16)]
     output = (commands / "output").read_text()

@@ -318,3 +318,84 @@ def test_bad_input_is_a_usage_error(server: FakeGitHub, workspace: Workspace) ->
     result = _run(workspace.environ(server, fail="maybe"))
     assert result.code == 2
     assert result.stderr == "tmcheck: error: input fail: 'maybe' is not true or false\n"
+
+
+def test_gate_new_blocks_only_what_the_pull_request_introduced(
+    server: FakeGitHub, workspace: Workspace
+) -> None:
+    """The base already has the worksheet; the pull request raises T003 and adds T006."""
+    model = workspace.path / "docs" / "threat-model" / "gateway.yaml"
+    _git(workspace.path, "checkout", "-q", workspace.base)
+    _git(workspace.path, "checkout", "-q", "-b", "with-model")
+    model.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(FIXTURES / "seed" / "stride-worksheet.yaml", model)
+    _git(workspace.path, "add", ".")
+    _git(workspace.path, "commit", "-qm", "model on base")
+    workspace.base = _git(workspace.path, "rev-parse", "HEAD")
+    text = model.read_text().replace(
+        "    likelihood: High\n    impact: Medium\n    risk_score: 12",
+        "    likelihood: Very High\n    impact: Medium\n    risk_score: 15",
+    )
+    text += (
+        "  - id: T006\n    category: Tampering\n    description: Webhook payloads are not signed\n"
+        "    likelihood: High\n    impact: Major\n    risk_score: 16\n    status: Open\n    owner: Platform Team\n"
+    )
+    model.write_text(text)
+    _git(workspace.path, "commit", "-qam", "raise T003, add T006")
+    workspace.head = _git(workspace.path, "rev-parse", "HEAD")
+    event = json.loads(workspace.event.read_text())
+    event["pull_request"]["base"]["sha"], event["pull_request"]["head"]["sha"] = (
+        workspace.base,
+        workspace.head,
+    )
+    workspace.event.write_text(json.dumps(event))
+    _add_pull(server, workspace)
+    result = _run(
+        workspace.environ(server, gate="new", sarif_file="reports/tmcheck.sarif", check_run="false")
+    )
+    assert result.code == 1
+    (comment,) = server.comments_on(1)
+    blocking = comment.body.split("### Blocking threats (2)")[1].split("<details>")[0]
+    assert re.findall(r"^\| `(T\d+)` ", blocking, re.M) == ["T006", "T003"]
+    assert workspace.outputs()["blocking"] == "2"
+    sarif = json.loads((workspace.path / "reports" / "tmcheck.sarif").read_text())
+    assert sarif["version"] == "2.1.0"
+    results = sarif["runs"][0]["results"]
+    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results} == {
+        "docs/threat-model/gateway.yaml"
+    }
+    assert {r["ruleId"] for r in results} == {"blocking-threat"} and len(results) == 2
+
+
+def test_changed_diagram_is_checked_with_the_worksheet_it_names(
+    server: FakeGitHub, workspace: Workspace
+) -> None:
+    """Only the diagram changes; the worksheet that defines its ids is read too, not reported."""
+    _git(workspace.path, "checkout", "-q", workspace.head)
+    _git(workspace.path, "checkout", "-q", "-b", "diagram")
+    shutil.copy(
+        FIXTURES / "seed" / "threat-dragon-seed.json",
+        workspace.path / "docs" / "threat-model" / "dragon.json",
+    )
+    _git(workspace.path, "add", ".")
+    _git(workspace.path, "commit", "-qm", "diagram")
+    workspace.base, workspace.head = workspace.head, _git(workspace.path, "rev-parse", "HEAD")
+    event = json.loads(workspace.event.read_text())
+    event["pull_request"]["base"]["sha"], event["pull_request"]["head"]["sha"] = (
+        workspace.base,
+        workspace.head,
+    )
+    workspace.event.write_text(json.dumps(event))
+    _add_pull(server, workspace)
+    result = _run(workspace.environ(server, comment="false"))
+    assert result.code == 1
+    (run,) = server.check_runs.values()
+    failures = [a for a in run.annotations if a["annotation_level"] == "failure"]
+    assert [(a["path"], a["start_line"], a["message"]) for a in failures] == [
+        (
+            "docs/threat-model/dragon.json",
+            16,
+            "Orders Database names threat id T006, which no threat model defines",
+        )
+    ]
+    assert run.title == "1 error in the threat models"

@@ -38,6 +38,7 @@ ALWAYS_FORBIDDEN = (
 RAW_CONTROL = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 )
+_FINDING_LINE = re.compile(r".*:\d+:\d+: (error|warning|note) \[[a-z-]+\] ")
 # The file a symlink case may point at: a threat model that would block if it were ever read.
 SECRET_MODEL = (
     "component: {name: " + CANARY + ", owner: x}\n"
@@ -299,8 +300,7 @@ class Outcome:
         if begin is not None:
             token = lines[begin].split("::")[2]
             lines = lines[begin + 1 : lines.index(f"::{token}::")]
-        return [line for line in lines if not line.startswith("tmcheck passed")
-                and not line.startswith("tmcheck failed")]  # fmt: skip
+        return [line for line in lines if _FINDING_LINE.match(line)]
 
 
 def run_cli(args: Sequence[str], cwd: Path, monkeypatch: Any) -> Outcome:

@@ -39,6 +39,7 @@ class ActionInputs:
     paths: tuple[str, ...] = ()
     config: str | None = None
     threshold: int | None = None
+    gate: str | None = None
     comment: bool = True
     check_run: bool = True
     fail: bool = True
@@ -60,6 +61,7 @@ class ActionInputs:
             paths=tuple(path.strip() for path in paths if path.strip()),
             config=_input(environ, "config") or None,
             threshold=threshold,
+            gate=_input(environ, "gate") or None,
             comment=_flag(environ, "comment", True),
             check_run=_flag(environ, "check-run", True),
             fail=_flag(environ, "fail", True),

@@ -6,11 +6,12 @@ from collections.abc import Mapping
 from types import ModuleType
 from typing import Any
 
-from tmcheck.loaders import dragon, library, register, worksheet
+from tmcheck.loaders import architecture, dragon, library, register, worksheet
 
 # Most specific first: a register is "a mapping with a list of threats", so it comes last.
 LOADERS: Mapping[str, ModuleType] = {
     dragon.FORMAT: dragon,
+    architecture.FORMAT: architecture,
     library.FORMAT: library,
     worksheet.FORMAT: worksheet,
     register.FORMAT: register,

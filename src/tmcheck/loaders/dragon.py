@@ -7,10 +7,10 @@ Every cell that is an actor, process, store, flow or boundary is also an archite
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
+from tmcheck.loaders import dragon_geometry as geometry
 from tmcheck.loaders.fields import items, mapping, text, title_of
 from tmcheck.loaders.parsed import Parsed
 from tmcheck.loaders.tree import Document
@@ -62,7 +62,8 @@ def _read_cells(
     elements: list[Element],
 ) -> None:
     names: dict[str, str] = {}
-    boxes: list[tuple[str, tuple[float, float, float, float]]] = []
+    boxes: list[tuple[str, geometry.Rectangle]] = []
+    centres: dict[str, geometry.Point] = {}
     shapes: list[tuple[Mapping[str, Any], Mapping[str, Any], str, tuple[int, int], int]] = []
     for cell_index, cell, position, _ in items(document, cells, cells_path):
         data = cell["data"] if isinstance(cell.get("data"), dict) else cell
@@ -71,12 +72,19 @@ def _read_cells(
             continue
         name = _name_of(cell, data) or f"{kind} {cell_index + 1}"
         cell_id = text(cell.get("id"))
+        rectangle = geometry.rectangle(cell)
         if cell_id:
             names[cell_id] = name
-        rectangle = _rectangle(cell)
+            if rectangle:
+                centres[cell_id] = geometry.centre(rectangle)
         if text(data.get("type")) == "tm.BoundaryBox" and rectangle:
             boxes.append((name, rectangle))
         shapes.append((cell, data, kind, position, cell_index))
+    lines = [
+        geometry.line_points(cell, centres)
+        for cell, data, _, _, _ in shapes
+        if text(data.get("type")) == "tm.Boundary"
+    ]
 
     for cell, data, kind, (line, column), cell_index in shapes:
         name = _name_of(cell, data) or f"{kind} {cell_index + 1}"
@@ -103,7 +111,7 @@ def _read_cells(
             entries.append(entry)
             if entry.id:
                 threat_ids.append(entry.id)
-        source, target = _end_name(cell, "source", names), _end_name(cell, "target", names)
+        rectangle = geometry.rectangle(cell) if kind not in ("flow", "boundary") else None
         elements.append(
             Element(
                 name=name,
@@ -111,12 +119,36 @@ def _read_cells(
                 path=path,
                 line=line,
                 column=column,
-                boundary=_boundary_of(cell, boxes) if kind not in ("flow", "boundary") else None,
-                source=source,
-                target=target,
+                boundary=geometry.boundary_box_of(geometry.centre(rectangle), boxes)
+                if rectangle
+                else None,
+                source=_end_name(cell, "source", names),
+                target=_end_name(cell, "target", names),
+                crosses_boundary=kind == "flow" and _crosses(cell, data, centres, boxes, lines),
                 threat_ids=tuple(threat_ids),
+                protocol=text(data.get("protocol")) or None,
+                out_of_scope=data.get("outOfScope") is True,
             )
         )
+
+
+def _crosses(
+    cell: Mapping[str, Any],
+    data: Mapping[str, Any],
+    centres: Mapping[str, geometry.Point],
+    boxes: list[tuple[str, geometry.Rectangle]],
+    lines: list[list[geometry.Point]],
+) -> bool:
+    """A flow crosses a trust boundary over a public network, between two boundary boxes, or
+    where its path meets a boundary line."""
+    if data.get("isPublicNetwork") is True:
+        return True
+    path = geometry.line_points(cell, centres)
+    if len(path) < 2:
+        return False
+    if geometry.boundary_box_of(path[0], boxes) != geometry.boundary_box_of(path[-1], boxes):
+        return True
+    return geometry.crosses(path, lines)
 
 
 def _entry(
@@ -164,30 +196,3 @@ def _name_of(cell: Mapping[str, Any], data: Mapping[str, Any]) -> str | None:
         if value and value.strip():
             return " ".join(value.split())
     return None
-
-
-def _rectangle(cell: Mapping[str, Any]) -> tuple[float, float, float, float] | None:
-    position, size = mapping(cell.get("position")), mapping(cell.get("size"))
-    numbers = [position.get("x"), position.get("y"), size.get("width"), size.get("height")]
-    if not all(isinstance(n, (int, float)) and not isinstance(n, bool) for n in numbers):
-        return None
-    x, y, width, height = (float(n) for n in numbers)  # type: ignore[arg-type]
-    if not (math.isfinite(x + width) and math.isfinite(y + height)):
-        return None  # 1e308 + 1e308 is inf, and inf x 0 a NaN area: no box, no NaN compared
-    return (x, y, x + width, y + height)
-
-
-def _boundary_of(
-    cell: Mapping[str, Any], boxes: list[tuple[str, tuple[float, float, float, float]]]
-) -> str | None:
-    """The smallest boundary box that holds the cell's centre."""
-    rectangle = _rectangle(cell)
-    if rectangle is None:
-        return None
-    centre_x, centre_y = (rectangle[0] + rectangle[2]) / 2, (rectangle[1] + rectangle[3]) / 2
-    holding = [
-        ((box[2] - box[0]) * (box[3] - box[1]), name)
-        for name, box in boxes
-        if box[0] <= centre_x <= box[2] and box[1] <= centre_y <= box[3]
-    ]
-    return min(holding)[1] if holding else None

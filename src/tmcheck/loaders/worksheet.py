@@ -29,6 +29,8 @@ def read(document: Document, path: str) -> Parsed:
     component = mapping(document.data.get("component"))
     component_name = text(component.get("name"))
     component_owner = text(component.get("owner"))
+    # Every threat's component is the one named at the top of the file.
+    component_position = document.locate(("component", "name"))
     entries = []
     threats = document.data.get("threats")
     for _, item, (line, column), positions in items(document, threats, ("threats",)):
@@ -51,7 +53,7 @@ def read(document: Document, path: str) -> Parsed:
                 mitigation="; ".join(texts(item.get("recommended_mitigations"))) or None,
                 library=texts(item.get("library")),
                 acceptance=mapping(item.get("acceptance")) or None,
-                positions=positions,
+                positions={**positions, "component": component_position},
             )
         )
     return Parsed(entries=tuple(entries))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from tmcheck.findings import RunResult
-from tmcheck.reporters import json_report, sarif, text
+from tmcheck.reporters import json_report, text
 
 
 def _markdown(result: RunResult) -> str:
@@ -14,9 +14,15 @@ def _markdown(result: RunResult) -> str:
     return markdown.render(result)
 
 
+def _sarif(result: RunResult) -> str:
+    from tmcheck.reporters import sarif  # its imports (inspect, hashlib) cost every run ~10 ms
+
+    return sarif.render(result)
+
+
 REPORTERS: Mapping[str, Callable[[RunResult], str]] = {
     "text": text.render,
     "json": json_report.render,
     "markdown": _markdown,
-    "sarif": sarif.render,
+    "sarif": _sarif,
 }

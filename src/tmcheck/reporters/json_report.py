@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from tmcheck.coverage import ElementCoverage
 from tmcheck.findings import RunResult
 from tmcheck.model import Threat
+
+if TYPE_CHECKING:
+    from tmcheck.diff import ThreatChange
 
 VERSION = 1
 
@@ -16,7 +20,7 @@ def render(result: RunResult) -> str:
 
 
 def to_dict(result: RunResult) -> dict[str, Any]:
-    return {
+    report = {
         "version": VERSION,
         "passed": result.passed,
         "threshold": result.threshold,
@@ -44,6 +48,49 @@ def to_dict(result: RunResult) -> dict[str, Any]:
             "blocking": len(result.blocking_threats),
             "errors": result.errors,
             "warnings": result.warnings,
+        },
+    }
+    if result.comparison is not None:  # only with --base: the output stays as it was without
+        report["base"] = result.comparison.commit
+        report["gate"] = result.gate
+        report["changes"] = [change_dict(change) for change in result.comparison.changes]
+    if result.coverage:  # added in version 1: only runs with architecture have it
+        report["coverage"] = [coverage_dict(row) for row in result.coverage]
+    return report
+
+
+def change_dict(change: ThreatChange) -> dict[str, Any]:
+    return {
+        "id": change.id,
+        "path": change.path,
+        "line": change.line,
+        "change": change.kind,
+        "title": change.title,
+        "fields": list(change.fields),
+        "score_before": change.score_before,
+        "score_after": change.score_after,
+        "level_before": change.level_before,
+        "level_after": change.level_after,
+        "status_before": change.status_before,
+        "status_after": change.status_after,
+    }
+
+
+def coverage_dict(row: ElementCoverage) -> dict[str, Any]:
+    element = row.element
+    return {
+        "element": element.name,
+        "kind": element.kind,
+        "path": element.path,
+        "line": element.line,
+        "crosses_boundary": element.crosses_boundary,
+        "applicable": list(row.applicable),
+        "covered": list(row.covered),
+        "missing": list(row.missing),
+        "threats": {
+            category: [threat.id for threat in threats]
+            for category, threats in row.threats.items()
+            if threats
         },
     }
 

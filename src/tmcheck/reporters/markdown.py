@@ -8,7 +8,7 @@ safe Markdown (links and code spans), and the output is cut by a budget, never m
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any
@@ -66,9 +66,7 @@ def render_report(
 
     A configured `template` is rendered in a separate process with hard limits (see
     `sandbox`); it raises TemplateError when it fails, breaks the sandbox or takes too much."""
-    contexts = (
-        report_context(result, links or Links(), name, notes, limit) for limit in _ROW_LIMITS
-    )
+    contexts = report_contexts(result, links or Links(), name, notes)
     text = ""
     if template is not None:
         text = render_isolated(template, list(contexts), budget)
@@ -83,10 +81,11 @@ def render_report(
     return text[: budget - 40].rsplit("\n", 1)[0] + "\n\n(report cut to fit GitHub's limit)\n"
 
 
-def report_context(
-    result: RunResult, links: Links, name: str, notes: Sequence[str], limit: int | None
-) -> dict[str, Any]:
-    """Everything the template shows, computed here so templates only lay it out."""
+def report_contexts(
+    result: RunResult, links: Links, name: str, notes: Sequence[str]
+) -> Iterator[dict[str, Any]]:
+    """Everything the template shows, computed here so templates only lay it out: first with
+    every row, then with fewer and fewer rows per table (rows are built once)."""
     from markupsafe import Markup
 
     blocking = sorted(result.blocking_threats, key=_severity)
@@ -110,7 +109,12 @@ def report_context(
     )
     if not result.open_threats and result.threats:
         headline += " Nothing is open any more."
-    return {
+    rows = {
+        "blocking": [_threat_row(t, links, Markup) for t in blocking],
+        "open": [_threat_row(t, links, Markup) for t in other_open],
+        "findings": [_finding_row(f, links, Markup) for f in findings],
+    }
+    fixed = {
         "marker": Markup(marker(name)),
         "icon": Markup(icon),
         # Our own words and numbers only: safe as they are.
@@ -121,15 +125,19 @@ def report_context(
             "other_open": len(other_open),
             "findings": len(findings),
         },
-        "blocking_rows": [_threat_row(t, links, Markup) for t in blocking[:limit]],
-        "blocking_hidden": _hidden(blocking, limit),
-        "open_rows": [_threat_row(t, links, Markup) for t in other_open[:limit]],
-        "open_hidden": _hidden(other_open, limit),
-        "finding_rows": [_finding_row(f, links, Markup) for f in findings[:limit]],
-        "findings_hidden": _hidden(findings, limit),
         "notes": list(notes),
         "footer": f"threshold {result.threshold}",
     }
+    for limit in _ROW_LIMITS:
+        yield {
+            **fixed,
+            "blocking_rows": rows["blocking"][:limit],
+            "blocking_hidden": _hidden(rows["blocking"], limit),
+            "open_rows": rows["open"][:limit],
+            "open_hidden": _hidden(rows["open"], limit),
+            "finding_rows": rows["findings"][:limit],
+            "findings_hidden": _hidden(rows["findings"], limit),
+        }
 
 
 def _threat_row(threat: Threat, links: Links, safe: Any) -> dict[str, Any]:

@@ -1,83 +1,180 @@
-"""`sarif`: SARIF 2.1.0 for GitHub code scanning (`github/codeql-action/upload-sarif`).
+"""`sarif`: SARIF 2.1.0 for GitHub code scanning and any other SARIF reader.
 
-File names come from the pull request: they are percent-encoded into the artifact URIs (a
-space, `#`, `%` or a newline would otherwise change what the URI names), and every text goes
-through `json.dumps`, which escapes what JSON cannot carry raw.
+Paths are relative to the top of the git repository (else to the config's directory), with `/`
+and percent-encoded as a URI must be. Every rule and file check is listed, whether it fired or
+not, so that `ruleIndex` means the same in every run.
+
+Fingerprints: code scanning matches a result across commits by
+`partialFingerprints.primaryLocationLineHash` only. When a SARIF file has none, the upload
+action hashes the text of the flagged line, so an alert would die and be reborn whenever the
+threat's first lines change (a raised likelihood on a one-line threat). tmcheck sets it to a hash
+of the threat's identity instead, the same one the base diff uses: rule + threat id (no path: a
+threat keeps its alerts when its file moves), or rule + file + title for a threat without an id,
+or rule + file + the message with its numbers blanked out for a finding about a file. A counter
+(`:1`, `:2`) tells apart results with the same identity. The same value is also given under
+`tmcheck/v1`, which names the scheme for other readers. (The upload action notes, for each
+result, that the value is not its own line hash, and keeps ours.)
 """
 
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
+import os
+import re
+from collections import Counter
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from tmcheck import __version__
+from tmcheck.escape import for_sarif
 from tmcheck.findings import Finding, RunResult
 
-SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/tmcheck/tmcheck"
+MAX_RESULTS = 25_000  # code scanning rejects a run with more
+_DESCRIPTION_LIMIT = 1024  # code scanning's limit for short and full descriptions
 
 
 def render(result: RunResult) -> str:
-    return json.dumps(to_dict(result), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(to_sarif(result), indent=2, ensure_ascii=False) + "\n"
 
 
-def to_dict(result: RunResult) -> dict[str, Any]:
-    rules = _rules()
+def to_sarif(result: RunResult) -> dict[str, Any]:
+    rules = rule_descriptors()
     index = {rule["id"]: position for position, rule in enumerate(rules)}
+    for finding in result.findings:
+        if finding.rule not in index:  # not registered: still a valid, described result
+            index[finding.rule] = len(rules)
+            rules.append(_descriptor(finding.rule, finding.level, finding.rule, "", "#rules"))
+    root = _uri_root(result.root)
+    seen: Counter[str] = Counter()
+    results = []
+    for finding in result.findings:
+        identity = fingerprint_identity(finding, root)
+        seen[identity] += 1
+        digest = hashlib.sha256(identity.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+        results.append(_result(finding, index[finding.rule], root, f"{digest}:{seen[identity]}"))
+    invocation: dict[str, Any] = {"executionSuccessful": result.internal_errors == 0}
+    if len(results) > MAX_RESULTS:
+        left_out = len(results) - MAX_RESULTS
+        results = results[:MAX_RESULTS]
+        invocation["toolExecutionNotifications"] = [
+            {
+                "level": "warning",
+                "message": {
+                    "text": f"{left_out} more results not shown: code scanning accepts at most"
+                    f" {MAX_RESULTS} per run; the text and JSON reports have them all"
+                },
+            }
+        ]
+    driver = {
+        "name": "tmcheck",
+        "semanticVersion": __version__,
+        "version": __version__,
+        "informationUri": INFORMATION_URI,
+        "rules": rules,
+    }
     return {
+        "$schema": SCHEMA_URI,
         "version": "2.1.0",
-        "$schema": SCHEMA,
         "runs": [
             {
-                "tool": {
-                    "driver": {
-                        "name": "tmcheck",
-                        "informationUri": INFORMATION_URI,
-                        "version": __version__,
-                        "rules": rules,
-                    }
-                },
-                "results": [_result(finding, index) for finding in result.findings],
+                "tool": {"driver": driver},
+                "invocations": [invocation],
+                "columnKind": "unicodeCodePoints",
+                "results": results,
             }
         ],
     }
 
 
-def _rules() -> list[dict[str, Any]]:
-    from tmcheck.rules import summaries
+def rule_descriptors() -> list[dict[str, Any]]:
+    """A descriptor for every rule (documented by its docstring) and every file check."""
+    from tmcheck.rules import FILE_CHECKS, RULES
 
-    return [
-        {
-            "id": rule_id,
-            "name": "".join(word.capitalize() for word in rule_id.split("-")),
-            "shortDescription": {"text": text},
-            "helpUri": f"{INFORMATION_URI}#rules",
-            "defaultConfiguration": {"level": level},
-        }
-        for rule_id, level, text in summaries()
-    ]
+    descriptors = []
+    for rule_id, module in RULES.items():
+        doc = inspect.getdoc(module) or rule_id
+        short = doc.splitlines()[0].split(": ", 1)[-1]
+        file = module.__name__.rsplit(".", 1)[-1]
+        help_path = f"/blob/main/src/tmcheck/rules/{file}.py"
+        descriptors.append(_descriptor(rule_id, module.LEVEL, short, doc, help_path))
+    for check_id, (level, text) in FILE_CHECKS.items():
+        descriptors.append(_descriptor(check_id, level, text, "", "#rules"))
+    return descriptors
 
 
-def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
-    identity = "\0".join((finding.rule, finding.path, finding.threat_id or finding.message))
+def _descriptor(rule_id: str, level: str, short: str, doc: str, help_path: str) -> dict[str, Any]:
+    # the prose before the examples, without the leading `rule-id: `
+    prose = re.split(r"\n\s*\n(?=Passes|Fails)", doc.split(": ", 1)[-1])[0] if doc else short
+    paragraph = " ".join(prose.split())
+    return {
+        "id": rule_id,
+        "name": "".join(word.capitalize() for word in rule_id.split("-")),
+        "shortDescription": {"text": _limit(short)},
+        "fullDescription": {"text": _limit(paragraph)},
+        "help": {"text": doc or short},
+        "helpUri": INFORMATION_URI + help_path,
+        "defaultConfiguration": {"level": level if level in ("error", "warning") else "note"},
+        "properties": {"tags": ["security", "threat-model"]},
+    }
+
+
+def _limit(text: str) -> str:
+    return text if len(text) <= _DESCRIPTION_LIMIT else text[: _DESCRIPTION_LIMIT - 1] + "\u2026"
+
+
+def _result(finding: Finding, rule_index: int, root: Path, fingerprint: str) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": finding.rule,
-        "level": finding.level,
-        "message": {"text": finding.message},
-        "locations": [
-            {
-                "physicalLocation": {
-                    "artifactLocation": {"uri": quote(finding.path), "uriBaseId": "%SRCROOT%"},
-                    "region": {"startLine": finding.line, "startColumn": finding.column},
-                }
-            }
-        ],
-        "partialFingerprints": {
-            "tmcheck/v1": hashlib.sha256(identity.encode("utf-8", "replace")).hexdigest()
-        },
+        "ruleIndex": rule_index,
+        "level": finding.level if finding.level in ("error", "warning") else "note",
+        "message": {"text": for_sarif(finding.message)},
     }
-    if finding.rule in index:
-        result["ruleIndex"] = index[finding.rule]
+    if not os.path.isdir(finding.path):  # a finding about the run (`.`) has no file to show
+        region = {"startLine": max(1, finding.line), "startColumn": max(1, finding.column)}
+        location = {"artifactLocation": {"uri": artifact_uri(finding.path, root)}}
+        result["locations"] = [{"physicalLocation": {**location, "region": region}}]
+    result["partialFingerprints"] = {
+        "primaryLocationLineHash": fingerprint,
+        "tmcheck/v1": fingerprint,
+    }
     return result
+
+
+def fingerprint_identity(finding: Finding, root: Path) -> str:
+    """What makes a result the same result in another commit (see the module docstring)."""
+    if finding.threat_id:
+        parts = [finding.rule, "id", finding.threat_id]
+    elif finding.threat_title is not None:
+        title = " ".join(finding.threat_title.split()).casefold()
+        parts = [finding.rule, "title", artifact_uri(finding.path, root), title]
+    else:
+        message = re.sub(r"\d+", "#", finding.message)  # line numbers and offsets move
+        parts = [finding.rule, "file", artifact_uri(finding.path, root), message]
+    return "\0".join(parts)
+
+
+def artifact_uri(path: str, root: Path) -> str:
+    """`path` as a URI relative to `root`, or an absolute `file:` URI when outside it."""
+    absolute = os.path.abspath(path)
+    # resolve the directories (as git reports the top level) but never a final symlink
+    real = Path(os.path.realpath(os.path.dirname(absolute)), os.path.basename(absolute))
+    try:
+        relative = real.relative_to(root).as_posix()
+    except ValueError:
+        return real.as_uri()
+    return quote(relative, safe="/", errors="surrogateescape")
+
+
+def _uri_root(root: Path | None) -> Path:
+    from tmcheck.git import GitError, top_level
+
+    directory = root or Path.cwd()
+    try:
+        return top_level(directory)
+    except GitError:
+        return Path(os.path.realpath(directory))

@@ -1,12 +1,12 @@
 """The rules: one module each, registered here by id.
 
-Besides the rules, a run reports problems with the files themselves under the ids in
-`FILE_CHECKS`; their levels can be changed in `.tmcheck.yaml` like a rule's.
+Besides the rules, a run reports problems with the files themselves (and with its base
+revision) under the ids in `FILE_CHECKS`; their levels can be changed in `.tmcheck.yaml` like a
+rule's.
 """
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Iterator, Mapping
 from types import ModuleType
 
@@ -15,10 +15,15 @@ from tmcheck.rules import (
     acceptance_expired,
     acceptance_incomplete,
     blocking_threat,
+    duplicate_element,
     duplicate_id,
     missing_owner,
     risk_score_mismatch,
+    stale_threat_model,
+    stride_coverage,
+    undefined_element,
     unknown_category,
+    unknown_component,
     unknown_rating,
     unknown_status,
     unrated_threat,
@@ -38,32 +43,32 @@ _MODULES: tuple[ModuleType, ...] = (
     unrated_threat,
     acceptance_incomplete,
     acceptance_expired,
+    undefined_element,
+    duplicate_element,
+    stride_coverage,
+    unknown_component,
+    stale_threat_model,
 )
 RULES: Mapping[str, ModuleType] = {module.ID: module for module in _MODULES}
 
 # Problems with a file as a whole: (default level, what it means).
 FILE_CHECKS: Mapping[str, tuple[str, str]] = {
     "read-error": ("error", "the file cannot be read: missing, a link, not a file, too large"),
-    "parse-error": ("error", "the file is not valid UTF-8 YAML or JSON, or breaks a safety limit"),
+    "parse-error": ("error", "not valid UTF-8, YAML, JSON or front matter, or past a safety limit"),
     "unknown-format": ("error", "a file named on the command line is in no format tmcheck reads"),
     "schema": ("error", "the file breaks its format's JSON Schema"),
+    "markdown-table": ("error", "a Markdown Threats table: a row with the wrong number of cells,"
+                       " no ID or STRIDE column or value, or no table at all"),
     "too-many-files": ("error", "more files than max_files: the rest were not checked"),
     "internal-error": ("error", "tmcheck failed on this file: a bug, please report it"),
+    "base-unreadable": ("warning", "the --base revision, or a file at it, cannot be read"),
+    "gate-without-base": ("warning", "gate: new without --base: it falls back to gate: all"),
 }  # fmt: skip
 
 DEFAULT_LEVELS: Mapping[str, str] = {
     **{rule_id: module.LEVEL for rule_id, module in RULES.items()},
     **{check_id: level for check_id, (level, _) in FILE_CHECKS.items()},
 }
-
-
-def summaries() -> list[tuple[str, str, str]]:
-    """(id, default level, one line on what it checks) for every rule and file check."""
-    described = [
-        (rule_id, module.LEVEL, (inspect.getdoc(module) or "").splitlines()[0].split(": ", 1)[-1])
-        for rule_id, module in RULES.items()
-    ]
-    return described + [(check_id, level, text) for check_id, (level, text) in FILE_CHECKS.items()]
 
 
 def iter_rule_findings(context: RuleContext) -> Iterator[Finding]:

@@ -6,19 +6,32 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tmcheck.config import Settings
+from tmcheck.coverage import ElementCoverage, coverage_table
 from tmcheck.findings import FileResult, Finding
-from tmcheck.model import Threat
+from tmcheck.model import Element, Threat
 
 
 @dataclass(frozen=True, slots=True)
 class RuleContext:
     """`files` and `threats` are what the run reports on; `context_files` were read only to
-    resolve the ids those files name (and to see ids they duplicate), and are not reported."""
+    resolve the ids those files name (and to see ids they duplicate), and are not reported.
+    `changed_paths` are the real paths of the files a change touched, when the run knows them."""
 
     files: Sequence[FileResult]
     threats: Sequence[Threat]
     settings: Settings
     context_files: Sequence[FileResult] = ()
+    changed_paths: frozenset[str] | None = None
+
+    def elements(self) -> tuple[Element, ...]:
+        """The architecture of the run: the elements of the checked files."""
+        return tuple(element for file in self.files for element in file.elements)
+
+    def coverage(self) -> tuple[ElementCoverage, ...]:
+        """STRIDE coverage of the run's elements by every threat the run read (the threats of
+        context files too: a diagram may attach threats defined in a file it was not named with)."""
+        every = (*self.threats, *(t for f in self.context_files for t in f.threats))
+        return coverage_table(self.elements(), every)
 
     def known_threat_ids(self) -> set[str]:
         every = (*self.threats, *(t for f in self.context_files for t in f.threats))
@@ -35,4 +48,4 @@ def threat_finding(
     """A finding about `threat`, at the line of its `key` (or of the entry when not given)."""
     entry = threat.entry
     line, column = entry.position_of(key) if key else (entry.line, entry.column)
-    return Finding(entry.path, line, column, rule, level, message, entry.id)
+    return Finding(entry.path, line, column, rule, level, message, entry.id, entry.title)

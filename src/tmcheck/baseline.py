@@ -1,0 +1,191 @@
+"""The checked threat models as they were at a base revision, and what changed since.
+
+Only files that git reports as changed since the base are read again (a file that git does
+not report but that is not in the base tree, an ignored one, is new) (`git show`-style, through
+`git.read_at`, then the same parser, loaders and normalization as the head, with the head's
+settings, so that the diff is about the threat models and not the configuration); the others
+are the same at both ends. Files deleted since the base that the run would have checked are read
+at the base too, and a renamed file's base version is read under its old name. Whatever cannot
+be read is one `base-unreadable` warning, never a failure: the whole base, or one file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from tmcheck import git
+from tmcheck.check import check_content, internal_error
+from tmcheck.config import Settings
+from tmcheck.diff import Comparison, diff_threats
+from tmcheck.discover import Candidate
+from tmcheck.findings import FileResult, Finding
+from tmcheck.globs import GlobSet
+from tmcheck.model import Threat
+
+RULE = "base-unreadable"
+_NOT_LOADED = frozenset({"read-error", "parse-error", "internal-error"})
+
+
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    comparison: Comparison
+    uncompared: frozenset[str]  # head paths whose base version could not be read
+    findings: tuple[Finding, ...]
+
+
+def compare_with_base(
+    ref: str,
+    files: Sequence[FileResult],
+    paths: Sequence[str],
+    settings: Settings,
+    pinned: Sequence[tuple[GlobSet, str]] = (),
+) -> Baseline:
+    """Compare the checked `files` with their versions at revision `ref`."""
+    try:
+        repository = git.top_level(settings.root)
+    except git.GitError as error:
+        return _unavailable(ref, str(error), settings)
+    try:
+        commit = git.resolve_commit(repository, ref)
+    except git.GitError:
+        return _unavailable(
+            ref,
+            f"no commit {ref!r} in {repository} (a shallow clone may not have it: fetch it,"
+            " or check out with fetch-depth: 0)",
+            settings,
+        )
+    try:
+        changed = git.changes(repository, commit)
+        at_base = git.files_at(repository, commit)
+    except git.GitError as error:
+        return _unavailable(ref, str(error), settings)
+
+    reader = _BaseReader(repository, commit, settings, pinned)
+    by_path = {change.path: change for change in changed}
+    base_threats: list[Threat] = []
+    renamed: dict[str, str] = {}
+    uncompared: set[str] = set()
+    for file in files:
+        relative = _repository_path(file.path, repository)
+        change = by_path.get(relative) if relative else None
+        if any(finding.rule in _NOT_LOADED for finding in file.findings):
+            uncompared.add(file.path)  # broken now: its own error says so; a diff would mislead
+        elif relative is None:
+            reader.fail(file.path, "the file is outside the git repository")
+            uncompared.add(file.path)
+        elif change is None and relative in at_base:
+            base_threats.extend(file.threats)  # unchanged since the base
+        elif change is not None and change.status != "A":
+            old = change.old_path or relative
+            display = file.path if old == relative else _display_path(repository, old)
+            base = reader.read(old, display, report_as=file.path)
+            if base is None:
+                uncompared.add(file.path)
+            else:
+                base_threats.extend(base.threats)
+                if display != file.path:
+                    renamed[display] = file.path
+
+    checked = {_repository_path(file.path, repository) for file in files}
+    for change in changed:
+        if change.status == "D":
+            gone = change.path
+        elif change.status == "R" and change.old_path and change.path not in checked:
+            gone = change.old_path  # renamed away from what this run checks: gone from it
+        else:
+            continue
+        display = _display_path(repository, gone)
+        if _in_scope(display, paths, settings):
+            base = reader.read(gone, display, report_as=display)
+            base_threats.extend(base.threats if base else ())
+
+    compared = [t for file in files if file.path not in uncompared for t in file.threats]
+    changes = diff_threats(base_threats, compared, renamed)
+    return Baseline(
+        Comparison(ref, commit, tuple(changes)), frozenset(uncompared), tuple(reader.findings)
+    )
+
+
+def _unavailable(ref: str, reason: str, settings: Settings) -> Baseline:
+    fallback = "; gate: new falls back to all" if settings.gate == "new" else ""
+    message = f"cannot compare with base {ref!r}: {reason}; no changes are reported{fallback}"
+    finding = Finding(".", 1, 1, RULE, "warning", message)
+    return Baseline(Comparison(ref, None), frozenset(), (finding,))
+
+
+class _BaseReader:
+    """Reads files at the base commit; records a warning for each one it cannot read."""
+
+    def __init__(
+        self,
+        repository: Path,
+        commit: str,
+        settings: Settings,
+        pinned: Sequence[tuple[GlobSet, str]],
+    ) -> None:
+        self.repository, self.commit, self.settings, self.pinned = (
+            repository, commit, settings, pinned,
+        )  # fmt: skip
+        self.findings: list[Finding] = []
+
+    def read(self, relative: str, display: str, *, report_as: str) -> FileResult | None:
+        """`relative` (to the top level) at the base, its threats under the path `display`."""
+        try:
+            raw = git.read_at(self.repository, self.commit, relative, self.settings.max_file_bytes)
+        except git.GitError as error:
+            self.fail(report_as, str(error))
+            return None
+        if raw is None:
+            return FileResult(display, None, True)
+        candidate = Candidate(display, explicit=False)
+        try:
+            result = check_content(raw, candidate, self.settings, self.pinned, validate=False)
+        except Exception as error:  # a bug: say so, as on the head
+            self.findings.append(internal_error(report_as, error))
+            return None
+        broken = next((f for f in result.findings if f.rule in _NOT_LOADED), None)
+        if broken is not None:
+            self.fail(report_as, f"line {broken.line}: {broken.message}")
+            return None
+        return result
+
+    def fail(self, path: str, reason: str) -> None:
+        gate = " and block as under gate: all" if self.settings.gate == "new" else ""
+        self.findings.append(
+            Finding(
+                path, 1, 1, RULE, "warning",
+                f"cannot compare with base {self.commit[:12]}: {reason};"
+                f" its threats are not compared{gate}",
+            )
+        )  # fmt: skip
+
+
+def _repository_path(path: str, repository: Path) -> str | None:
+    """`path` relative to the top level, with `/`; None when it lies outside."""
+    try:
+        return Path(os.path.realpath(path)).relative_to(repository).as_posix()
+    except ValueError:
+        return None
+
+
+def _display_path(repository: Path, relative: str) -> str:
+    """A path from git, shown the way a directory walk shows it: relative to where we are."""
+    return os.path.relpath(repository / relative)
+
+
+def _in_scope(display: str, paths: Sequence[str], settings: Settings) -> bool:
+    """Would this run have checked the file at `display`, had it still been there?"""
+    absolute = os.path.abspath(display)
+    try:
+        relative = Path(absolute).relative_to(settings.root).as_posix()
+    except ValueError:
+        return False
+    if GlobSet(settings.exclude).matches(relative) or not GlobSet(settings.include).matches(
+        relative
+    ):
+        return False
+    roots = [os.path.abspath(path) for path in paths] or [str(settings.root)]
+    return any(absolute == root or absolute.startswith(root + os.sep) for root in roots)
