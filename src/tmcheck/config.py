@@ -118,7 +118,7 @@ def _read_config_file(path: Path) -> dict[str, Any]:
     from tmcheck.loaders.tree import LoadError
 
     try:  # a pull request may commit the config too: the same gate as any file it brings
-        raw = read_bounded(str(path), MAX_CONFIG_BYTES)
+        raw = read_bounded(str(path), MAX_CONFIG_BYTES, setting="the limit for config files")
     except GateError as error:
         raise ConfigError(f"{path}: the config file {error}") from None
     try:

@@ -180,8 +180,10 @@ def _components(path: str) -> list[str]:
     return components
 
 
-def read_bounded(path: str, limit: int) -> bytes:
-    """Read a regular file without following a final symlink and without reading past `limit`."""
+def read_bounded(path: str, limit: int, setting: str = "max_file_bytes") -> bytes:
+    """Read a regular file without following a final symlink and without reading past `limit`
+    (the `setting` that says so is named when the file is larger)."""
+    too_large = f"is larger than {limit} bytes ({setting}); not read"
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
         descriptor = os.open(path, flags)
@@ -194,7 +196,7 @@ def read_bounded(path: str, limit: int) -> bytes:
         if not stat.S_ISREG(info.st_mode):
             raise GateError("is not a regular file")
         if info.st_size > limit:
-            raise GateError(f"is larger than {limit} bytes (max_file_bytes); not read")
+            raise GateError(too_large)
         chunks: list[bytes] = []
         remaining = limit + 1
         while remaining > 0:
@@ -205,7 +207,7 @@ def read_bounded(path: str, limit: int) -> bytes:
             remaining -= len(chunk)
         data = b"".join(chunks)
         if len(data) > limit:
-            raise GateError(f"is larger than {limit} bytes (max_file_bytes); not read")
+            raise GateError(too_large)
         return data
     except OSError as error:
         raise GateError(f"cannot read: {error.strerror}") from None

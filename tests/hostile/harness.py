@@ -188,6 +188,18 @@ def materialize(case: Case, places: Places) -> list[str]:
     return []
 
 
+def write_config(spec: Mapping[str, Any], places: Places) -> None:
+    """The workspace's `.tmcheck.yaml` from a config case: a file of config/, or `make`."""
+    target = places.workspace / ".tmcheck.yaml"
+    make = spec.get("make") or {}
+    if "symlink" in make:
+        os.symlink(places.fill(make["symlink"]), target)
+    elif "repeat" in make:
+        target.write_text("".join(piece * times for piece, times in make["repeat"]))
+    else:
+        target.write_bytes((HOSTILE / "config" / spec["file"]).read_bytes())
+
+
 def git(cwd: Path, *args: str) -> str:
     return subprocess.run(
         ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
@@ -232,9 +244,11 @@ def pull_request(
     config: str | None = None,
     base_files: Mapping[str, str] | None = None,
     listener: str | None = None,
+    head_config: Mapping[str, Any] | None = None,
 ) -> PullRequest:
     """A repository whose base commit holds `config` and `base_files`, and whose head commit
-    adds `cases` (as real symlinks, a gitlink, odd names...)."""
+    adds `cases` (as real symlinks, a gitlink, odd names...) and, if given, the `head_config`
+    the pull request brings (see `write_config`)."""
     places = make_places(tmp, listener)
     workspace = places.workspace
     git(workspace, "init", "-q", "-b", "main")
@@ -248,7 +262,9 @@ def pull_request(
     git(workspace, "commit", "-qm", "base")
     base = git(workspace, "rev-parse", "HEAD")
     gitlinks = [path for case in cases for path in materialize(case, places)]
-    git(workspace, "add", "-A", MODELS)
+    if head_config is not None:
+        write_config(head_config, places)
+    git(workspace, "add", "-A", ".")
     for path in gitlinks:
         git(workspace, "update-index", "--add", "--cacheinfo", f"160000,{base},{path}")
     git(workspace, "commit", "-qm", "head")

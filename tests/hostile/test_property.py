@@ -2,8 +2,9 @@
 SARIF, the Markdown report) and exits 0, 1 or 2: no exception escapes `main`, no internal
 error, no traceback, no raw control character in the log, and each run within 2 s.
 
-Random bytes, YAML assembled from hostile fragments (aliases, tags, deep nesting, odd
-scalars), and random structures shaped like threat models, dumped as YAML or JSON. Kept short
+Random bytes, YAML and Markdown assembled from hostile fragments (aliases, tags, deep nesting,
+odd scalars, broken tables and fences), and random structures shaped like threat models, dumped
+as YAML or JSON. Kept short
 (about 200 examples in all); raise TMCHECK_HYPOTHESIS_EXAMPLES for a longer hunt.
 """
 
@@ -23,7 +24,7 @@ from hypothesis import strategies as st
 from tests.hostile.harness import RAW_CONTROL
 from tmcheck.cli import main
 
-SCALE = int(os.environ.get("TMCHECK_HYPOTHESIS_EXAMPLES", "70"))
+SCALE = int(os.environ.get("TMCHECK_HYPOTHESIS_EXAMPLES", "50"))
 SETTINGS = settings(
     max_examples=SCALE,
     deadline=2000,
@@ -52,6 +53,17 @@ FRAGMENTS = (
     "    status: no\n", "    risk_score: 99999999999999999999\n", "m: \"\\ud800\"\n",
     "n: '\\x1b'\n", "o: \"\\e[31m\\0\"\n", "p: \t\n", "\t- tab\n", "q: 'unterminated\n",
     "r: {a: 1, a: 2}\n", "s: \"\\U0010FFFF\"\n", "\ufeffu: 1\n", "v: \u0085w\n",
+)  # fmt: skip
+MARKDOWN_FRAGMENTS = (
+    "---\n", "title: Payments threat model\n", "owner: !!python/name:os.system\n", "a: &a [*a]\n",
+    "# Payments threat model\n", "## Threats\n", "## Assets\n", "- a list item\n", "\n",
+    "| ID | Component | STRIDE | Description | Risk | Mitigation | Status |\n",
+    "|---|---|---|---|---|---|---|\n", "|:--|--:|\n",
+    "| T1 | API | Spoofing | Token replay | High | Rotate | Open |\n",
+    "| T2 | API | S | `a|b` | 4 x 5 | x | Mitigated (partial) |\n",
+    "| T3 | | | | | |\n", "| " + "`" * 300 + " |\n", "| " + "[" * 300 + " |\n",
+    "| \\| | \u202e | @octo | <img src=x> | .nan | 9999999999999999999999 | ~ |\n",
+    "```\n", "~~~~\n", "<!--\n", "-->\n", "**Date:** 2024-02-30\n", "\x00\n", "\x1b[2J\n",
 )  # fmt: skip
 THREAT_KEYS = (
     "id", "category", "title", "description", "likelihood", "impact", "risk_score", "risk",
@@ -129,3 +141,9 @@ def test_hostile_yaml_fragments(fragments: list[str], report: str) -> None:
 @given(threat_model, st.booleans(), report_formats)
 def test_random_threat_models(model: dict[str, Any], as_json: bool, report: str) -> None:
     check_bytes(_dump(model, as_json), ".json" if as_json else ".yaml", report)
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(MARKDOWN_FRAGMENTS), min_size=1, max_size=16), report_formats)
+def test_hostile_markdown_fragments(fragments: list[str], report: str) -> None:
+    check_bytes("".join(fragments).encode("utf-8"), ".md", report)
