@@ -20,9 +20,16 @@ from tmcheck.check import assemble, run_check
 from tmcheck.config import Settings, load_settings
 from tmcheck.errors import TmcheckError
 from tmcheck.escape import for_log
-from tmcheck.findings import LEVEL_ORDER, Finding, RunResult
+from tmcheck.findings import Finding, RunResult
 from tmcheck.github.context import ActionInputs, RunContext
-from tmcheck.github.runner import annotation_commands, append_summary, stop_commands, write_outputs
+from tmcheck.github.runner import (
+    MAX_ANNOTATIONS,
+    annotated_findings,
+    annotation_commands,
+    append_summary,
+    stop_commands,
+    write_outputs,
+)
 from tmcheck.globs import GlobSet
 from tmcheck.outputs import write_inside
 from tmcheck.reporters import text
@@ -34,7 +41,6 @@ if TYPE_CHECKING:
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 MAX_TEMPLATE_BYTES = 256 * 1024
-MAX_ANNOTATIONS = 500
 
 
 class ActionLog:
@@ -109,7 +115,7 @@ def run_action(
             result = assemble((), settings)
     else:
         result = run_check([], settings, workspace=workspace)
-    annotated = _annotated(result.findings)
+    annotated = annotated_findings(result.findings)
     if len(annotated) < len(result.findings):
         notes.append(
             f"{len(result.findings) - len(annotated)} findings beyond the first"
@@ -308,13 +314,6 @@ def _title(result: RunResult) -> str:
 
 
 _ANNOTATION_LEVELS = {"error": "failure", "warning": "warning", "note": "notice"}
-
-
-def _annotated(findings: Sequence[Finding]) -> list[Finding]:
-    """The findings that get an annotation: errors first, at most MAX_ANNOTATIONS (each batch
-    of 50 is one more request, and no reviewer reads thousands)."""
-    ordered = sorted(findings, key=lambda finding: LEVEL_ORDER.get(finding.level, 9))
-    return ordered[:MAX_ANNOTATIONS]
 
 
 def _annotation(finding: Finding, scrub: Callable[[str], str]) -> dict[str, object]:
