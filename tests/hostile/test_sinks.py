@@ -151,3 +151,30 @@ def test_token_echoed_by_github_is_scrubbed_everywhere(tmp_path: Path, server: F
     assert "tmcheck: cannot comment on pull request #1 (403 Bad credentials: ***" in outcome.stdout
     assert "tmcheck: cannot create the check run (422 Bad credentials: ***)" in outcome.stdout
     assert_nothing_leaks(outcome)
+
+
+def test_names_from_the_api_file_list_cannot_lead_outside(
+    tmp_path: Path, server: FakeGitHub
+) -> None:
+    """Without the commits in the clone the action asks GitHub for the changed files; whatever
+    names come back (NUL, `..`, absolute), only files inside the workspace are read."""
+    pull = _open(tmp_path, server, _case("output", "T25"))
+    outside = pull.places.outside / "secret.yaml"
+    server.set_files(1, [
+        "threatmodels/t25-markdown.yaml", "threatmodels/a\0b.yaml", "../outside/secret.yaml",
+        str(outside), "threatmodels/missing.yaml",
+    ])  # fmt: skip
+    event = json.loads(pull.event.read_text())
+    event["pull_request"]["base"]["sha"] = "1" * 40  # not in this clone: the API list is used
+    pull.event.write_text(json.dumps(event))
+    outcome = run_action(pull, server)
+    assert outcome.code == 1
+    refusal = "error [read-error] is outside the workspace; tmcheck reads only files inside it"
+    errors = [line for line in outcome.log_findings() if ": error [" in line]
+    assert sorted(errors) == [
+        f"../outside/secret.yaml:1:1: {refusal}",
+        f"{outside}:1:1: {refusal}",
+        "threatmodels/t25-markdown.yaml:3:5: error [blocking-threat] open threat t25-markdown"
+        " (open) scores 5 x 5 = 25 (critical), at or above the threshold 12",
+    ]
+    assert_nothing_leaks(outcome)
