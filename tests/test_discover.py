@@ -65,6 +65,14 @@ def test_workspace_containment(tmp_path: Path) -> None:
     assert [f.message for f in found.findings] == [
         "is outside the workspace; tmcheck reads only files inside it"
     ]
+    sibling = tmp_path / "ws-other" / "a.yaml"  # shares the workspace's name as a prefix
+    sibling.parent.mkdir()
+    sibling.write_text(MODEL)
+    found = discover(
+        [str(sibling)], root=tmp_path, include=["**"], exclude=[], max_files=10,
+        workspace=tmp_path / "ws",
+    )  # fmt: skip
+    assert found.candidates == () and len(found.findings) == 1
 
 
 def test_special_files_and_size_limit(tmp_path: Path) -> None:
@@ -91,3 +99,26 @@ def test_file_cap_reports_what_was_not_checked(run_cli: RunCli, tmp_path: Path) 
         " (max_files); the first not checked is this one"
     )
     assert result.code == 1
+
+
+def test_names_that_are_not_utf8_are_reported_printably(run_cli: RunCli, tmp_path: Path) -> None:
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / os.fsdecode(b"bad\xff.yaml")).write_text(MODEL)
+    walked = run_cli("check", "models", cwd=tmp_path)
+    named = run_cli("check", os.fsdecode(b"models/bad\xff.yaml"), cwd=tmp_path)
+    expected = (
+        "models/bad\\xff.yaml:1:1: error [read-error] the file name is not valid UTF-8;"
+        " tmcheck reads only files with UTF-8 names"
+    )
+    assert walked.stdout.splitlines()[0] == named.stdout.splitlines()[0] == expected
+
+
+def test_a_changed_path_that_is_a_directory_is_not_walked(tmp_path: Path) -> None:
+    (tmp_path / "sub.yaml").mkdir()  # what a checkout leaves for a submodule
+    (tmp_path / "sub.yaml" / "inner.yaml").write_text(MODEL)
+    found = discover(
+        [str(tmp_path / "sub.yaml")], root=tmp_path, include=["**"], exclude=[], max_files=10,
+        workspace=tmp_path, explicit=False,
+    )  # fmt: skip
+    assert found.candidates == ()
+    assert [f.message for f in found.findings] == ["is not a regular file (a submodule?)"]

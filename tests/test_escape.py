@@ -57,3 +57,11 @@ def test_workflow_command_escaping() -> None:
 
 def test_log_lines_show_controls() -> None:
     assert for_log("a\nb\x1b[2J\u202ec\td") == "a\\nb\\x1b[2J<U+202E>c\td"
+
+
+def test_undecodable_bytes_and_controls_are_visible_in_every_log_sink() -> None:
+    # a file name that is not UTF-8 reaches Python as lone surrogates, which no stream encodes
+    assert for_log("bad\udcff.yaml \ud800 \u2028") == "bad\\xff.yaml <U+D800> <U+2028>"
+    assert workflow_data("\x1b[31m\u202e 100%\r\n") == "\\x1b[31m<U+202E> 100%25%0D%0A"
+    assert workflow_property("a\x1b:b,c\udcff") == "a\\x1b%3Ab%2Cc\\xff"
+    assert for_markdown("x\udcffy") == "x&lt;U+DCFF&gt;y"

@@ -76,6 +76,27 @@ def test_alias_bomb_is_stopped_by_expanded_size() -> None:
     assert load_yaml("base: &b {x: 1}\nuse: [*b, *b]\n").data["use"] == [{"x": 1}, {"x": 1}]
 
 
+def test_alias_budget_counts_characters_too() -> None:
+    # few nodes, but every alias repeats 100 KB of text: 5,000 of them would be 500 MB of titles
+    text = 's: &s "' + "x" * 100_000 + '"\nl: [' + ", ".join(["*s"] * 11) + "]\n"
+    with pytest.raises(LoadError) as refused:
+        load_yaml(text)
+    assert refused.value.message == "aliases expand beyond 1000000 characters (an alias bomb?)"
+    assert (refused.value.line, refused.value.column) == (2, 45)
+    assert len(load_yaml(text.replace(", *s]", "]")).data["l"]) == 10
+
+
+def test_values_per_file_are_bounded() -> None:
+    def items(count: int) -> str:
+        return "".join(f"  - {{id: T{n}, category: Spoofing}}\n" for n in range(count))
+
+    with pytest.raises(LoadError, match="the file holds more than 50000 values"):
+        load_yaml("threats:\n" + items(10_000))
+    with pytest.raises(LoadError, match="the file holds more than 50000 values"):
+        load_json('{"a": [' + ",".join(["1"] * 50_000) + "]}")
+    assert len(load_yaml("threats:\n" + items(5000)).data["threats"]) == 5000
+
+
 @pytest.mark.parametrize(
     ("text", "line", "column", "message"),
     [

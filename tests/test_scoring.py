@@ -45,6 +45,12 @@ def test_scale_words_and_numbers() -> None:
     ]
 
 
+def test_only_ascii_digits_rate() -> None:
+    # "\u00b2".isdigit() is true but int() refuses it; "\u0665" (Arabic-Indic 5) is no rating typed here
+    hostile = ("\u00b2", "\u0665", "9" * 5000, "\uff15", " 4 ", "04")
+    assert [rate(v, DEFAULT_SCALE) for v in hostile] == [None, None, None, None, 4, 4]
+
+
 @pytest.mark.parametrize(
     ("score", "level"),
     [

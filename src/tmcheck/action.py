@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -22,17 +22,19 @@ from tmcheck.errors import TmcheckError
 from tmcheck.escape import for_log
 from tmcheck.findings import Finding, RunResult
 from tmcheck.github.context import ActionInputs, RunContext
-from tmcheck.github.runner import annotation_commands, append_summary, stop_commands, write_outputs
+from tmcheck.github.runner import (
+    MAX_ANNOTATIONS,
+    annotated_findings,
+    annotation_commands,
+    append_summary,
+    stop_commands,
+    write_outputs,
+)
 from tmcheck.globs import GlobSet
 from tmcheck.outputs import write_inside
 from tmcheck.reporters import text
-from tmcheck.reporters.markdown import (
-    COMMENT_LIMIT,
-    SUMMARY_LIMIT,
-    Links,
-    TemplateError,
-    render_report,
-)
+from tmcheck.reporters.markdown import SUMMARY_LIMIT, Links, render_report
+from tmcheck.reporters.sandbox import TemplateError
 
 if TYPE_CHECKING:
     from tmcheck.github.client import GitHubClient
@@ -48,10 +50,13 @@ class ActionLog:
         self._stream = stream
         self._secret = secret
 
+    def scrub(self, text: str) -> str:
+        """`text` without the token: for every sink, not only the log (an API error message
+        or a git message could echo it)."""
+        return text.replace(self._secret, "***") if self._secret else text
+
     def line(self, message: str) -> None:
-        if self._secret:
-            message = message.replace(self._secret, "***")
-        self._stream.write(message + "\n")
+        self._stream.write(self.scrub(message) + "\n")
 
     def say(self, message: str) -> None:
         self.line(for_log(message))
@@ -75,7 +80,8 @@ def main(
         return run_action(inputs, context, environ, log)
     except TmcheckError as error:
         log.say(f"tmcheck: error: {error}")
-        append_summary(context.summary_file, f"**tmcheck could not run:** {for_log(str(error))}\n")
+        failure = log.scrub(for_log(str(error)))
+        append_summary(context.summary_file, f"**tmcheck could not run:** {failure}\n")
         return error.exit_code
 
 
@@ -109,41 +115,38 @@ def run_action(
             result = assemble((), settings)
     else:
         result = run_check([], settings, workspace=workspace)
+    annotated = annotated_findings(result.findings)
+    if len(annotated) < len(result.findings):
+        notes.append(
+            f"{len(result.findings) - len(annotated)} findings beyond the first"
+            f" {MAX_ANNOTATIONS} are not annotated; the tables list them."
+        )
     template = _template(inputs, context, workspace, notes)
     links = Links(context.server_url, context.repository, context.commit)
 
-    def report(budget: int) -> str:
-        try:
-            return render_report(
-                result,
-                links=links,
-                name=inputs.check_name,
-                notes=notes,
-                budget=budget,
-                template=template,
-                pull_request=context.pull_number,
-            )
-        except TemplateError as error:
-            notes.append(f"The configured template failed ({error}); the default one was used.")
-            return render_report(
-                result,
-                links=links,
-                name=inputs.check_name,
-                notes=notes,
-                budget=budget,
-                pull_request=context.pull_number,
-            )
-
-    markdown = report(COMMENT_LIMIT)
+    # One report for the comment, the check run and the summary: the check run's limit is the
+    # smaller, so it fits all three.
+    try:
+        markdown = render_report(
+            result, links=links, name=inputs.check_name, notes=notes, budget=SUMMARY_LIMIT,
+            template=template, pull_request=context.pull_number,
+        )  # fmt: skip
+    except TemplateError as error:
+        notes.append(f"The configured template failed ({error}); the default one was used.")
+        markdown = render_report(
+            result, links=links, name=inputs.check_name, notes=notes, budget=SUMMARY_LIMIT,
+            pull_request=context.pull_number,
+        )  # fmt: skip
+    markdown = log.scrub(markdown)
     report_path = write_inside(workspace, inputs.report_file, markdown)
     if inputs.sarif_file:
         from tmcheck.reporters import sarif
 
-        write_inside(workspace, inputs.sarif_file, sarif.render(result))
+        write_inside(workspace, inputs.sarif_file, log.scrub(sarif.render(result)))
     _log_findings(result, log)
-    degraded = _publish(inputs, context, client, result, markdown, report(SUMMARY_LIMIT), log)
+    degraded = _publish(inputs, context, client, result, annotated, markdown, log)
     if degraded or not inputs.check_run:
-        for command in annotation_commands(result.findings):
+        for command in annotation_commands(annotated):
             log.line(command)
     append_summary(context.summary_file, markdown)
     write_outputs(context.output_file, _outputs(result, report_path.relative_to(workspace)))
@@ -242,8 +245,8 @@ def _publish(
     context: RunContext,
     client: GitHubClient | None,
     result: RunResult,
-    comment: str,
-    summary: str,
+    annotated: Sequence[Finding],
+    report: str,
     log: ActionLog,
 ) -> bool:
     """Comment and open the check run; True when the token could not (reported in one line)."""
@@ -260,7 +263,7 @@ def _publish(
     if inputs.comment and context.pull_number is not None:
         try:
             action, url = client.upsert_comment(
-                context.pull_number, marker(inputs.check_name), comment
+                context.pull_number, marker(inputs.check_name), report
             )
             log.say(f"tmcheck: {action} the pull request comment {url}")
         except Forbidden as error:
@@ -283,8 +286,8 @@ def _publish(
                 head_sha=context.commit,
                 conclusion=_conclusion(result, inputs.fail),
                 title=_title(result),
-                summary=summary,
-                annotations=[_annotation(f) for f in result.findings],
+                summary=report,
+                annotations=[_annotation(f, log.scrub) for f in annotated],
             )
             log.say(f"tmcheck: check run {url}")
         except (Forbidden, Unavailable) as error:
@@ -314,14 +317,14 @@ def _title(result: RunResult) -> str:
 _ANNOTATION_LEVELS = {"error": "failure", "warning": "warning", "note": "notice"}
 
 
-def _annotation(finding: Finding) -> dict[str, object]:
+def _annotation(finding: Finding, scrub: Callable[[str], str]) -> dict[str, object]:
     return {
         "path": finding.path,
         "start_line": finding.line,
         "end_line": finding.line,
         "annotation_level": _ANNOTATION_LEVELS.get(finding.level, "warning"),
         "title": f"tmcheck {finding.rule}",
-        "message": finding.message[:4000],
+        "message": scrub(finding.message[:4000]),
     }
 
 

@@ -169,7 +169,7 @@ def _run(
     from tmcheck.config import load_settings
 
     config = getattr(arguments, "config", None)
-    if config is not None and not config.is_file():
+    if config is not None and not os.path.lexists(config):
         raise UsageError(f"--config {config}: no such file")
     here = cwd or Path.cwd()
     settings = load_settings(

@@ -7,6 +7,7 @@ with where it came from (`.tmcheck.yaml:4`, `TMCHECK_THRESHOLD`, `--threshold`).
 from __future__ import annotations
 
 import datetime
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from tmcheck.errors import ConfigError
 from tmcheck.scoring import DEFAULT_BANDS, DEFAULT_MATRIX, DEFAULT_SCALE, band_level, word_key
 
 CONFIG_NAMES = (".tmcheck.yaml", ".tmcheck.yml")
+MAX_CONFIG_BYTES = 256 * 1024
 
 DEFAULT_INCLUDE: tuple[str, ...] = (
     "**/*.yaml", "**/*.yml", "**/*.json", "**/*.md", "**/*.markdown",
@@ -80,7 +82,7 @@ def find_config(start: Path) -> Path | None:
     for directory in (start, *start.parents):
         for name in CONFIG_NAMES:
             candidate = directory / name
-            if candidate.is_file():
+            if os.path.lexists(candidate):  # a link or a device is found, and then refused
                 return candidate
     return None
 
@@ -110,14 +112,15 @@ def load_settings(
 
 
 def _read_config_file(path: Path) -> dict[str, Any]:
+    from tmcheck.discover import GateError, read_bounded
     from tmcheck.loaders.encoding import decode_utf8
     from tmcheck.loaders.safe_yaml import load_yaml
     from tmcheck.loaders.tree import LoadError
 
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read the config file: {error.strerror}") from None
+    try:  # a pull request may commit the config too: the same gate as any file it brings
+        raw = read_bounded(str(path), MAX_CONFIG_BYTES, setting="the limit for config files")
+    except GateError as error:
+        raise ConfigError(f"{path}: the config file {error}") from None
     try:
         document = load_yaml(decode_utf8(raw)) if raw.strip() else None
     except LoadError as error:

@@ -16,6 +16,8 @@ from pathlib import Path
 from tmcheck.findings import Finding
 from tmcheck.globs import GlobSet
 
+_NOT_UTF8 = "the file name is not valid UTF-8; tmcheck reads only files with UTF-8 names"
+
 
 class GateError(Exception):
     """A file the gate refuses to read; the message says why, never what is inside."""
@@ -48,7 +50,8 @@ def discover(
     """Expand `paths` (files and directories; the root when empty) into files to check.
 
     Files named in `paths` are `explicit` (a file in no known format is then an error) unless
-    told otherwise: the action names the files a pull request changed, which may be anything."""
+    told otherwise: the action names the files a pull request changed, which may be anything,
+    but not a directory (git names a submodule, a directory once checked out, as a file)."""
     included, excluded = GlobSet(include), GlobSet(exclude)
     candidates: dict[str, Candidate] = {}
     findings: list[Finding] = []
@@ -62,10 +65,13 @@ def discover(
     for given in paths or [os.path.relpath(root)]:
         problem = _path_problem(given, workspace)
         if problem:
-            findings.append(Finding(given, 1, 1, "read-error", "error", problem))
+            findings.append(Finding(printable(given), 1, 1, "read-error", "error", problem))
             continue
-        info = os.lstat(given)
-        if stat.S_ISDIR(info.st_mode):
+        if stat.S_ISDIR(os.lstat(given).st_mode):
+            if paths and not explicit:
+                refused = "is not a regular file (a submodule?)"
+                findings.append(Finding(given, 1, 1, "read-error", "error", refused))
+                continue
             for path, refusal in _walk(given, relative, included, excluded):
                 if refusal:
                     findings.append(Finding(path, 1, 1, "read-error", "error", refusal))
@@ -114,7 +120,9 @@ def _walk(
                 continue
             if excluded.matches(key) or not included.matches(key):
                 continue
-            if entry.is_symlink():
+            if printable(path) != path:
+                found.append((printable(path), _NOT_UTF8))
+            elif entry.is_symlink():
                 found.append((path, "is a symbolic link; tmcheck does not follow links"))
             elif not entry.is_file(follow_symlinks=False):
                 found.append((path, "is not a regular file"))
@@ -123,20 +131,25 @@ def _walk(
     return found
 
 
+def printable(path: str) -> str:
+    """`path` as text: bytes of a name that is not UTF-8 (kept by Python as lone surrogates,
+    which no report can encode) shown as `\\xNN`."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def _path_problem(path: str, workspace: Path | None) -> str | None:
     """Why `path` may not be read, or None. Checks every component for symlinks."""
-    absolute = Path(os.path.abspath(path))
+    if printable(path) != path:
+        return _NOT_UTF8
     if workspace is not None:
-        try:
-            inside = absolute.relative_to(workspace)
-        except ValueError:
+        absolute, top = os.path.abspath(path), os.fspath(workspace)
+        if absolute != top and not absolute.startswith(os.path.join(top, "")):
             return "is outside the workspace; tmcheck reads only files inside it"
-        to_check = [workspace.joinpath(*inside.parts[: i + 1]) for i in range(len(inside.parts))]
+        shown = _components(os.path.relpath(absolute, top))
+        on_disk = [os.path.join(top, component) for component in shown]
     else:
-        given = Path(path)
-        to_check = [Path(*given.parts[: i + 1]) for i in range(len(given.parts))]
-        to_check = [part for part in to_check if str(part) not in (os.sep, ".", "..")]
-    for component in to_check:
+        shown = on_disk = _components(path)
+    for index, component in enumerate(on_disk):
         try:
             info = os.lstat(component)
         except FileNotFoundError:
@@ -144,20 +157,33 @@ def _path_problem(path: str, workspace: Path | None) -> str | None:
         except OSError as error:
             return f"cannot read: {error.strerror}"
         if stat.S_ISLNK(info.st_mode):
-            if component == absolute or str(component) == path:
+            if index == len(on_disk) - 1:
                 return "is a symbolic link; tmcheck does not follow links"
-            return (
-                f"lies under a symbolic link ({component.as_posix()});"
-                " tmcheck does not follow links"
-            )
+            return f"lies under a symbolic link ({shown[index]}); tmcheck does not follow links"
     info = os.lstat(path)
     if not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)):
         return "is not a regular file"
     return None
 
 
-def read_bounded(path: str, limit: int) -> bytes:
-    """Read a regular file without following a final symlink and without reading past `limit`."""
+def _components(path: str) -> list[str]:
+    """Each directory on the way to `path`, then `path` itself, as written (`a`, `a/b`,
+    `a/b/c.yaml`); plain strings, because runs check thousands of paths."""
+    components: list[str] = []
+    current = os.sep if path.startswith(os.sep) else ""
+    for part in path.split(os.sep):
+        if part in ("", "."):
+            continue
+        current = os.path.join(current, part)
+        if part != "..":
+            components.append(current)
+    return components
+
+
+def read_bounded(path: str, limit: int, setting: str = "max_file_bytes") -> bytes:
+    """Read a regular file without following a final symlink and without reading past `limit`
+    (the `setting` that says so is named when the file is larger)."""
+    too_large = f"is larger than {limit} bytes ({setting}); not read"
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
         descriptor = os.open(path, flags)
@@ -170,7 +196,7 @@ def read_bounded(path: str, limit: int) -> bytes:
         if not stat.S_ISREG(info.st_mode):
             raise GateError("is not a regular file")
         if info.st_size > limit:
-            raise GateError(f"is larger than {limit} bytes (max_file_bytes); not read")
+            raise GateError(too_large)
         chunks: list[bytes] = []
         remaining = limit + 1
         while remaining > 0:
@@ -181,7 +207,7 @@ def read_bounded(path: str, limit: int) -> bytes:
             remaining -= len(chunk)
         data = b"".join(chunks)
         if len(data) > limit:
-            raise GateError(f"is larger than {limit} bytes (max_file_bytes); not read")
+            raise GateError(too_large)
         return data
     except OSError as error:
         raise GateError(f"cannot read: {error.strerror}") from None

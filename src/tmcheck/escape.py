@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import re
 
-# C0 and C1 controls (but not tab), DEL, and the Unicode bidi and isolate controls.
-_LOG_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Shown as <U+XXXX> everywhere: the bidi and isolate controls (Trojan Source), the line and
+# paragraph separators, and lone surrogates (a file name's undecodable bytes, which no stream or
+# API could encode).
+_VISIBLE = "\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+# For logs also the C0 and C1 controls (but not tab) and DEL.
+_LOG_UNSAFE = re.compile(f"[\x00-\x08\x0a-\x1f\x7f-\x9f{_VISIBLE}]")
+_INVISIBLE = re.compile(f"[{_VISIBLE}]")
+_COMMAND_UNSAFE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_VISIBLE}]")
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 # Backslash-escaping any ASCII punctuation is always literal in GitHub Markdown; these are the
 # characters that can start emphasis, code, links, images, tables, strikethrough or footnotes.
@@ -39,6 +44,8 @@ def _visible(match: re.Match[str]) -> str:
         return "\\r"
     if code < 0x100:
         return f"\\x{code:02x}"
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, as Python keeps it
+        return f"\\x{code - 0xDC00:02x}"
     return f"<U+{code:04X}>"
 
 
@@ -54,7 +61,7 @@ def for_markdown(text: str, limit: int = 300) -> str:
     text = text.replace("&", "&amp;")
     text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
     text = text.replace("\\<", "&lt;").replace("\\>", "&gt;")
-    text = _BIDI.sub(lambda m: f"&lt;U+{ord(m.group()):04X}&gt;", text)
+    text = _INVISIBLE.sub(lambda m: f"&lt;U+{ord(m.group()):04X}&gt;", text)
     text = text.replace("@", "@" + _ZWSP)
     text = text.replace("\\#", "\\#" + _ZWSP)
     text = text.replace(":/", ":" + _ZWSP + "/")
@@ -64,7 +71,7 @@ def for_markdown(text: str, limit: int = 300) -> str:
 def for_markdown_code(text: str, limit: int = 200) -> str:
     """An inline code span (for ids and paths) that the text cannot break out of."""
     text = " ".join(
-        _BIDI.sub(lambda m: f"<U+{ord(m.group()):04X}>", _CONTROL.sub(" ", text)).split()
+        _INVISIBLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", _CONTROL.sub(" ", text)).split()
     )
     if len(text) > limit:
         text = text[: limit - 1] + "\u2026"
@@ -85,7 +92,7 @@ def for_mermaid_label(text: str, limit: int = 60) -> str:
     bidi controls shown as <U+XXXX>.
     """
     text = " ".join(
-        _BIDI.sub(lambda m: f"<U+{ord(m.group()):04X}>", _CONTROL.sub(" ", text)).split()
+        _INVISIBLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", _CONTROL.sub(" ", text)).split()
     )
     if len(text) > limit:
         text = text[: limit - 1] + "\u2026"
@@ -99,8 +106,10 @@ def for_sarif(text: str) -> str:
 
 
 def workflow_data(text: str) -> str:
-    """The message of a workflow command (`::error ...::MESSAGE`)."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The message of a workflow command (`::error ...::MESSAGE`): it reaches the job log, so
+    controls other than line breaks (which the runner decodes from %0D/%0A) show as escapes."""
+    text = _COMMAND_UNSAFE.sub(_visible, text.replace("%", "%25"))
+    return text.replace("\r", "%0D").replace("\n", "%0A")
 
 
 def workflow_property(text: str) -> str:

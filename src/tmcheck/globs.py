@@ -1,8 +1,8 @@
 """Glob patterns for include/exclude: `**` spans directories, `{a,b}` alternatives, linear time.
 
 Each path segment is matched with `fnmatch` (whose patterns cannot backtrack exponentially since
-Python 3.9) and `**` by a set of reachable pattern positions, so a hostile pattern or file name
-costs time proportional to its length, not exponential in its stars.
+Python 3.9) and `**` by a walk that only ever returns to the last `**`, so a hostile pattern or
+file name costs at most the product of their lengths, never exponential in their stars.
 """
 
 from __future__ import annotations
@@ -74,26 +74,23 @@ def _collapse(parts: Sequence[str]) -> tuple[str, ...]:
 
 
 def _match(pattern: Sequence[str], parts: Sequence[str]) -> bool:
-    states = _closure(pattern, {0})
-    for part in parts:
-        following: set[int] = set()
-        for index in states:
-            if index == len(pattern):
-                continue
-            if pattern[index] == "**":
-                following.add(index)
-            elif fnmatchcase(part, pattern[index]):
-                following.add(index + 1)
-        if not following:
-            return False
-        states = _closure(pattern, following)
-    return len(pattern) in states
-
-
-def _closure(pattern: Sequence[str], states: set[int]) -> set[int]:
-    closed = set(states)
-    for index in sorted(states):
-        while index < len(pattern) and pattern[index] == "**":
+    """Segments against a pattern where `**` stands for any number of segments: the classic
+    wildcard walk that goes back only to the last `**`, so at most len(parts) x len(pattern)
+    segment comparisons (and one for most paths: runs check thousands)."""
+    index, at = 0, 0
+    star, resume = -1, 0  # the last `**` seen, and the part it would next swallow
+    while at < len(parts):
+        if index < len(pattern) and pattern[index] == "**":
+            star, resume = index, at
             index += 1
-            closed.add(index)
-    return closed
+        elif index < len(pattern) and fnmatchcase(parts[at], pattern[index]):
+            index += 1
+            at += 1
+        elif star >= 0:
+            index, resume = star + 1, resume + 1
+            at = resume
+        else:
+            return False
+    while index < len(pattern) and pattern[index] == "**":
+        index += 1
+    return index == len(pattern)

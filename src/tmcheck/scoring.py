@@ -85,6 +85,7 @@ DEFAULT_STATUS_WORDS: Mapping[str, str] = {
 }  # fmt: skip
 
 _SEPARATORS = re.compile(r"[\s_\-]+")
+_DIGITS = re.compile(r"[0-9]{1,3}")
 _PRODUCT = re.compile(r"\s*([1-5])\s*(?:x|\*|\u00d7)\s*([1-5])\s*(?:=\s*\d+\s*)?", re.IGNORECASE)
 
 
@@ -103,7 +104,7 @@ def rate(value: Any, scale: Mapping[str, int]) -> int | None:
         return int(value) if value.is_integer() and 1 <= value <= 5 else None
     if isinstance(value, str):
         key = word_key(value)
-        if key.isdigit():
+        if _DIGITS.fullmatch(key):  # ASCII only: str.isdigit() also takes "²", which int() refuses
             return rate(int(key), scale)
         return scale.get(key)
     return None

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from tmcheck.escape import workflow_data, workflow_property
-from tmcheck.findings import Finding
+from tmcheck.findings import LEVEL_ORDER, Finding
 
 STEP_SUMMARY_LIMIT = 1024 * 1024  # the runner refuses a larger summary
+MAX_ANNOTATIONS = 500
 _COMMANDS = {"error": "error", "warning": "warning", "note": "notice"}
 
 
@@ -34,6 +35,13 @@ def append_summary(path: Path | None, markdown: str) -> None:
         )
     with path.open("a", encoding="utf-8") as stream:
         stream.write(markdown)
+
+
+def annotated_findings(findings: Sequence[Finding]) -> list[Finding]:
+    """The findings that get an annotation (check run or workflow command): errors first, at
+    most MAX_ANNOTATIONS (each 50 more are one more request; no reviewer reads thousands)."""
+    ordered = sorted(findings, key=lambda finding: LEVEL_ORDER.get(finding.level, 9))
+    return ordered[:MAX_ANNOTATIONS]
 
 
 def annotation_commands(findings: Iterable[Finding]) -> Iterator[str]:

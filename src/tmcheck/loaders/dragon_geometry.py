@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypeGuard
 
 from tmcheck.loaders.fields import mapping
 
+MAX_COORDINATE = 1e9  # pixels
 Point = tuple[float, float]
 Rectangle = tuple[float, float, float, float]  # left, top, right, bottom
 
@@ -19,7 +20,7 @@ Rectangle = tuple[float, float, float, float]  # left, top, right, bottom
 def rectangle(cell: Mapping[str, Any]) -> Rectangle | None:
     position, size = mapping(cell.get("position")), mapping(cell.get("size"))
     numbers = [position.get("x"), position.get("y"), size.get("width"), size.get("height")]
-    if not all(isinstance(n, (int, float)) and not isinstance(n, bool) for n in numbers):
+    if not all(_plausible(n) for n in numbers):
         return None
     x, y, width, height = (float(n) for n in numbers)  # type: ignore[arg-type]
     return (x, y, x + width, y + height)
@@ -68,9 +69,19 @@ def _point(item: Mapping[str, Any], ends: Mapping[str, Point]) -> Point | None:
     if isinstance(cell_id, str):
         return ends.get(cell_id)
     x, y = item.get("x"), item.get("y")
-    if isinstance(x, (int, float)) and isinstance(y, (int, float)):
-        return (float(x), float(y))  # booleans are ints too, but no diagram writes them here
+    if _plausible(x) and _plausible(y):
+        return (float(x), float(y))
     return None
+
+
+def _plausible(value: Any) -> TypeGuard[float]:
+    """A coordinate a diagram could hold. Beyond that, sums and products of coordinates (areas,
+    turns) could overflow to inf and then to NaN, which compares false with everything."""
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and abs(value) <= MAX_COORDINATE
+    )
 
 
 def _intersect(a: Point, b: Point, c: Point, d: Point) -> bool:

@@ -14,9 +14,14 @@ from typing import Any
 Position = tuple[int, int]  # 1-based line and column
 
 MAX_DEPTH = 64
-# Aliases may add this many nodes in all: an alias bomb is stopped by what it expands to, not by
-# how many aliases it uses (63 aliases can expand to 351 MB).
+# Aliases may add this many nodes, and this many characters of text, in all: an alias bomb is
+# stopped by what it expands to, not by how many aliases it uses (63 aliases can expand to
+# 351 MB; one alias per threat to a 100 KB string, to gigabytes of titles).
 MAX_ALIAS_NODES = 10_000
+MAX_ALIAS_CHARS = 1_000_000
+# Values in one file (keys, items and scalars, aliases expanded). The largest real threat models
+# hold about 5,000; every later step (schema, rules, reports) costs time per value.
+MAX_NODES = 50_000
 
 
 class LoadError(Exception):
@@ -79,14 +84,17 @@ _NO_KEY = object()
 class TreeBuilder:
     """Receives start/end/scalar/alias calls from a reader and builds the document."""
 
-    __slots__ = ("_alias_nodes", "_anchors", "_marks", "_root", "_stack")
+    __slots__ = ("_alias_chars", "_alias_nodes", "_anchors", "_marks", "_nodes", "_root", "_stack")
 
     def __init__(self) -> None:
-        # Each frame: [container, marks, pending key, key position, anchor, size, start position]
+        # Each frame: [container, marks, pending key, key position, anchor, nodes, start
+        # position, characters]; nodes and characters count what the container holds.
         self._stack: list[list[Any]] = []
         self._marks: dict[int, Any] = {}
-        self._anchors: dict[str, tuple[Any, int] | None] = {}
+        self._anchors: dict[str, tuple[Any, int, int] | None] = {}
+        self._nodes = 0
         self._alias_nodes = 0
+        self._alias_chars = 0
         self._root: tuple[Any, Position] | None = None
 
     def start(self, mapping: bool, position: Position, anchor: str | None = None) -> None:
@@ -99,25 +107,28 @@ class TreeBuilder:
             raise LoadError("only one value may stand at the top of a file", *position)
         if len(stack) >= MAX_DEPTH:
             raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", *position)
+        self._count(1, position)
         container: Any = {} if mapping else []
         marks: Any = {} if mapping else []
         self._marks[id(container)] = marks
         if anchor is not None:
             self._anchors[anchor] = None  # being built: an alias to it now is recursive
-        stack.append([container, marks, _NO_KEY, None, anchor, 1, position])
+        stack.append([container, marks, _NO_KEY, None, anchor, 1, position, 0])
 
     def end(self) -> None:
-        container, _, key, _, anchor, size, position = self._stack.pop()
+        container, _, key, _, anchor, nodes, position, chars = self._stack.pop()
         if key is not _NO_KEY:  # a key with no value cannot come from a parser, but be sure
             raise LoadError(f"key {key!r} has no value", *position)
         if anchor is not None:
-            self._anchors[anchor] = (container, size)
-        self._add(container, position, size)
+            self._anchors[anchor] = (container, nodes, chars)
+        self._add(container, position, nodes, chars)
 
     def scalar(self, value: Any, position: Position, anchor: str | None = None) -> None:
+        self._count(1, position)
+        chars = len(value) if isinstance(value, str) else 1
         if anchor is not None:
-            self._anchors[anchor] = (value, 1)
-        self._add(value, position, 1)
+            self._anchors[anchor] = (value, 1, chars)
+        self._add(value, position, 1, chars)
 
     def alias(self, anchor: str, position: Position) -> None:
         if anchor not in self._anchors:
@@ -125,21 +136,37 @@ class TreeBuilder:
         target = self._anchors[anchor]
         if target is None:
             raise LoadError(f"alias *{anchor} refers to itself (recursive alias)", *position)
-        value, size = target
-        self._alias_nodes += size
+        value, nodes, chars = target
+        self._alias_nodes += nodes
+        self._alias_chars += chars
         if self._alias_nodes > MAX_ALIAS_NODES:
             raise LoadError(
                 f"aliases expand beyond {MAX_ALIAS_NODES} nodes (an alias bomb?)", *position
             )
-        self._add(value, position, size)
+        if self._alias_chars > MAX_ALIAS_CHARS:
+            raise LoadError(
+                f"aliases expand beyond {MAX_ALIAS_CHARS} characters (an alias bomb?)", *position
+            )
+        self._count(nodes, position)
+        self._add(value, position, nodes, chars)
 
-    def _add(self, value: Any, position: Position, size: int) -> None:
+    def _count(self, nodes: int, position: Position) -> None:
+        self._nodes += nodes
+        if self._nodes > MAX_NODES:
+            raise LoadError(
+                f"the file holds more than {MAX_NODES} values (keys, items and scalars);"
+                " tmcheck reads threat models up to that size: split the file",
+                *position,
+            )
+
+    def _add(self, value: Any, position: Position, nodes: int, chars: int) -> None:
         stack = self._stack
         if not stack:
             self._root = (value, position)
             return
         frame = stack[-1]
-        frame[5] += size
+        frame[5] += nodes
+        frame[7] += chars
         container = frame[0]
         if isinstance(container, list):
             container.append(value)

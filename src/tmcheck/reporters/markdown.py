@@ -8,26 +8,28 @@ safe Markdown (links and code spans), and the output is cut by a budget, never m
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.resources import files
-from typing import Any
 from urllib.parse import quote
 
 from tmcheck.escape import for_markdown
 from tmcheck.findings import RunResult
 from tmcheck.reporters.report_context import SACRIFICES, limited, report_context
+from tmcheck.reporters.sandbox import (
+    DEFAULT_SECONDS,
+    TemplateError,
+    compile_template,
+    generate,
+    render_isolated,
+)
 
 MARKER_PREFIX = "<!-- tmcheck:report"
 # GitHub's limit for an issue comment; the check-run summary allows one character less.
 COMMENT_LIMIT = 65_536
 SUMMARY_LIMIT = 65_535
-RENDER_SECONDS = 5.0
 
-
-class TemplateError(Exception):
-    """A configured template that does not compile, fails, or takes too long."""
+__all__ = ["COMMENT_LIMIT", "SUMMARY_LIMIT", "Links", "TemplateError", "marker", "render_report"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,11 +76,18 @@ def render_report(
     the step is found by bisection (a few renderings, not one per step). Only when even the
     last step does not fit is the text cut, at a line, with a note.
     """
-    compiled = _compile(template)
     context = report_context(result, links or Links(), marker(name), notes, pull_request)
+    if template is not None:
+        # A repository's template runs in a child process with hard limits (see `sandbox`).
+        steps = [limited(context, step) for step in SACRIFICES]
+        text = render_isolated(template, steps, budget)
+        if len(text) <= budget:
+            return text
+        return _cut(text, budget)
+    compiled = compile_template(_default_template())
 
     def attempt(step: int) -> str:
-        return _generate(compiled, limited(context, SACRIFICES[step]), budget)
+        return generate(compiled, limited(context, SACRIFICES[step]), budget, DEFAULT_SECONDS)
 
     text = attempt(0)
     if len(text) <= budget:
@@ -93,62 +102,11 @@ def render_report(
             low = middle + 1
     if fitting is not None:
         return fitting
-    text = attempt(len(SACRIFICES) - 1)
+    return _cut(attempt(len(SACRIFICES) - 1), budget)
+
+
+def _cut(text: str, budget: int) -> str:
     return text[: budget - 40].rsplit("\n", 1)[0] + "\n\n(report cut to fit GitHub's limit)\n"
-
-
-def _compile(template: str | None) -> Any:
-    from jinja2 import StrictUndefined
-    from jinja2 import TemplateError as JinjaError
-    from jinja2.sandbox import SandboxedEnvironment
-    from markupsafe import Markup
-
-    escaped: dict[str, str] = {}  # the same rows are rendered at several budget steps
-
-    def finalize(value: object) -> object:
-        # The one place data becomes Markdown: escaped, unless built as safe Markdown.
-        if isinstance(value, Markup):
-            return value
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return value
-        text = str(value)
-        if text not in escaped:
-            escaped[text] = for_markdown(text, limit=1000)
-        return escaped[text]
-
-    environment = SandboxedEnvironment(
-        autoescape=False,
-        undefined=StrictUndefined,
-        finalize=finalize,
-        trim_blocks=True,
-        keep_trailing_newline=True,
-    )
-    source = template if template is not None else _default_template()
-    try:
-        return environment.from_string(source)
-    except JinjaError as error:
-        raise TemplateError(f"the template does not compile: {error}") from None
-
-
-def _generate(compiled: Any, context: Mapping[str, Any], budget: int) -> str:
-    """Render, stopping once the output passes `budget` or the time runs out."""
-    from jinja2 import TemplateError as JinjaError
-
-    deadline = time.monotonic() + RENDER_SECONDS
-    parts: list[str] = []
-    size = 0
-    try:
-        chunks: Iterator[str] = compiled.generate(context)
-        for chunk in chunks:
-            parts.append(chunk)
-            size += len(chunk)
-            if size > budget:
-                break
-            if time.monotonic() > deadline:
-                raise TemplateError(f"the template took longer than {RENDER_SECONDS:.0f} s")
-    except JinjaError as error:
-        raise TemplateError(f"the template failed: {error}") from None
-    return "".join(parts)
 
 
 def _default_template() -> str:

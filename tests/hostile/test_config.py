@@ -1,0 +1,72 @@
+"""Hostile `.tmcheck.yaml` files (config/configs.json), through `tmcheck check` and through
+`tmcheck action` when the pull request brings them: exit 2, one line, nothing read through a
+link, nothing echoed raw, in bounded time."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.github.fake_api import FakeGitHub, serve
+from tests.hostile.checks import assert_commands_inert, assert_nothing_leaks
+from tests.hostile.harness import (
+    CASES,
+    HOSTILE,
+    REPOSITORY,
+    TOKEN,
+    make_places,
+    materialize,
+    pull_request,
+    run_action,
+    run_cli,
+    write_config,
+)
+
+CONFIGS: list[dict[str, Any]] = json.loads(
+    (HOSTILE / "config" / "configs.json").read_text(encoding="utf-8")
+)["configs"]
+MODEL = next(case for case in CASES if case.id == "T11")  # a valid model: only the config fails
+
+
+@pytest.fixture
+def server() -> Iterator[FakeGitHub]:
+    yield from serve(REPOSITORY, token=TOKEN)
+
+
+@pytest.mark.parametrize("spec", CONFIGS, ids=[spec["id"] for spec in CONFIGS])
+def test_check_refuses_the_config(
+    spec: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    places = make_places(tmp_path)
+    materialize(MODEL, places)
+    write_config(spec, places)
+    started = time.monotonic()
+    outcome = run_cli(["threatmodels"], places.workspace, monkeypatch)
+    assert time.monotonic() - started < 2.0
+    expected = spec["message"].replace("{workspace}", str(places.workspace))
+    assert (outcome.code, outcome.stdout) == (2, "")
+    assert outcome.stderr.startswith(f"tmcheck: error: {expected}"), outcome.stderr
+    assert outcome.stderr.count("\n") == 1
+    assert_nothing_leaks(outcome)
+
+
+@pytest.mark.parametrize("spec", CONFIGS, ids=[spec["id"] for spec in CONFIGS])
+def test_action_refuses_the_config_a_pull_request_brings(
+    spec: dict[str, Any], tmp_path: Path, server: FakeGitHub
+) -> None:
+    pull = pull_request(tmp_path, [MODEL], head_config=spec)
+    server.add_pull(1, head_sha=pull.head, base_sha=pull.base)
+    started = time.monotonic()
+    outcome = run_action(pull, server)
+    assert time.monotonic() - started < 2.0
+    expected = spec["message"].replace("{workspace}", str(pull.places.workspace))
+    assert outcome.code == 2
+    assert outcome.stdout.startswith(f"tmcheck: error: {expected}"), outcome.stdout
+    assert outcome.files["summary.md"].startswith("**tmcheck could not run:**")
+    assert_commands_inert(outcome.stdout)
+    assert_nothing_leaks(outcome)

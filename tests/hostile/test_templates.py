@@ -1,0 +1,76 @@
+"""Configured templates (templates/configured.json): rendered in a bounded child process from
+the base commit; whatever they try is reported and the default template is used instead."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.github.fake_api import FakeGitHub, serve
+from tests.hostile.checks import assert_markdown_safe, assert_nothing_leaks
+from tests.hostile.harness import CASES, HOSTILE, REPOSITORY, TOKEN, git, pull_request, run_action
+
+CONFIGURED = HOSTILE / "templates" / "configured"
+TEMPLATES: list[dict[str, Any]] = json.loads(
+    (HOSTILE / "templates" / "configured.json").read_text(encoding="utf-8")
+)["templates"]
+SSTI_TITLE = next(case for case in CASES if case.id == "T29")
+DEFAULT_HEADING = "## \u274c tmcheck blocks: 1 open threat at or above the threshold"
+TEMPLATE_PATH = ".github/tmcheck/report.md.j2"
+
+
+@pytest.fixture
+def server() -> Iterator[FakeGitHub]:
+    yield from serve(REPOSITORY, token=TOKEN)
+
+
+@pytest.mark.parametrize("spec", TEMPLATES, ids=[spec["file"] for spec in TEMPLATES])
+def test_configured_template(spec: dict[str, Any], tmp_path: Path, server: FakeGitHub) -> None:
+    source = (CONFIGURED / spec["file"]).read_text(encoding="utf-8")
+    pull = pull_request(tmp_path, [SSTI_TITLE], base_files={TEMPLATE_PATH: source})
+    server.add_pull(1, head_sha=pull.head, base_sha=pull.base)
+    started = time.monotonic()
+    outcome = run_action(pull, server, template=TEMPLATE_PATH, **{"check-run": "false"})
+    elapsed = time.monotonic() - started
+    assert outcome.code == 1
+    assert elapsed < 2.0, f"{elapsed:.2f} s"
+    (comment,) = outcome.comments
+    assert_nothing_leaks(outcome)
+    assert_markdown_safe(comment)
+    plain = comment.replace("\\", "").replace("&#8203;", "")
+    if spec.get("used"):
+        assert DEFAULT_HEADING not in comment
+        assert len(comment) <= 65_535
+    else:
+        assert DEFAULT_HEADING in comment
+        assert spec["note"] in plain
+
+
+def test_template_renders_the_payload_title_literally(tmp_path: Path, server: FakeGitHub) -> None:
+    source = (CONFIGURED / "ok.md.j2").read_text(encoding="utf-8")
+    pull = pull_request(tmp_path, [SSTI_TITLE], base_files={TEMPLATE_PATH: source})
+    server.add_pull(1, head_sha=pull.head, base_sha=pull.base)
+    outcome = run_action(pull, server, template=TEMPLATE_PATH, **{"check-run": "false"})
+    (comment,) = outcome.comments
+    assert comment.startswith("<!-- tmcheck:report tmcheck -->\n## \u274c custom report:")
+    assert (
+        "\\{\\{ cycler\\.\\_\\_init\\_\\_\\.\\_\\_globals\\_\\_\\.os\\.popen\\('id'\\)\\.read\\(\\)"
+        " \\}\\}\\{% for i in range\\(10\\*\\*9\\) %\\}x\\{% endfor %\\}" in comment
+    )
+
+
+def test_a_pull_request_cannot_change_its_own_template(tmp_path: Path, server: FakeGitHub) -> None:
+    base = (CONFIGURED / "ok.md.j2").read_text(encoding="utf-8")
+    pull = pull_request(tmp_path, [SSTI_TITLE], base_files={TEMPLATE_PATH: base})
+    workspace = pull.places.workspace
+    (workspace / TEMPLATE_PATH).write_text((CONFIGURED / "ssti.md.j2").read_text())
+    git(workspace, "commit", "-qam", "the pull request rewrites the template")
+    server.add_pull(1, head_sha=pull.head, base_sha=pull.base)
+    outcome = run_action(pull, server, template=TEMPLATE_PATH, **{"check-run": "false"})
+    (comment,) = outcome.comments
+    assert "custom report" in comment and "SecurityError" not in comment
