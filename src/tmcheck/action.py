@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -20,10 +20,12 @@ from tmcheck.check import assemble, run_check
 from tmcheck.config import Settings, load_settings
 from tmcheck.errors import TmcheckError
 from tmcheck.escape import for_log
-from tmcheck.findings import Finding, RunResult
+from tmcheck.findings import RunResult
 from tmcheck.github.context import ActionInputs, RunContext
+from tmcheck.github.publish import publish
 from tmcheck.github.runner import (
     MAX_ANNOTATIONS,
+    ActionLog,
     annotated_findings,
     annotation_commands,
     append_summary,
@@ -41,25 +43,6 @@ if TYPE_CHECKING:
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 MAX_TEMPLATE_BYTES = 256 * 1024
-
-
-class ActionLog:
-    """Lines for the job log: escaped, and never showing the token."""
-
-    def __init__(self, stream: IO[str], secret: str) -> None:
-        self._stream = stream
-        self._secret = secret
-
-    def scrub(self, text: str) -> str:
-        """`text` without the token: for every sink, not only the log (an API error message
-        or a git message could echo it)."""
-        return text.replace(self._secret, "***") if self._secret else text
-
-    def line(self, message: str) -> None:
-        self._stream.write(self.scrub(message) + "\n")
-
-    def say(self, message: str) -> None:
-        self.line(for_log(message))
 
 
 def main(
@@ -144,7 +127,7 @@ def run_action(
 
         write_inside(workspace, inputs.sarif_file, log.scrub(sarif.render(result)))
     _log_findings(result, log)
-    degraded = _publish(inputs, context, client, result, annotated, markdown, log)
+    degraded = publish(inputs, context, client, result, annotated, markdown, log)
     if degraded or not inputs.check_run:
         for command in annotation_commands(annotated):
             log.line(command)
@@ -238,94 +221,6 @@ def _log_findings(result: RunResult, log: ActionLog) -> None:
     log.line(begin)
     log.line(text.render(result).rstrip("\n"))
     log.line(end)
-
-
-def _publish(
-    inputs: ActionInputs,
-    context: RunContext,
-    client: GitHubClient | None,
-    result: RunResult,
-    annotated: Sequence[Finding],
-    report: str,
-    log: ActionLog,
-) -> bool:
-    """Comment and open the check run; True when the token could not (reported in one line)."""
-    from tmcheck.github.client import Forbidden, Unavailable
-    from tmcheck.reporters.markdown import marker
-
-    if client is None:
-        if inputs.comment or inputs.check_run:
-            log.say(
-                "tmcheck: no token: nothing is posted to GitHub; the report is in the job summary"
-            )
-        return True
-    degraded = False
-    if inputs.comment and context.pull_number is not None:
-        try:
-            action, url = client.upsert_comment(
-                context.pull_number, marker(inputs.check_name), report
-            )
-            log.say(f"tmcheck: {action} the pull request comment {url}")
-        except Forbidden as error:
-            degraded = True
-            log.say(
-                f"tmcheck: cannot comment on pull request #{context.pull_number} ({error}:"
-                " a pull request from a fork gets a read-only token); the report is in the job"
-                " summary and the annotations below"
-            )
-        except Unavailable as error:
-            degraded = True
-            log.say(
-                f"tmcheck: cannot comment on pull request #{context.pull_number} ({error});"
-                " the report is in the job summary"
-            )
-    if inputs.check_run:
-        try:
-            url = client.create_check_run(
-                name=inputs.check_name,
-                head_sha=context.commit,
-                conclusion=_conclusion(result, inputs.fail),
-                title=_title(result),
-                summary=report,
-                annotations=[_annotation(f, log.scrub) for f in annotated],
-            )
-            log.say(f"tmcheck: check run {url}")
-        except (Forbidden, Unavailable) as error:
-            degraded = True
-            log.say(
-                f"tmcheck: cannot create the check run ({error});"
-                " the annotations below carry the findings"
-            )
-    return degraded
-
-
-def _conclusion(result: RunResult, fail: bool) -> str:
-    if result.passed:
-        return "success"
-    return "failure" if fail else "neutral"
-
-
-def _title(result: RunResult) -> str:
-    blocking = len(result.blocking_threats)
-    if blocking:
-        return f"{blocking} blocking threat{'s' if blocking != 1 else ''}"
-    if result.errors:
-        return f"{result.errors} error{'s' if result.errors != 1 else ''} in the threat models"
-    return "No blocking threats"
-
-
-_ANNOTATION_LEVELS = {"error": "failure", "warning": "warning", "note": "notice"}
-
-
-def _annotation(finding: Finding, scrub: Callable[[str], str]) -> dict[str, object]:
-    return {
-        "path": finding.path,
-        "start_line": finding.line,
-        "end_line": finding.line,
-        "annotation_level": _ANNOTATION_LEVELS.get(finding.level, "warning"),
-        "title": f"tmcheck {finding.rule}",
-        "message": scrub(finding.message[:4000]),
-    }
 
 
 def _outputs(result: RunResult, report: Path) -> dict[str, str]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import IO
 
-from tmcheck.escape import workflow_data, workflow_property
+from tmcheck.escape import for_log, workflow_data, workflow_property
 from tmcheck.findings import LEVEL_ORDER, Finding
 
 STEP_SUMMARY_LIMIT = 1024 * 1024  # the runner refuses a larger summary
@@ -64,3 +65,22 @@ def stop_commands() -> tuple[str, str]:
     """A pair of lines between which the runner ignores workflow commands in the log."""
     token = secrets.token_hex(16)
     return f"::stop-commands::{token}", f"::{token}::"
+
+
+class ActionLog:
+    """Lines for the job log: escaped, and never showing the token."""
+
+    def __init__(self, stream: IO[str], secret: str) -> None:
+        self._stream = stream
+        self._secret = secret
+
+    def scrub(self, text: str) -> str:
+        """`text` without the token: for every sink, not only the log (an API error message
+        or a git message could echo it)."""
+        return text.replace(self._secret, "***") if self._secret else text
+
+    def line(self, message: str) -> None:
+        self._stream.write(self.scrub(message) + "\n")
+
+    def say(self, message: str) -> None:
+        self.line(for_log(message))
