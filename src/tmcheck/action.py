@@ -85,7 +85,11 @@ def run_action(
     )
     notes: list[str] = []
     client = _client(inputs, context)
-    if context.is_pull_request:
+    if context.is_pull_request and inputs.scope == "all":
+        # Every configured file, compared with the base: the whole picture (the diagram, the
+        # heat map, old debt folded), with what the pull request changed marked.
+        result = run_check([], settings, workspace=workspace, base=context.base_sha)
+    elif context.is_pull_request:
         paths = _changed_threat_models(context, settings, client, notes)
         if paths:
             # The checkout is the merge of the pull request into its base: compared with the

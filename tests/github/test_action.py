@@ -409,3 +409,40 @@ def test_changed_diagram_is_checked_with_the_worksheet_it_names(
         )
     ]
     assert run.title == "1 error in the threat models"
+
+
+def test_scope_all_shows_the_whole_model_with_the_change_marked(
+    server: FakeGitHub, workspace: Workspace
+) -> None:
+    """The pull request changes only a worksheet; the diagram of the unchanged model shows."""
+    _git(workspace.path, "checkout", "-q", workspace.head)
+    _git(workspace.path, "checkout", "-q", "-b", "with-diagram")
+    shutil.copy(
+        FIXTURES / "seed" / "threat-dragon-seed.json",
+        workspace.path / "docs" / "threat-model" / "dragon.json",
+    )
+    _git(workspace.path, "add", ".")
+    _git(workspace.path, "commit", "-qm", "diagram on base")
+    workspace.base = _git(workspace.path, "rev-parse", "HEAD")
+    model = workspace.path / "docs" / "threat-model" / "gateway.yaml"
+    model.write_text(model.read_text().replace('status: "Mitigated"', 'status: "Open"'))
+    _git(workspace.path, "commit", "-qam", "reopen T002")
+    workspace.head = _git(workspace.path, "rev-parse", "HEAD")
+    event = json.loads(workspace.event.read_text())
+    event["pull_request"]["base"]["sha"], event["pull_request"]["head"]["sha"] = (
+        workspace.base,
+        workspace.head,
+    )
+    workspace.event.write_text(json.dumps(event))
+    _add_pull(server, workspace)
+    changed_only = _run(workspace.environ(server, check_run="false"))
+    assert "No data-flow diagram" in server.comments_on(1)[0].body
+    whole = _run(workspace.environ(server, scope="all", gate="new", check_run="false"))
+    # T002 reopened scores 8: nothing the pull request introduced blocks (the diagram's
+    # unresolved T006 is still an error, as it was on the base)
+    assert (changed_only.code, whole.code) == (1, 1)
+    assert workspace.outputs()["blocking"] == "0"
+    body = server.comments_on(1)[0].body
+    assert "```mermaid" in body and "API Gateway" in body
+    assert "reopened" in body and "`T002`" in body
+    assert _run(workspace.environ(server, scope="some")).code == 2

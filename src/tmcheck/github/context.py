@@ -31,6 +31,13 @@ def _flag(environ: Mapping[str, str], name: str, default: bool) -> bool:
     raise UsageError(f"input {name}: {text!r} is not true or false")
 
 
+def _choice(environ: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    text = _input(environ, name, choices[0]).lower()
+    if text not in choices:
+        raise UsageError(f"input {name}: {text!r} is not one of {', '.join(choices)}")
+    return text
+
+
 @dataclass(frozen=True)
 class ActionInputs:
     """The `with:` inputs of the workflow step. The token never shows in `repr`."""
@@ -40,6 +47,7 @@ class ActionInputs:
     config: str | None = None
     threshold: int | None = None
     gate: str | None = None
+    scope: str = "changed"
     comment: bool = True
     check_run: bool = True
     fail: bool = True
@@ -62,6 +70,7 @@ class ActionInputs:
             config=_input(environ, "config") or None,
             threshold=threshold,
             gate=_input(environ, "gate") or None,
+            scope=_choice(environ, "scope", ("changed", "all")),
             comment=_flag(environ, "comment", True),
             check_run=_flag(environ, "check-run", True),
             fail=_flag(environ, "fail", True),
