@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +38,48 @@ STATUSES: tuple[str, ...] = (
 )
 OPEN_STATUSES = frozenset({"open", "in_progress", "partially_mitigated", "unknown"})
 
+# The keys of a threat entry a finding may point at. Only their positions are kept: a run holds
+# every threat until the report, and the source map of each entry was half of its memory. A
+# finding about another key (a long text, a list) points at the entry itself.
+POSITION_KEYS: Mapping[str, str] = {
+    key: key
+    for key in (
+        "id", "threatId", "title", "category", "threat", "type", "modelType", "component",
+        "likelihood", "impact", "risk", "risk_score", "dread", "severity", "score", "status",
+        "owner", "mitigation", "acceptance", "library", "ticket",
+    )
+}  # fmt: skip
+
+
+class KeyPositions(Mapping[str, Position]):
+    """Where the `POSITION_KEYS` of one entry were written, packed as (key, line, column, ...)."""
+
+    __slots__ = ("_flat",)
+
+    def __init__(self, positions: Mapping[str, Position] | None = None) -> None:
+        flat: list[str | int] = []
+        for key, position in (positions or {}).items():
+            kept = POSITION_KEYS.get(key)  # our own string: the file's key string is not held
+            if kept is not None:
+                flat += (kept, position[0], position[1])
+        self._flat = tuple(flat)
+
+    def __getitem__(self, key: str) -> Position:
+        flat = self._flat
+        for index in range(0, len(flat), 3):
+            if flat[index] == key:
+                return flat[index + 1], flat[index + 2]  # type: ignore[return-value]
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._flat[::3])  # type: ignore[arg-type]
+
+    def __len__(self) -> int:
+        return len(self._flat) // 3
+
+    def __repr__(self) -> str:
+        return f"KeyPositions({dict(self)!r})"
+
 
 @dataclass(frozen=True, slots=True)
 class ThreatEntry:
@@ -64,7 +106,11 @@ class ThreatEntry:
     mitigation: str | None = None
     library: tuple[str, ...] = ()
     acceptance: Mapping[str, Any] | None = None
-    positions: Mapping[str, Position] = field(default_factory=dict)
+    positions: Mapping[str, Position] = field(default_factory=KeyPositions)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.positions, KeyPositions):
+            object.__setattr__(self, "positions", KeyPositions(self.positions))
 
     def position_of(self, key: str) -> Position:
         """Where the entry's `key` was written, or the entry itself when it was not."""
