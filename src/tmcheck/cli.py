@@ -145,7 +145,7 @@ def _run(
 
     from tmcheck.check import run_check
     from tmcheck.config import load_settings
-    from tmcheck.reporters import REPORTERS
+    from tmcheck.reporters import write_report
 
     if arguments.config is not None and not arguments.config.is_file():
         raise UsageError(f"--config {arguments.config}: no such file")
@@ -161,7 +161,7 @@ def _run(
         },
     )
     result = run_check(arguments.paths, settings, base=arguments.base)
-    out.write(REPORTERS[arguments.format](result))
+    write_report(arguments.format, result, out)
     if result.internal_errors:
         err.write(f"tmcheck: {result.internal_errors} internal error(s); see the findings above\n")
         return EXIT_INTERNAL
