@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+import struct
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 Position = tuple[int, int]
@@ -41,44 +43,39 @@ OPEN_STATUSES = frozenset({"open", "in_progress", "partially_mitigated", "unknow
 # The keys of a threat entry a finding may point at. Only their positions are kept: a run holds
 # every threat until the report, and the source map of each entry was half of its memory. A
 # finding about another key (a long text, a list) points at the entry itself.
-POSITION_KEYS: Mapping[str, str] = {
-    key: key
-    for key in (
-        "id", "threatId", "title", "category", "threat", "type", "modelType", "component",
-        "likelihood", "impact", "risk", "risk_score", "dread", "severity", "score", "status",
-        "owner", "mitigation", "acceptance", "library", "ticket",
-    )
-}  # fmt: skip
+POSITION_KEYS: tuple[str, ...] = (
+    "id", "threatId", "title", "category", "threat", "type", "modelType", "component",
+    "likelihood", "impact", "risk", "risk_score", "dread", "severity", "score", "status",
+    "owner", "mitigation", "acceptance", "library", "ticket",
+)  # fmt: skip
+_KEY_INDEX: Mapping[str, int] = {key: index for index, key in enumerate(POSITION_KEYS)}
+_PACKED = struct.Struct("<BII")  # key index, line, column
+_MAX_MARK = 2**32 - 1  # files are at most 64 MiB: no line or column comes near
 
 
-class KeyPositions(Mapping[str, Position]):
-    """Where the `POSITION_KEYS` of one entry were written, packed as (key, line, column, ...)."""
+def pack_positions(positions: Mapping[str, Position]) -> bytes:
+    """The positions of the `POSITION_KEYS` among `positions`, 9 bytes each."""
+    packed = bytearray()
+    pack, index_of = _PACKED.pack, _KEY_INDEX.get
+    for key, (line, column) in positions.items():
+        index = index_of(key)
+        if index is not None:
+            packed += pack(index, min(line, _MAX_MARK), min(column, _MAX_MARK))
+    return bytes(packed)
 
-    __slots__ = ("_flat",)
 
-    def __init__(self, positions: Mapping[str, Position] | None = None) -> None:
-        flat: list[str | int] = []
-        for key, position in (positions or {}).items():
-            kept = POSITION_KEYS.get(key)  # our own string: the file's key string is not held
-            if kept is not None:
-                flat += (kept, position[0], position[1])
-        self._flat = tuple(flat)
-
-    def __getitem__(self, key: str) -> Position:
-        flat = self._flat
-        for index in range(0, len(flat), 3):
-            if flat[index] == key:
-                return flat[index + 1], flat[index + 2]  # type: ignore[return-value]
-        raise KeyError(key)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._flat[::3])  # type: ignore[arg-type]
-
-    def __len__(self) -> int:
-        return len(self._flat) // 3
-
-    def __repr__(self) -> str:
-        return f"KeyPositions({dict(self)!r})"
+# Short raw values that repeat across threats; interned (see ThreatEntry.__post_init__).
+_WORD_FIELDS = (
+    "component",
+    "category",
+    "likelihood",
+    "impact",
+    "risk",
+    "severity",
+    "status",
+    "owner",
+)
+_MAX_WORD = 80
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,15 +103,28 @@ class ThreatEntry:
     mitigation: str | None = None
     library: tuple[str, ...] = ()
     acceptance: Mapping[str, Any] | None = None
-    positions: Mapping[str, Position] = field(default_factory=KeyPositions)
+    # Loaders give the positions of the entry's keys; the entry keeps them packed.
+    positions: Mapping[str, Position] | bytes = b""
 
     def __post_init__(self) -> None:
-        if not isinstance(self.positions, KeyPositions):
-            object.__setattr__(self, "positions", KeyPositions(self.positions))
+        if not isinstance(self.positions, bytes):
+            object.__setattr__(self, "positions", pack_positions(self.positions))
+        # A run holds every threat: the same status, category, rating and owner words of
+        # 100,000 threats are held once (interned strings are freed when no longer used).
+        for name in _WORD_FIELDS:
+            value = getattr(self, name)
+            if type(value) is str and len(value) <= _MAX_WORD:
+                object.__setattr__(self, name, sys.intern(value))
 
     def position_of(self, key: str) -> Position:
         """Where the entry's `key` was written, or the entry itself when it was not."""
-        return self.positions.get(key, (self.line, self.column))
+        wanted = _KEY_INDEX.get(key)
+        packed = self.positions
+        if wanted is not None and isinstance(packed, bytes):
+            for index, line, column in _PACKED.iter_unpack(packed):
+                if index == wanted:
+                    return line, column
+        return self.line, self.column
 
 
 @dataclass(frozen=True, slots=True)
