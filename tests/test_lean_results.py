@@ -36,6 +36,23 @@ def test_streamed_json_is_the_whole_document_byte_for_byte(folder: str) -> None:
     assert json_report.render(result) == _whole(result)
 
 
+def test_streamed_json_escapes_strings_as_the_encoder_does(tmp_path: Path) -> None:
+    (tmp_path / "m.yaml").write_text(
+        'component: {name: "\u00dc \\"q\\" back\\\\slash \\u2028"}\n'
+        "threats:\n"
+        '  - {id: T1, category: Spoofing, title: "\\x01 \\U0001F600 </script>",'
+        " likelihood: 5, impact: 5, status: Open}\n",
+        encoding="utf-8",
+    )
+    result = _result([str(tmp_path / "m.yaml")], tmp_path)
+    entry = result.threats[0].entry
+    assert (entry.title, entry.component) == (
+        "\x01 \U0001f600 </script>",
+        '\u00dc "q" back\\slash \u2028',
+    )
+    assert json_report.render(result) == _whole(result)
+
+
 def test_streamed_json_with_changes_and_with_nothing(tmp_path: Path) -> None:
     make_repository(tmp_path)
     changed = _result([], tmp_path, base="HEAD~1")

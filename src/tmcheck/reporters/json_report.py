@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator
+from json.encoder import encode_basestring
 from typing import IO, TYPE_CHECKING, Any
 
 from tmcheck.findings import RunResult
@@ -99,10 +100,35 @@ def _write_list(items: Iterator[Any], stream: IO[str]) -> None:
 def _nested(value: Any, indent: str) -> str:
     """`value` encoded as it reads nested where the line breaks are followed by `indent`
     (JSON strings never hold a raw line break, so every one is the encoder's)."""
+    if type(value) is dict and value:
+        flat = _flat_object(value, indent)
+        if flat is not None:
+            return flat
     return _ENCODER.encode(value).replace("\n", indent)
 
 
+def _flat_object(value: dict[str, Any], indent: str) -> str | None:
+    """What the encoder writes for an object of strings, integers, booleans and nulls (every
+    file, threat and finding), a few times faster; None for anything else."""
+    members = []
+    for key, member in value.items():
+        kind = type(member)
+        if kind is str:
+            encoded = _string(member)
+        elif kind is int:
+            encoded = int.__repr__(member)
+        elif member is None or kind is bool:
+            encoded = _CONSTANTS[member]
+        else:
+            return None
+        members.append(f"{_string(key)}: {encoded}")
+    inner = indent + "  "
+    return f"{{{inner}{f',{inner}'.join(members)}{indent}}}"
+
+
 _ENCODER = json.JSONEncoder(indent=2, ensure_ascii=False)
+_string = encode_basestring  # what the encoder uses for strings with ensure_ascii=False
+_CONSTANTS = {None: "null", True: "true", False: "false"}
 _ITEM_INDENT = "\n    "
 
 
