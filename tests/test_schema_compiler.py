@@ -139,6 +139,7 @@ def test_shipped_schemas_use_only_implemented_keywords() -> None:
         ({"$ref": "other.json"}, "pointer"),
         ({"$ref": "#/$defs/missing"}, "no schema"),
         ({"anyOf": [{"$id": "urn:elsewhere"}]}, "$id"),
+        ({"$schema": "http://json-schema.org/draft-07/schema#"}, "draft-07"),
     ],
 )
 def test_unimplemented_keywords_are_refused(schema: dict[str, Any], refused: str) -> None:

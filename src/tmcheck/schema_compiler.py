@@ -25,6 +25,7 @@ Compiled = Check | None
 SchemaLoader = Callable[[str], Mapping[str, Any]]
 
 URN = "urn:tmcheck:schema:"
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
 # Keywords that only annotate: they never make an instance invalid.
 ANNOTATIONS = frozenset(
     {"$schema", "$comment", "$defs", "title", "description", "examples", "default", "deprecated",
@@ -113,6 +114,8 @@ class _Compiler:
         unknown = sorted(set(schema) - SUPPORTED)
         if unknown:
             raise SchemaCompileError(f"{resource}: keywords not implemented: {', '.join(unknown)}")
+        if schema.get("$schema", DIALECT) != DIALECT:  # another draft means other meanings
+            raise SchemaCompileError(f"{resource}: $schema {schema['$schema']!r} is not {DIALECT}")
         if "$id" in schema and schema["$id"] != URN + resource:
             raise SchemaCompileError(f"{resource}: $id {schema['$id']!r} below the root")
         checks = [
