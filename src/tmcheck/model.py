@@ -50,18 +50,26 @@ POSITION_KEYS: tuple[str, ...] = (
 )  # fmt: skip
 _KEY_INDEX: Mapping[str, int] = {key: index for index, key in enumerate(POSITION_KEYS)}
 _PACKED = struct.Struct("<BII")  # key index, line, column
-_MAX_MARK = 2**32 - 1  # files are at most 64 MiB: no line or column comes near
+_MAX_MARK = 2**32 - 1
 
 
 def pack_positions(positions: Mapping[str, Position]) -> bytes:
     """The positions of the `POSITION_KEYS` among `positions`, 9 bytes each."""
-    packed = bytearray()
-    pack, index_of = _PACKED.pack, _KEY_INDEX.get
+    flat: list[int] = []
+    index_of = _KEY_INDEX.get
     for key, (line, column) in positions.items():
         index = index_of(key)
         if index is not None:
-            packed += pack(index, min(line, _MAX_MARK), min(column, _MAX_MARK))
-    return bytes(packed)
+            flat += (index, line, column)
+    count = len(flat) // 3
+    packer = _PACKERS.get(count) or _PACKERS.setdefault(count, struct.Struct("<" + "BII" * count))
+    try:
+        return packer.pack(*flat)
+    except struct.error:  # a mark beyond 32 bits: a file far larger than max_file_bytes allows
+        return packer.pack(*(min(value, _MAX_MARK) for value in flat))
+
+
+_PACKERS: dict[int, struct.Struct] = {}
 
 
 # Short raw values that repeat across threats; interned (see ThreatEntry.__post_init__).
@@ -107,14 +115,15 @@ class ThreatEntry:
     positions: Mapping[str, Position] | bytes = b""
 
     def __post_init__(self) -> None:
-        if not isinstance(self.positions, bytes):
-            object.__setattr__(self, "positions", pack_positions(self.positions))
+        assign = object.__setattr__  # frozen
+        if type(self.positions) is not bytes:
+            assign(self, "positions", pack_positions(self.positions))  # type: ignore[arg-type]
         # A run holds every threat: the same status, category, rating and owner words of
         # 100,000 threats are held once (interned strings are freed when no longer used).
         for name in _WORD_FIELDS:
             value = getattr(self, name)
             if type(value) is str and len(value) <= _MAX_WORD:
-                object.__setattr__(self, name, sys.intern(value))
+                assign(self, name, sys.intern(value))
 
     def position_of(self, key: str) -> Position:
         """Where the entry's `key` was written, or the entry itself when it was not."""
