@@ -73,16 +73,8 @@ _PACKERS: dict[int, struct.Struct] = {}
 
 
 # Short raw values that repeat across threats; interned (see ThreatEntry.__post_init__).
-_WORD_FIELDS = (
-    "component",
-    "category",
-    "likelihood",
-    "impact",
-    "risk",
-    "severity",
-    "status",
-    "owner",
-)
+_WORD_FIELDS = ("component", "category", "likelihood", "impact", "risk", "severity", "status",
+                "owner")  # fmt: skip
 _MAX_WORD = 80
 
 
