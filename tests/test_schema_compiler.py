@@ -20,7 +20,8 @@ from jsonschema import Draft202012Validator, FormatChecker
 from tests.conftest import FIXTURES
 from tmcheck.check import parse
 from tmcheck.loaders.tree import LoadError
-from tmcheck.schema_compiler import SUPPORTED, SchemaCompileError, compile_schema
+from tmcheck.schema_compiler import SUPPORTED, compile_schema
+from tmcheck.schema_keywords import SchemaCompileError
 from tmcheck.validation import _validator, load_schema
 
 SCHEMAS = sorted(
@@ -156,6 +157,7 @@ def test_unimplemented_keywords_are_refused(schema: dict[str, Any], refused: str
         ({"enum": [1, "a", None]}, [1, 1.0, True, "a", None, False, 0]),
         ({"enum": [True, [1, {"a": False}]]}, [True, 1, [1, {"a": False}], [1, {"a": 0}]]),
         ({"const": 0}, [0, 0.0, False, "0"]),
+        ({"enum": [1, 2, "2"], "const": 2}, [1, 2, 2.0, "2", True]),
         (
             {"uniqueItems": True},
             [

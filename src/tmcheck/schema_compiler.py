@@ -6,22 +6,32 @@ answer only "valid?", with jsonschema's Draft 2020-12 meanings (`true` is not an
 is; `enum` tells `1` from `true`; `format: date` is asserted). A document it rejects is validated
 again by jsonschema for the located messages (see `validation.py`).
 
-It implements the keywords below and refuses every other one (`SchemaCompileError`), so a schema
-edit that uses something new cannot silently skip a check; `tests/test_schema_compiler.py`
+It implements the keywords in `SUPPORTED` (the value checks are in `schema_keywords`) and refuses
+every other one (`SchemaCompileError`), so a schema edit that uses something new cannot silently
+skip a check; `tests/test_schema_compiler.py`
 compiles every shipped schema and compares verdicts with jsonschema.
 """
 
 from __future__ import annotations
 
-import datetime
-import numbers
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-Check = Callable[[Any], bool]
-# A compiled schema: a check, or None for a schema that accepts everything (`{}`, `true`).
-Compiled = Check | None
+from tmcheck.schema_keywords import (
+    NUMBER_KEYWORDS,
+    STRING_KEYWORDS,
+    VALUE_KEYWORDS,
+    Check,
+    Compiled,
+    SchemaCompileError,
+    number_check,
+    string_check,
+    type_check,
+    unique,
+    values_check,
+)
+
 SchemaLoader = Callable[[str], Mapping[str, Any]]
 
 URN = "urn:tmcheck:schema:"
@@ -31,47 +41,21 @@ ANNOTATIONS = frozenset(
     {"$schema", "$comment", "$defs", "title", "description", "examples", "default", "deprecated",
      "readOnly", "writeOnly"}
 )  # fmt: skip
-_STRING_KEYWORDS = ("minLength", "maxLength", "pattern", "format")
-_NUMBER_KEYWORDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
 _ARRAY_KEYWORDS = ("items", "minItems", "maxItems", "uniqueItems")
 _OBJECT_KEYWORDS = (
     "properties", "patternProperties", "additionalProperties", "required", "minProperties",
     "maxProperties",
 )  # fmt: skip
-_OTHER_KEYWORDS = ("$ref", "$id", "type", "enum", "const", "anyOf", "allOf", "oneOf", "not", "if",
-                   "then", "else")  # fmt: skip
+_OTHER_KEYWORDS = ("$ref", "$id", "anyOf", "allOf", "oneOf", "not", "if", "then", "else")
 SUPPORTED = ANNOTATIONS.union(
-    _STRING_KEYWORDS, _NUMBER_KEYWORDS, _ARRAY_KEYWORDS, _OBJECT_KEYWORDS, _OTHER_KEYWORDS
+    VALUE_KEYWORDS,
+    STRING_KEYWORDS,
+    NUMBER_KEYWORDS,
+    _ARRAY_KEYWORDS,
+    _OBJECT_KEYWORDS,
+    _OTHER_KEYWORDS,
 )
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)  # jsonschema's, then date.fromisoformat
-
-
 _UNNAMED: Any = object()
-
-
-class SchemaCompileError(Exception):
-    """A schema uses something this compiler does not implement."""
-
-
-def _is_integer(value: Any) -> bool:
-    if isinstance(value, int):
-        return not isinstance(value, bool)
-    return isinstance(value, float) and value.is_integer()
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, numbers.Number) and not isinstance(value, bool)
-
-
-TYPE_CHECKS: Mapping[str, Check] = {
-    "string": lambda value: isinstance(value, str),
-    "integer": _is_integer,
-    "number": _is_number,
-    "object": lambda value: isinstance(value, dict),
-    "array": lambda value: isinstance(value, list),
-    "boolean": lambda value: isinstance(value, bool),
-    "null": lambda value: value is None,
-}
 
 
 def compile_schema(name: str, load: SchemaLoader) -> Check:
@@ -121,11 +105,12 @@ class _Compiler:
         checks = [
             check
             for check in (
-                self._type(schema.get("type")),
+                type_check(schema.get("type")),
                 self._ref(schema.get("$ref"), resource),
-                _enum(schema),
-                _string(schema),
-                _number(schema),
+                values_check(schema["enum"]) if "enum" in schema else None,
+                values_check([schema["const"]]) if "const" in schema else None,
+                string_check(schema),
+                number_check(schema),
                 self._array(schema, resource),
                 self._object(schema, resource),
                 self._combined(schema, resource),
@@ -133,17 +118,6 @@ class _Compiler:
             if check is not None
         ]
         return _all(checks)
-
-    def _type(self, kinds: Any) -> Compiled:
-        if kinds is None:
-            return None
-        names = [kinds] if isinstance(kinds, str) else list(kinds)
-        if any(kind not in TYPE_CHECKS for kind in names):
-            raise SchemaCompileError(f"unknown type in {kinds!r}")
-        tests = [TYPE_CHECKS[kind] for kind in names]
-        if len(tests) == 1:
-            return tests[0]
-        return lambda value: any(test(value) for test in tests)
 
     def _ref(self, ref: Any, resource: str) -> Compiled:
         if ref is None:
@@ -162,14 +136,14 @@ class _Compiler:
             raise SchemaCompileError(f"{resource}: items must be a schema (Draft 2020-12)")
         each = self._schema(schema["items"], resource) if "items" in schema else None
         low, high = schema.get("minItems", 0), schema.get("maxItems")
-        unique = schema.get("uniqueItems") is True
+        distinct = schema.get("uniqueItems") is True
 
         def check(value: Any) -> bool:
             if not isinstance(value, list):
                 return True
             if len(value) < low or (high is not None and len(value) > high):
                 return False
-            if unique and not _unique(value):
+            if distinct and not unique(value):
                 return False
             if each is not None:
                 for item in value:
@@ -284,94 +258,3 @@ _COMBINERS: Mapping[str, Callable[[list[Check]], Check]] = {
     "allOf": lambda branches: lambda value: all(branch(value) for branch in branches),
     "oneOf": lambda branches: lambda value: sum(1 for b in branches if b(value)) == 1,
 }
-
-
-def _enum(schema: Mapping[str, Any]) -> Compiled:
-    allowed: list[Any] = []
-    if "enum" in schema:
-        allowed = list(schema["enum"])
-        if "const" in schema:
-            raise SchemaCompileError("enum and const together")
-    elif "const" in schema:
-        allowed = [schema["const"]]
-    else:
-        return None
-    if all(isinstance(each, str) for each in allowed):
-        words = frozenset(allowed)
-        return lambda value: isinstance(value, str) and value in words
-    return lambda value: any(equal(each, value) for each in allowed)
-
-
-def _string(schema: Mapping[str, Any]) -> Compiled:
-    if not any(keyword in schema for keyword in _STRING_KEYWORDS):
-        return None
-    low, high = schema.get("minLength", 0), schema.get("maxLength")
-    pattern = re.compile(schema["pattern"]) if "pattern" in schema else None
-    if schema.get("format", "date") != "date":
-        raise SchemaCompileError(f"format {schema['format']!r} is not implemented")
-    is_date = "format" in schema
-
-    def check(value: Any) -> bool:
-        if not isinstance(value, str):
-            return True
-        size = len(value)
-        if size < low or (high is not None and size > high):
-            return False
-        if pattern is not None and not pattern.search(value):
-            return False
-        return not is_date or _valid_date(value)
-
-    return check
-
-
-def _valid_date(text: str) -> bool:
-    if not _DATE.fullmatch(text):
-        return False
-    try:
-        datetime.date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _number(schema: Mapping[str, Any]) -> Compiled:
-    if not any(keyword in schema for keyword in _NUMBER_KEYWORDS):
-        return None
-    low, high = schema.get("minimum"), schema.get("maximum")
-    above, below = schema.get("exclusiveMinimum"), schema.get("exclusiveMaximum")
-
-    def check(value: Any) -> bool:
-        if not _is_number(value):
-            return True
-        return not (
-            (low is not None and value < low)
-            or (high is not None and value > high)
-            or (above is not None and value <= above)
-            or (below is not None and value >= below)
-        )
-
-    return check
-
-
-def equal(one: Any, two: Any) -> bool:
-    """JSON equality as jsonschema has it: `true` is not `1`, recursively."""
-    if one is two:
-        return True
-    if isinstance(one, str) or isinstance(two, str):
-        return bool(one == two)
-    if isinstance(one, list) and isinstance(two, list):
-        return len(one) == len(two) and all(equal(a, b) for a, b in zip(one, two, strict=True))
-    if isinstance(one, dict) and isinstance(two, dict):
-        return one.keys() == two.keys() and all(equal(one[key], two[key]) for key in one)
-    if isinstance(one, bool) or isinstance(two, bool):
-        return type(one) is type(two) and one == two
-    return bool(one == two)
-
-
-def _unique(items: list[Any]) -> bool:
-    seen: list[Any] = []
-    for item in items:
-        if any(equal(item, other) for other in seen):
-            return False
-        seen.append(item)
-    return True

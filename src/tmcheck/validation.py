@@ -18,7 +18,8 @@ from typing import Any
 
 from tmcheck.findings import Finding
 from tmcheck.loaders.tree import Document
-from tmcheck.schema_compiler import Check, SchemaCompileError, compile_schema
+from tmcheck.schema_compiler import compile_schema
+from tmcheck.schema_keywords import Check, SchemaCompileError
 
 SCHEMA_NAMES = (
     "common",
