@@ -5,6 +5,7 @@ file, and mutated documents (wrong types, boundary numbers and lengths, extra an
 from __future__ import annotations
 
 import copy
+import importlib.util
 import json
 import random
 from collections.abc import Callable, Iterator, Sequence
@@ -17,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator, FormatChecker
 
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, REPO
 from tmcheck.check import parse
 from tmcheck.loaders.tree import LoadError
 from tmcheck.schema_compiler import SUPPORTED, compile_schema
@@ -280,6 +281,17 @@ def test_shared_corpus_gets_the_same_verdict(shared: Path) -> None:
     for _, data in documents:
         for name in DOCUMENT_SCHEMAS:
             assert_same_verdict(name, data)
+
+
+def test_benchmark_worksheets_get_the_same_verdict() -> None:
+    spec = importlib.util.spec_from_file_location("bench_corpus", REPO / "bench" / "corpus.py")
+    assert spec is not None and spec.loader is not None
+    corpus = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(corpus)
+    for index in range(1, 41):
+        data = parse(corpus.worksheet(index).encode(), f"w{index}.yaml").data
+        assert assert_same_verdict("stride-worksheet", data)
+        assert_same_verdict("stride-worksheet", mutate(data, random.Random(index).choice))
 
 
 # --- mutations of valid documents -----------------------------------------------------------
