@@ -386,12 +386,16 @@ def _seeds() -> list[tuple[str, dict[str, Any]]]:
     return [*seeds, ("stride-worksheet", FULL_WORKSHEET), ("config", FULL_CONFIG)]
 
 
-@pytest.mark.parametrize(("name", "document"), _seeds(), ids=[n for n, _ in _seeds()])
+SEED_DOCUMENTS = _seeds()
+SEED_IDS = [name for name, _ in SEED_DOCUMENTS]
+
+
+@pytest.mark.parametrize(("name", "document"), SEED_DOCUMENTS, ids=SEED_IDS)
 def test_seeds_are_valid(name: str, document: dict[str, Any]) -> None:
     assert compiled_valid(name, document) and jsonschema_valid(name, document)
 
 
-@pytest.mark.parametrize(("name", "document"), _seeds(), ids=[n for n, _ in _seeds()])
+@pytest.mark.parametrize(("name", "document"), SEED_DOCUMENTS, ids=SEED_IDS)
 def test_random_mutations_get_the_same_verdict(name: str, document: dict[str, Any]) -> None:
     rng = random.Random(f"tmcheck-mutations:{name}")
     verdicts = []
@@ -404,7 +408,7 @@ def test_random_mutations_get_the_same_verdict(name: str, document: dict[str, An
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.sampled_from(_seeds()), data=st.data())
+@given(seed=st.sampled_from(SEED_DOCUMENTS), data=st.data())
 def test_hypothesis_mutations_get_the_same_verdict(
     seed: tuple[str, dict[str, Any]], data: st.DataObject
 ) -> None:
