@@ -76,10 +76,12 @@ def median_sample(samples: Sequence[Sample]) -> Sample:
 
 
 def tool(name: str) -> str:
-    """The real console script for `name`, next to this interpreter (not a pyenv shim)."""
-    candidate = Path(sysconfig.get_path("scripts")) / name
-    if candidate.is_file() and os.access(candidate, os.X_OK):
-        return str(candidate)
+    """The real console script for `name`, next to this interpreter or, from a virtualenv, next
+    to the interpreter it was made from (not a pyenv shim on PATH: a shim adds ~0.1 s a start)."""
+    for folder in (Path(sysconfig.get_path("scripts")), Path(sys.base_prefix) / "bin"):
+        candidate = folder / name
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return str(candidate)
     found = shutil.which(name)
     if found is None:
         raise BenchError(f"{name} is not installed")

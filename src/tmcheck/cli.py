@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, NoReturn
 
-from tmcheck import __version__
 from tmcheck.errors import TmcheckError, UsageError
 
 if TYPE_CHECKING:
@@ -31,11 +30,29 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see `{self.prog} --help`)")
 
 
+class _Version(argparse.Action):
+    """--version, reading the version only when asked (see tmcheck.__init__)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **_: object) -> None:
+        super().__init__(
+            option_strings,
+            argparse.SUPPRESS,
+            nargs=0,
+            help="show program's version number and exit",
+        )
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> NoReturn:
+        from tmcheck import __version__
+
+        sys.stdout.write(f"tmcheck {__version__}\n")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     from tmcheck.reporters import REPORTERS
 
     parser = _Parser(prog="tmcheck", description="Check threat models: schemas, risk, the gate.")
-    parser.add_argument("--version", action="version", version=f"tmcheck {__version__}")
+    parser.add_argument("--version", action=_Version)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     check = commands.add_parser(
@@ -195,7 +212,7 @@ def _run(
 
 def _check(arguments: argparse.Namespace, settings: Settings, streams: _Streams, cwd: Path) -> int:
     from tmcheck.check import run_check
-    from tmcheck.reporters import REPORTERS
+    from tmcheck.reporters import write_report
     from tmcheck.reporters.text import render as render_text
 
     changed = _changed_paths(arguments, cwd, streams.stdin)
@@ -203,7 +220,7 @@ def _check(arguments: argparse.Namespace, settings: Settings, streams: _Streams,
     if arguments.coverage and arguments.format == "text":
         streams.out.write(render_text(result, coverage=True))
     else:
-        streams.out.write(REPORTERS[arguments.format](result))
+        write_report(arguments.format, result, streams.out)
     if result.internal_errors:
         streams.err.write(
             f"tmcheck: {result.internal_errors} internal error(s); see the findings above\n"

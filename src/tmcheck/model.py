@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import struct
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,6 +40,43 @@ STATUSES: tuple[str, ...] = (
 )
 OPEN_STATUSES = frozenset({"open", "in_progress", "partially_mitigated", "unknown"})
 
+# The keys of a threat entry a finding may point at. Only their positions are kept: a run holds
+# every threat until the report, and the source map of each entry was half of its memory. A
+# finding about another key (a long text, a list) points at the entry itself.
+POSITION_KEYS: tuple[str, ...] = (
+    "id", "threatId", "title", "category", "threat", "type", "modelType", "component",
+    "likelihood", "impact", "risk", "risk_score", "dread", "severity", "score", "status",
+    "owner", "mitigation", "acceptance", "library", "ticket",
+)  # fmt: skip
+_KEY_INDEX: Mapping[str, int] = {key: index for index, key in enumerate(POSITION_KEYS)}
+_PACKED = struct.Struct("<BII")  # key index, line, column
+_MAX_MARK = 2**32 - 1
+
+
+def pack_positions(positions: Mapping[str, Position]) -> bytes:
+    """The positions of the `POSITION_KEYS` among `positions`, 9 bytes each."""
+    flat: list[int] = []
+    index_of = _KEY_INDEX.get
+    for key, (line, column) in positions.items():
+        index = index_of(key)
+        if index is not None:
+            flat += (index, line, column)
+    count = len(flat) // 3
+    packer = _PACKERS.get(count) or _PACKERS.setdefault(count, struct.Struct("<" + "BII" * count))
+    try:
+        return packer.pack(*flat)
+    except struct.error:  # a mark beyond 32 bits: a file far larger than max_file_bytes allows
+        return packer.pack(*(min(value, _MAX_MARK) for value in flat))
+
+
+_PACKERS: dict[int, struct.Struct] = {}
+
+
+# Short raw values that repeat across threats; interned (see ThreatEntry.__post_init__).
+_WORD_FIELDS = ("component", "category", "likelihood", "impact", "risk", "severity", "status",
+                "owner")  # fmt: skip
+_MAX_WORD = 80
+
 
 @dataclass(frozen=True, slots=True)
 class ThreatEntry:
@@ -64,11 +103,29 @@ class ThreatEntry:
     mitigation: str | None = None
     library: tuple[str, ...] = ()
     acceptance: Mapping[str, Any] | None = None
-    positions: Mapping[str, Position] = field(default_factory=dict)
+    # Loaders give the positions of the entry's keys; the entry keeps them packed.
+    positions: Mapping[str, Position] | bytes = b""
+
+    def __post_init__(self) -> None:
+        assign = object.__setattr__  # frozen
+        if type(self.positions) is not bytes:
+            assign(self, "positions", pack_positions(self.positions))  # type: ignore[arg-type]
+        # A run holds every threat: the same status, category, rating and owner words of
+        # 100,000 threats are held once (interned strings are freed when no longer used).
+        for name in _WORD_FIELDS:
+            value = getattr(self, name)
+            if type(value) is str and len(value) <= _MAX_WORD:
+                assign(self, name, sys.intern(value))
 
     def position_of(self, key: str) -> Position:
         """Where the entry's `key` was written, or the entry itself when it was not."""
-        return self.positions.get(key, (self.line, self.column))
+        wanted = _KEY_INDEX.get(key)
+        packed = self.positions
+        if wanted is not None and isinstance(packed, bytes):
+            for index, line, column in _PACKED.iter_unpack(packed):
+                if index == wanted:
+                    return line, column
+        return self.line, self.column
 
 
 @dataclass(frozen=True, slots=True)

@@ -92,7 +92,9 @@ def test_budgets_hold_for_thousands_of_threats(tmp_path: Path, server: FakeGitHu
     assert len(comment) <= 65_536 and len(comment.encode("utf-8")) <= 262_144
     assert_markdown_safe(comment)
     plain = comment.replace("\\", "")
-    assert "3950 more blocking threats not shown." in plain  # 50 rows fit
+    blocking = plain.split("### Blocking threats (4000)")[1].split("###")[0]
+    shown = len(re.findall(r"^\| .*`T26-", blocking, re.M))
+    assert shown >= 10 and f"{4000 - shown} more blocking threats not shown" in blocking
     assert "3500 findings beyond the first 500 are not annotated; the tables list them." in plain
     assert len(outcome.check_runs) == 1
     title, summary, _, annotations = json.loads(outcome.check_runs[0])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -43,10 +44,29 @@ def items(
             yield index, item, position, document.source.marks_of(item) or {}
 
 
-def title_of(item: Mapping[str, Any], *keys: str) -> str:
-    """The first non-empty text among `keys`, on one line."""
-    for key in keys:
+TITLE_MAX = 120
+_SENTENCE_MIN = 12
+_SENTENCE_END = re.compile(r"[.!?](?= )")
+
+
+def title_of(item: Mapping[str, Any], title_key: str, *fallbacks: str) -> str:
+    """The threat's title on one line: its `title_key` as written, else the first non-empty
+    of `fallbacks` made into a title: a text longer than `TITLE_MAX` characters (a worksheet's
+    description) gives its first sentence, or its first words and an ellipsis. The run holds
+    every threat's title; the file holds the whole text."""
+    for key in (title_key, *fallbacks):
         value = text(item.get(key))
         if value and value.strip():
-            return " ".join(value.split())
+            line = " ".join(value.split())
+            return line if key == title_key else short_title(line)
     return ""
+
+
+def short_title(line: str) -> str:
+    if len(line) <= TITLE_MAX:
+        return line
+    end = _SENTENCE_END.search(line, _SENTENCE_MIN, TITLE_MAX)  # not "e.g." or "1."
+    if end is not None:
+        return line[: end.end()]
+    cut = line.rfind(" ", 0, TITLE_MAX)
+    return line[: cut if cut > 0 else TITLE_MAX - 1] + "\u2026"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import IO
 
 from tmcheck.findings import RunResult
 from tmcheck.reporters import json_report, text
@@ -26,3 +27,11 @@ REPORTERS: Mapping[str, Callable[[RunResult], str]] = {
     "markdown": _markdown,
     "sarif": _sarif,
 }
+
+
+def write_report(name: str, result: RunResult, stream: IO[str]) -> None:
+    """Write report `name` to `stream`; the JSON report as it is encoded, item by item."""
+    if name == "json":
+        json_report.write(result, stream)
+    else:
+        stream.write(REPORTERS[name](result))
