@@ -58,6 +58,16 @@ class Workspace:
         )
         return environ
 
+    def retarget(self, base: str | None = None) -> None:
+        """Point the event at the current HEAD (and at `base` as its base, when given)."""
+        self.head = _git(self.path, "rev-parse", "HEAD")
+        if base is not None:
+            self.base = base
+        event = json.loads(self.event.read_text())
+        event["pull_request"]["base"]["sha"] = self.base
+        event["pull_request"]["head"]["sha"] = self.head
+        self.event.write_text(json.dumps(event))
+
     def outputs(self) -> dict[str, str]:
         """GITHUB_OUTPUT read the way the runner reads it: `name<<DELIMITER` blocks."""
         blocks = re.findall(r"^([\w-]+)<<(\w+)\n(.*?)\n\2$", self.output.read_text(), re.M | re.S)
@@ -187,10 +197,7 @@ def test_fixed_threats_keep_the_comment_and_say_so(
         re.sub(r'status: "(Open|Mitigated \(partial\))"', 'status: "Mitigated"', model.read_text())
     )
     _git(workspace.path, "commit", "-qam", "mitigate everything")
-    workspace.head = _git(workspace.path, "rev-parse", "HEAD")
-    event = json.loads(workspace.event.read_text())
-    event["pull_request"]["head"]["sha"] = workspace.head
-    workspace.event.write_text(json.dumps(event))
+    workspace.retarget()
     result = _run(workspace.environ(server))
     assert result.code == 0
     (comment,) = server.comments_on(1)
@@ -209,10 +216,7 @@ def test_annotations_are_sent_fifty_at_a_time(server: FakeGitHub, workspace: Wor
     )
     _git(workspace.path, "add", ".")
     _git(workspace.path, "commit", "-qm", "many")
-    workspace.head = _git(workspace.path, "rev-parse", "HEAD")
-    event = json.loads(workspace.event.read_text())
-    event["pull_request"]["head"]["sha"] = workspace.head
-    workspace.event.write_text(json.dumps(event))
+    workspace.retarget()
     _add_pull(server, workspace)
     result = _run(workspace.environ(server, comment="false"))
     assert result.code == 1
@@ -352,13 +356,7 @@ def test_gate_new_blocks_only_what_the_pull_request_introduced(
     )
     model.write_text(text)
     _git(workspace.path, "commit", "-qam", "raise T003, add T006")
-    workspace.head = _git(workspace.path, "rev-parse", "HEAD")
-    event = json.loads(workspace.event.read_text())
-    event["pull_request"]["base"]["sha"], event["pull_request"]["head"]["sha"] = (
-        workspace.base,
-        workspace.head,
-    )
-    workspace.event.write_text(json.dumps(event))
+    workspace.retarget()
     _add_pull(server, workspace)
     result = _run(
         workspace.environ(server, gate="new", sarif_file="reports/tmcheck.sarif", check_run="false")
@@ -389,13 +387,7 @@ def test_changed_diagram_is_checked_with_the_worksheet_it_names(
     )
     _git(workspace.path, "add", ".")
     _git(workspace.path, "commit", "-qm", "diagram")
-    workspace.base, workspace.head = workspace.head, _git(workspace.path, "rev-parse", "HEAD")
-    event = json.loads(workspace.event.read_text())
-    event["pull_request"]["base"]["sha"], event["pull_request"]["head"]["sha"] = (
-        workspace.base,
-        workspace.head,
-    )
-    workspace.event.write_text(json.dumps(event))
+    workspace.retarget(base=workspace.head)
     _add_pull(server, workspace)
     result = _run(workspace.environ(server, comment="false"))
     assert result.code == 1
@@ -427,13 +419,7 @@ def test_scope_all_shows_the_whole_model_with_the_change_marked(
     model = workspace.path / "docs" / "threat-model" / "gateway.yaml"
     model.write_text(model.read_text().replace('status: "Mitigated"', 'status: "Open"'))
     _git(workspace.path, "commit", "-qam", "reopen T002")
-    workspace.head = _git(workspace.path, "rev-parse", "HEAD")
-    event = json.loads(workspace.event.read_text())
-    event["pull_request"]["base"]["sha"], event["pull_request"]["head"]["sha"] = (
-        workspace.base,
-        workspace.head,
-    )
-    workspace.event.write_text(json.dumps(event))
+    workspace.retarget()
     _add_pull(server, workspace)
     changed_only = _run(workspace.environ(server, check_run="false"))
     assert "No data-flow diagram" in server.comments_on(1)[0].body
