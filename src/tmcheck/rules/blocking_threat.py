@@ -39,7 +39,7 @@ def check(context: RuleContext) -> Iterator[Finding]:
         status = threat.entry.status if isinstance(threat.entry.status, str) else threat.status
         if threat.score is not None:
             why = (
-                f"scores {threat.rating} ({threat.level}),"
+                f"scores {threat.rating.removeprefix('score ')} ({threat.level}),"
                 f" at or above the threshold {settings.threshold}"
             )
         else:
