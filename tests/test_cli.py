@@ -193,7 +193,10 @@ def test_internal_error_is_reported_not_raised(
 
 
 def test_a_declared_score_alone_blocks_by_its_number(run_cli: RunCli, tmp_path: Path) -> None:
-    _write(tmp_path / "register.yaml", "threats:\n  - {id: R1, threat: Spoofing, risk: 25, status: Open, owner: me}\n")
+    _write(
+        tmp_path / "register.yaml",
+        "threats:\n  - {id: R1, threat: Spoofing, risk: 25, status: Open, owner: me}\n",
+    )
     result = run_cli("check", "register.yaml", cwd=tmp_path)
     assert result.stdout.splitlines()[0] == (
         "register.yaml:2:5: error [blocking-threat] open threat R1 (Open) scores 25 (critical),"

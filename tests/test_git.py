@@ -3,39 +3,32 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.gitrepo import git
 from tmcheck.git import Change, GitError, changes, files_at, read_at, resolve_commit, top_level
-
-
-def _git(repo: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
-        cwd=repo, check=True, capture_output=True, text=True,
-    ).stdout.strip()  # fmt: skip
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    _git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "init", "-q", "-b", "main")
     (tmp_path / "keep.yaml").write_text("a: 1\n")
     (tmp_path / "old-name.yaml").write_text("x: 1\n" * 20)
     (tmp_path / "gone.yaml").write_text("b: 2\n")
     os.symlink("/etc/hostname", tmp_path / "link.yaml")
-    _git(tmp_path, "add", ".")
-    _git(tmp_path, "commit", "-qm", "base")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-qm", "base")
     return tmp_path
 
 
 def test_changes_between_commits_and_working_tree(repo: Path) -> None:
     base = resolve_commit(repo, "HEAD")
     (repo / "keep.yaml").write_text("a: 2\n")
-    _git(repo, "mv", "old-name.yaml", "new\nname.yaml")
-    _git(repo, "rm", "-q", "gone.yaml")
-    _git(repo, "commit", "-qam", "head")
+    git(repo, "mv", "old-name.yaml", "new\nname.yaml")
+    git(repo, "rm", "-q", "gone.yaml")
+    git(repo, "commit", "-qam", "head")
     (repo / "untracked.yaml").write_text("c: 3\n")
     head = resolve_commit(repo, "HEAD")
     assert sorted(changes(repo, base, head), key=lambda c: c.path) == [

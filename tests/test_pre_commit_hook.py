@@ -8,13 +8,7 @@ import subprocess
 from pathlib import Path
 
 from tests.conftest import FIXTURES, REPO, need
-
-
-def _git(cwd: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
-        cwd=cwd, check=True, capture_output=True,
-    )  # fmt: skip
+from tests.gitrepo import git
 
 
 def _try_repo(repo: Path, *files: str) -> subprocess.CompletedProcess[str]:
@@ -33,8 +27,8 @@ def test_hook_blocks_a_worksheet_with_open_high_threats(tmp_path: Path) -> None:
     models = repo / "docs" / "threat-model"
     models.mkdir(parents=True)
     shutil.copy(FIXTURES / "seed" / "stride-worksheet.yaml", models / "gateway.yaml")
-    _git(repo, "init", "-q")
-    _git(repo, "add", ".")
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
     result = _try_repo(repo, "docs/threat-model/gateway.yaml")
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
@@ -52,8 +46,8 @@ def test_hook_passes_a_clean_model(tmp_path: Path) -> None:
     (models / "library.yaml").write_text(
         (FIXTURES / "seed" / "threat-library.yaml").read_text(encoding="utf-8"), encoding="utf-8"
     )
-    _git(repo, "init", "-q")
-    _git(repo, "add", ".")
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
     result = _try_repo(repo, "threats/library.yaml")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Passed" in result.stdout

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import io
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import REPO, RunCli
+from tests.gitrepo import git
 from tmcheck.cli import main
 
 QUIET = (
@@ -23,13 +23,6 @@ STALE = (
 SUMMARY = "tmcheck passed: 3 files, 5 threats (3 open, 2 blocking at threshold 12); 0 errors, {}"
 
 
-def _git(repo: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
-        cwd=repo, check=True, capture_output=True,
-    )  # fmt: skip
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     docs = tmp_path / "docs"
@@ -41,9 +34,9 @@ def repo(tmp_path: Path) -> Path:
         encoding="utf-8",
     )
     (tmp_path / ".tmcheck.yaml").write_text(QUIET + "exclude: ['**/*.txt']\n", encoding="utf-8")
-    _git(tmp_path, "init", "-q", "-b", "main")
-    _git(tmp_path, "add", ".")
-    _git(tmp_path, "commit", "-qm", "base")
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-qm", "base")
     return tmp_path
 
 
@@ -70,7 +63,7 @@ def test_architecture_changed_with_its_model_is_fine(run_cli: RunCli, repo: Path
     _touch(repo / "docs" / "architecture.yaml")
     _touch(repo / "docs" / "threat-model.md")
     assert _lines(run_cli, repo, "--base", "HEAD", "docs") == [SUMMARY.format("0 warnings")]
-    _git(repo, "commit", "-qam", "head")  # committed: HEAD~1 is the base now
+    git(repo, "commit", "-qam", "head")  # committed: HEAD~1 is the base now
     assert _lines(run_cli, repo, "--base", "HEAD~1", "docs") == [SUMMARY.format("0 warnings")]
     assert _lines(run_cli, repo, "--base", "HEAD", "docs") == [SUMMARY.format("0 warnings")]
 

@@ -17,18 +17,12 @@ import pytest
 
 from tests.conftest import FIXTURES, REPO, SHARED, need
 from tests.github.fake_api import FakeGitHub, serve
+from tests.gitrepo import git
 
 IMAGE = "localhost/tmcheck:test"
 TOKEN = "ghs_containerCanaryToken0123456789"
 REPOSITORY = "octo-org/octo-repo"
 RUNNER_UID = 1001  # the runner's user owns the workspace, the container runs as root
-
-
-def _git(cwd: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
-        cwd=cwd, check=True, capture_output=True, text=True,
-    ).stdout.strip()  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -56,15 +50,15 @@ def test_image_comments_annotates_and_fails(image: str, server: FakeGitHub, tmp_
     workspace = tmp_path / "workspace"
     (workspace / "docs" / "threat-model").mkdir(parents=True)
     (workspace / "README.md").write_text("# Shop\n")
-    _git(workspace, "init", "-q", "-b", "main")
-    _git(workspace, "add", ".")
-    _git(workspace, "commit", "-qm", "base")
-    base = _git(workspace, "rev-parse", "HEAD")
+    git(workspace, "init", "-q", "-b", "main")
+    git(workspace, "add", ".")
+    git(workspace, "commit", "-qm", "base")
+    base = git(workspace, "rev-parse", "HEAD")
     for name in ("stride-worksheet.yaml", "threat-dragon-seed.json"):
         shutil.copy(FIXTURES / "seed" / name, workspace / "docs" / "threat-model" / name)
-    _git(workspace, "add", ".")
-    _git(workspace, "commit", "-qm", "threat model")
-    head = _git(workspace, "rev-parse", "HEAD")
+    git(workspace, "add", ".")
+    git(workspace, "commit", "-qm", "threat model")
+    head = git(workspace, "rev-parse", "HEAD")
     workflow, commands = tmp_path / "workflow", tmp_path / "file_commands"
     workflow.mkdir()
     commands.mkdir()

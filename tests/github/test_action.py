@@ -6,7 +6,6 @@ import io
 import json
 import re
 import shutil
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,17 +14,11 @@ import pytest
 
 from tests.conftest import FIXTURES
 from tests.github.fake_api import FakeGitHub, Identity, serve
+from tests.gitrepo import git
 from tmcheck.cli import main
 
 TOKEN = "ghs_tmcheckCanaryToken0123456789"
 REPO = "octo-org/octo-repo"
-
-
-def _git(cwd: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
-        cwd=cwd, check=True, capture_output=True, text=True,
-    ).stdout.strip()  # fmt: skip
 
 
 @dataclass
@@ -60,7 +53,7 @@ class Workspace:
 
     def retarget(self, base: str | None = None) -> None:
         """Point the event at the current HEAD (and at `base` as its base, when given)."""
-        self.head = _git(self.path, "rev-parse", "HEAD")
+        self.head = git(self.path, "rev-parse", "HEAD")
         if base is not None:
             self.base = base
         event = json.loads(self.event.read_text())
@@ -85,17 +78,17 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
     repo = tmp_path / "workspace"
     (repo / "docs" / "threat-model").mkdir(parents=True)
     (repo / "README.md").write_text("# Shop\n")
-    _git(repo, "init", "-q", "-b", "main")
-    _git(repo, "add", ".")
-    _git(repo, "commit", "-qm", "base")
-    base = _git(repo, "rev-parse", "HEAD")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "base")
+    base = git(repo, "rev-parse", "HEAD")
     shutil.copy(
         FIXTURES / "seed" / "stride-worksheet.yaml", repo / "docs" / "threat-model" / "gateway.yaml"
     )
     (repo / "src.py").write_text("print('hi')\n")
-    _git(repo, "add", ".")
-    _git(repo, "commit", "-qm", "head")
-    head = _git(repo, "rev-parse", "HEAD")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "head")
+    head = git(repo, "rev-parse", "HEAD")
     event = tmp_path / "event.json"
     event.write_text(json.dumps({
         "action": "synchronize",
@@ -196,7 +189,7 @@ def test_fixed_threats_keep_the_comment_and_say_so(
     model.write_text(
         re.sub(r'status: "(Open|Mitigated \(partial\))"', 'status: "Mitigated"', model.read_text())
     )
-    _git(workspace.path, "commit", "-qam", "mitigate everything")
+    git(workspace.path, "commit", "-qam", "mitigate everything")
     workspace.retarget()
     result = _run(workspace.environ(server))
     assert result.code == 0
@@ -214,8 +207,8 @@ def test_annotations_are_sent_fifty_at_a_time(server: FakeGitHub, workspace: Wor
     (workspace.path / "docs" / "threat-model" / "many.yaml").write_text(
         "component: {name: Batch, owner: Ops}\nthreats:\n" + rows
     )
-    _git(workspace.path, "add", ".")
-    _git(workspace.path, "commit", "-qm", "many")
+    git(workspace.path, "add", ".")
+    git(workspace.path, "commit", "-qm", "many")
     workspace.retarget()
     _add_pull(server, workspace)
     result = _run(workspace.environ(server, comment="false"))
@@ -339,13 +332,13 @@ def test_gate_new_blocks_only_what_the_pull_request_introduced(
 ) -> None:
     """The base already has the worksheet; the pull request raises T003 and adds T006."""
     model = workspace.path / "docs" / "threat-model" / "gateway.yaml"
-    _git(workspace.path, "checkout", "-q", workspace.base)
-    _git(workspace.path, "checkout", "-q", "-b", "with-model")
+    git(workspace.path, "checkout", "-q", workspace.base)
+    git(workspace.path, "checkout", "-q", "-b", "with-model")
     model.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(FIXTURES / "seed" / "stride-worksheet.yaml", model)
-    _git(workspace.path, "add", ".")
-    _git(workspace.path, "commit", "-qm", "model on base")
-    workspace.base = _git(workspace.path, "rev-parse", "HEAD")
+    git(workspace.path, "add", ".")
+    git(workspace.path, "commit", "-qm", "model on base")
+    workspace.base = git(workspace.path, "rev-parse", "HEAD")
     text = model.read_text().replace(
         "    likelihood: High\n    impact: Medium\n    risk_score: 12",
         "    likelihood: Very High\n    impact: Medium\n    risk_score: 15",
@@ -355,7 +348,7 @@ def test_gate_new_blocks_only_what_the_pull_request_introduced(
         "    likelihood: High\n    impact: Major\n    risk_score: 16\n    status: Open\n    owner: Platform Team\n"
     )
     model.write_text(text)
-    _git(workspace.path, "commit", "-qam", "raise T003, add T006")
+    git(workspace.path, "commit", "-qam", "raise T003, add T006")
     workspace.retarget()
     _add_pull(server, workspace)
     result = _run(
@@ -379,14 +372,14 @@ def test_changed_diagram_is_checked_with_the_worksheet_it_names(
     server: FakeGitHub, workspace: Workspace
 ) -> None:
     """Only the diagram changes; the worksheet that defines its ids is read too, not reported."""
-    _git(workspace.path, "checkout", "-q", workspace.head)
-    _git(workspace.path, "checkout", "-q", "-b", "diagram")
+    git(workspace.path, "checkout", "-q", workspace.head)
+    git(workspace.path, "checkout", "-q", "-b", "diagram")
     shutil.copy(
         FIXTURES / "seed" / "threat-dragon-seed.json",
         workspace.path / "docs" / "threat-model" / "dragon.json",
     )
-    _git(workspace.path, "add", ".")
-    _git(workspace.path, "commit", "-qm", "diagram")
+    git(workspace.path, "add", ".")
+    git(workspace.path, "commit", "-qm", "diagram")
     workspace.retarget(base=workspace.head)
     _add_pull(server, workspace)
     result = _run(workspace.environ(server, comment="false"))
@@ -407,18 +400,18 @@ def test_scope_all_shows_the_whole_model_with_the_change_marked(
     server: FakeGitHub, workspace: Workspace
 ) -> None:
     """The pull request changes only a worksheet; the diagram of the unchanged model shows."""
-    _git(workspace.path, "checkout", "-q", workspace.head)
-    _git(workspace.path, "checkout", "-q", "-b", "with-diagram")
+    git(workspace.path, "checkout", "-q", workspace.head)
+    git(workspace.path, "checkout", "-q", "-b", "with-diagram")
     shutil.copy(
         FIXTURES / "seed" / "threat-dragon-seed.json",
         workspace.path / "docs" / "threat-model" / "dragon.json",
     )
-    _git(workspace.path, "add", ".")
-    _git(workspace.path, "commit", "-qm", "diagram on base")
-    workspace.base = _git(workspace.path, "rev-parse", "HEAD")
+    git(workspace.path, "add", ".")
+    git(workspace.path, "commit", "-qm", "diagram on base")
+    workspace.base = git(workspace.path, "rev-parse", "HEAD")
     model = workspace.path / "docs" / "threat-model" / "gateway.yaml"
     model.write_text(model.read_text().replace('status: "Mitigated"', 'status: "Open"'))
-    _git(workspace.path, "commit", "-qam", "reopen T002")
+    git(workspace.path, "commit", "-qam", "reopen T002")
     workspace.retarget()
     _add_pull(server, workspace)
     changed_only = _run(workspace.environ(server, check_run="false"))

@@ -14,13 +14,13 @@ import io
 import json
 import os
 import re
-import subprocess
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tests.github.fake_api import FakeGitHub
+from tests.gitrepo import git
 from tmcheck.cli import main
 
 HOSTILE = Path(__file__).resolve().parent
@@ -198,13 +198,6 @@ def write_config(spec: Mapping[str, Any], places: Places) -> None:
         target.write_text("".join(piece * times for piece, times in make["repeat"]))
     else:
         target.write_bytes((HOSTILE / "config" / spec["file"]).read_bytes())
-
-
-def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
-        cwd=cwd, check=True, capture_output=True, text=True,
-    ).stdout.strip()  # fmt: skip
 
 
 @dataclass
