@@ -22,7 +22,7 @@ COPY requirements/action.txt /tmp/requirements.txt
 RUN python -m pip install --only-binary=:all: -r /tmp/requirements.txt && rm /tmp/requirements.txt
 
 COPY pyproject.toml README.md /tmp/tmcheck/
-COPY src /tmp/tmcheck/src
+COPY tmcheck /tmp/tmcheck/tmcheck
 RUN python -m pip install --no-deps /tmp/tmcheck && rm -rf /tmp/tmcheck
 
 # No USER line: the runner mounts the workspace owned by its own user and runs the container as

@@ -12,7 +12,7 @@ from tests.conftest import REPO, need
 def test_ruff() -> None:
     need(shutil.which("ruff") is not None, "ruff is not installed (pip install -e '.[test]')")
     # bench/ arrives with the benchmarks; lint it once it exists
-    folders = [name for name in ("src", "tests", "bench") if (REPO / name).is_dir()]
+    folders = [name for name in ("tmcheck", "tests", "bench") if (REPO / name).is_dir()]
     result = subprocess.run(["ruff", "check", *folders], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 

@@ -100,7 +100,7 @@ def rule_descriptors() -> list[dict[str, Any]]:
         doc = inspect.getdoc(module) or rule_id
         short = doc.splitlines()[0].split(": ", 1)[-1]
         file = module.__name__.rsplit(".", 1)[-1]
-        help_path = f"/blob/main/src/tmcheck/rules/{file}.py"
+        help_path = f"/blob/main/tmcheck/rules/{file}.py"
         descriptors.append(_descriptor(rule_id, module.LEVEL, short, doc, help_path))
     for check_id, (level, text) in FILE_CHECKS.items():
         descriptors.append(_descriptor(check_id, level, text, "", "#rules"))
