@@ -14,8 +14,8 @@ from pathlib import Path
 from tests.fixture_pr import PULL_REQUEST, REPOSITORY
 from tmcheck.check import run_check
 from tmcheck.config import load_settings
-from tmcheck.findings import RunResult
 from tmcheck.reporters.markdown import COMMENT_LIMIT, Links, render_report
+from tmcheck.results import RunResult
 
 
 @contextmanager

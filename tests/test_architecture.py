@@ -8,9 +8,9 @@ from typing import Any
 
 from tests.conftest import REPO, RunCli
 from tmcheck.coverage import applicable, coverage_table
-from tmcheck.loaders.architecture import read
-from tmcheck.loaders.safe_yaml import load_yaml
+from tmcheck.formats.architecture import read
 from tmcheck.model import Element
+from tmcheck.parsing.safe_yaml import load_yaml
 
 SEED = REPO / "fixtures" / "seed"
 

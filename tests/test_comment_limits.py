@@ -16,8 +16,8 @@ from tests.fixture_pr import data_flow
 from tests.gitrepo import git, write
 from tmcheck.check import assemble, run_check
 from tmcheck.config import Settings, load_settings
-from tmcheck.findings import FileResult
 from tmcheck.reporters.markdown import COMMENT_LIMIT, SUMMARY_LIMIT, Links, render_report
+from tmcheck.results import FileResult
 
 FILES, PER_FILE = 10, 500
 LINKS = Links(repository="octo-org/big", commit="a" * 40)

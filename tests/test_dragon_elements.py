@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from tests.conftest import REPO, RunCli
-from tmcheck.loaders import dragon
-from tmcheck.loaders.safe_json import load_json
+from tmcheck.formats import dragon
+from tmcheck.parsing.safe_json import load_json
 
 
 def _shape(

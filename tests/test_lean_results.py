@@ -14,10 +14,10 @@ from tests.conftest import FIXTURES, REPO
 from tests.gitrepo import make_repository
 from tmcheck.check import run_check
 from tmcheck.config import load_settings
-from tmcheck.findings import RunResult
-from tmcheck.loaders.fields import short_title
+from tmcheck.formats.fields import short_title
 from tmcheck.model import ThreatEntry
 from tmcheck.reporters import json_report
+from tmcheck.results import RunResult
 
 
 def _result(paths: list[str], cwd: Path, base: str | None = None) -> RunResult:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tmcheck.loaders.encoding import decode_utf8
-from tmcheck.loaders.safe_json import load_json
-from tmcheck.loaders.safe_yaml import load_yaml
-from tmcheck.loaders.tree import LoadError
+from tmcheck.parsing.encoding import decode_utf8
+from tmcheck.parsing.safe_json import load_json
+from tmcheck.parsing.safe_yaml import load_yaml
+from tmcheck.parsing.tree import LoadError
 
 
 def test_yaml_12_meanings() -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, RunCli
-from tmcheck.loaders.markdown import read_markdown
-from tmcheck.loaders.markdown_table import cell_text, split_row
+from tmcheck.formats.markdown import read_markdown
+from tmcheck.formats.markdown_table import cell_text, split_row
 
 SEED = REPO / "fixtures" / "seed" / "threat-model.md"
 

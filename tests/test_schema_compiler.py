@@ -20,7 +20,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from tests.conftest import FIXTURES, REPO
 from tmcheck.check import parse
-from tmcheck.loaders.tree import LoadError
+from tmcheck.parsing.tree import LoadError
 from tmcheck.schema_compiler import SUPPORTED, compile_schema
 from tmcheck.schema_keywords import SchemaCompileError
 from tmcheck.validation import _validator, load_schema

@@ -157,7 +157,7 @@ def test_gate_by_score_and_by_level() -> None:
     assert _threat(severity="Critical", status="Open").blocking
     assert not _threat(severity="TBD", status="Open").blocking
     both = _threat(likelihood=2, impact=2, severity="Critical", status="Open")
-    assert (both.score, both.level, both.blocking) == (4, "low", False)  # the score decides
+    assert (both.score, both.risk_level, both.blocking) == (4, "low", False)  # the score decides
 
 
 def test_declared_scores_without_ratings() -> None:

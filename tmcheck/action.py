@@ -20,7 +20,6 @@ from tmcheck.check import assemble, run_check
 from tmcheck.config import Settings, load_settings
 from tmcheck.errors import TmcheckError
 from tmcheck.escape import for_log
-from tmcheck.findings import RunResult
 from tmcheck.github.context import ActionInputs, RunContext
 from tmcheck.github.publish import publish
 from tmcheck.github.runner import (
@@ -37,6 +36,7 @@ from tmcheck.outputs import write_inside
 from tmcheck.reporters import text
 from tmcheck.reporters.markdown import SUMMARY_LIMIT, Links, render_report
 from tmcheck.reporters.sandbox import TemplateError
+from tmcheck.results import RunResult
 
 if TYPE_CHECKING:
     from tmcheck.github.client import GitHubClient

@@ -21,9 +21,10 @@ from tmcheck.check import check_content, internal_error
 from tmcheck.config import Settings
 from tmcheck.diff import Comparison, changed_elements, diff_threats
 from tmcheck.discover import Candidate
-from tmcheck.findings import FileResult, Finding
+from tmcheck.findings import Finding
 from tmcheck.globs import GlobSet
 from tmcheck.model import Element, Threat
+from tmcheck.results import FileResult
 
 RULE = "base-unreadable"
 _NOT_LOADED = frozenset({"read-error", "parse-error", "internal-error"})

@@ -11,16 +11,17 @@ from typing import TYPE_CHECKING
 from tmcheck.config import Settings
 from tmcheck.coverage import ElementCoverage
 from tmcheck.discover import Candidate, GateError, discover, read_bounded
-from tmcheck.findings import LEVEL_ORDER, FileResult, Finding, RunResult
+from tmcheck.findings import LEVEL_ORDER, Finding
+from tmcheck.formats import markdown
+from tmcheck.formats.detect import LOADERS, detect_format
 from tmcheck.globs import GlobSet
-from tmcheck.loaders import markdown
-from tmcheck.loaders.detect import LOADERS, detect_format
-from tmcheck.loaders.encoding import decode_utf8
-from tmcheck.loaders.safe_json import load_json
-from tmcheck.loaders.safe_yaml import load_yaml
-from tmcheck.loaders.tree import Document, LoadError
 from tmcheck.model import Threat
 from tmcheck.normalize import normalize
+from tmcheck.parsing.encoding import decode_utf8
+from tmcheck.parsing.safe_json import load_json
+from tmcheck.parsing.safe_yaml import load_yaml
+from tmcheck.parsing.tree import Document, LoadError
+from tmcheck.results import FileResult, RunResult
 from tmcheck.rules import apply_levels, iter_rule_findings
 from tmcheck.rules.context import RuleContext
 from tmcheck.validation import validate_document

@@ -113,9 +113,9 @@ def load_settings(
 
 def _read_config_file(path: Path) -> dict[str, Any]:
     from tmcheck.discover import GateError, read_bounded
-    from tmcheck.loaders.encoding import decode_utf8
-    from tmcheck.loaders.safe_yaml import load_yaml
-    from tmcheck.loaders.tree import LoadError
+    from tmcheck.parsing.encoding import decode_utf8
+    from tmcheck.parsing.safe_yaml import load_yaml
+    from tmcheck.parsing.tree import LoadError
 
     try:  # a pull request may commit the config too: the same gate as any file it brings
         raw = read_bounded(str(path), MAX_CONFIG_BYTES, setting="the limit for config files")

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tmcheck.model import LEVEL_RANK, Element, Threat, name_key
+from tmcheck.model import RISK_RANK, Element, Threat, name_key
 
 # Most severe first: the order reports list changes in.
 CHANGE_KINDS: tuple[str, ...] = (
@@ -56,7 +56,7 @@ _FIELDS: tuple[tuple[str, Callable[[Threat], Any]], ...] = (
     ("likelihood", lambda t: t.likelihood),
     ("impact", lambda t: t.impact),
     ("score", lambda t: t.score),
-    ("level", lambda t: t.level),
+    ("level", lambda t: t.risk_level),
     ("rating", lambda t: (t.level_model, t.dread_total, t.entry.risk, t.entry.severity)),
     ("owner", lambda t: t.entry.owner),
     ("mitigation", lambda t: _words(t.entry.mitigation)),
@@ -120,11 +120,11 @@ class ThreatChange:
 
     @property
     def level_before(self) -> str | None:
-        return self.before.level if self.before else None
+        return self.before.risk_level if self.before else None
 
     @property
     def level_after(self) -> str | None:
-        return self.after.level if self.after else None
+        return self.after.risk_level if self.after else None
 
     @property
     def status_before(self) -> str | None:
@@ -165,7 +165,7 @@ class ThreatChange:
 
 def risk_text(threat: Threat) -> str:
     """`3 x 5 = 15 (high)`, `DREAD 13/15 (critical)`, `unrated`."""
-    return f"{threat.rating} ({threat.level})" if threat.level else threat.rating
+    return f"{threat.rating} ({threat.risk_level})" if threat.risk_level else threat.rating
 
 
 def diff_threats(
@@ -210,7 +210,7 @@ def _risk_direction(before: Threat, after: Threat) -> int:
 
 
 def _level_rank(threat: Threat) -> int:
-    return LEVEL_RANK[threat.level] if threat.level else -1
+    return RISK_RANK[threat.risk_level] if threat.risk_level else -1
 
 
 def _match(

@@ -2,15 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
-
-from tmcheck.coverage import ElementCoverage
-from tmcheck.model import Definition, Element, Reference, Threat
-
-if TYPE_CHECKING:  # the diff is loaded only with --base
-    from tmcheck.diff import Comparison
+from typing import NamedTuple
 
 LEVEL_ORDER = {"error": 0, "warning": 1, "note": 2}
 
@@ -26,53 +18,3 @@ class Finding(NamedTuple):
     message: str
     threat_id: str | None = None
     threat_title: str | None = None  # names a threat without an id (SARIF fingerprints)
-
-
-@dataclass(frozen=True, slots=True)
-class FileResult:
-    """What one file gave: its format, whether it is valid, and what it defines and names."""
-
-    path: str
-    format: str | None
-    valid: bool
-    threats: tuple[Threat, ...] = ()
-    definitions: tuple[Definition, ...] = ()
-    references: tuple[Reference, ...] = ()
-    elements: tuple[Element, ...] = ()
-    findings: tuple[Finding, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class RunResult:
-    """The outcome of one run over a set of files."""
-
-    files: tuple[FileResult, ...]
-    threats: tuple[Threat, ...]
-    findings: tuple[Finding, ...]  # sorted
-    threshold: int
-    internal_errors: int = 0
-    root: Path | None = None  # the config's directory: paths in SARIF are relative to it
-    comparison: Comparison | None = None  # with --base: the base and what changed since
-    gate: str = "all"  # the gate applied ("new" only with a base that could be read)
-    debt: tuple[Threat, ...] = ()  # open at or above the threshold, not blocking under gate: new
-    coverage: tuple[ElementCoverage, ...] = ()  # STRIDE per element, when the run has elements
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for finding in self.findings if finding.level == "error")
-
-    @property
-    def warnings(self) -> int:
-        return sum(1 for finding in self.findings if finding.level == "warning")
-
-    @property
-    def passed(self) -> bool:
-        return self.errors == 0
-
-    @property
-    def open_threats(self) -> tuple[Threat, ...]:
-        return tuple(threat for threat in self.threats if threat.open)
-
-    @property
-    def blocking_threats(self) -> tuple[Threat, ...]:
-        return tuple(threat for threat in self.threats if threat.blocking)

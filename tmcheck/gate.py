@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tmcheck.findings import FileResult, Finding
+from tmcheck.findings import Finding
 from tmcheck.model import Threat
+from tmcheck.results import FileResult
 
 if TYPE_CHECKING:  # the diff is loaded only with --base
     from tmcheck.diff import Comparison

@@ -14,8 +14,8 @@ Position = tuple[int, int]
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 # Risk levels, lowest first; comparisons use this order.
-LEVELS: tuple[str, ...] = ("info", "low", "medium", "high", "critical")
-LEVEL_RANK: Mapping[str, int] = {name: rank for rank, name in enumerate(LEVELS)}
+RISK_LEVELS: tuple[str, ...] = ("info", "low", "medium", "high", "critical")
+RISK_RANK: Mapping[str, int] = {name: rank for rank, name in enumerate(RISK_LEVELS)}
 
 STRIDE: tuple[str, ...] = (
     "Spoofing",
@@ -137,7 +137,7 @@ class Threat:
     likelihood: int | None
     impact: int | None
     score: int | None  # always likelihood x impact on 1..25, or None
-    level: str | None
+    risk_level: str | None  # "info" .. "critical"; a finding's severity is `Finding.level`
     level_model: str | None  # "bands", "matrix", "dread", "severity" or "rating"
     dread_total: int | None
     status: str  # normalized, or "unknown"

@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Mapping
 
 from tmcheck.config import Settings
-from tmcheck.model import LEVEL_RANK, STRIDE, Threat, ThreatEntry
+from tmcheck.model import RISK_RANK, STRIDE, Threat, ThreatEntry
 from tmcheck.scoring import (
     band_level,
     dread_level,
@@ -76,7 +76,7 @@ def normalize(entry: ThreatEntry, settings: Settings) -> Threat:
         blocking = (
             is_open
             and level is not None
-            and LEVEL_RANK[level] >= LEVEL_RANK[settings.threshold_level]
+            and RISK_RANK[level] >= RISK_RANK[settings.threshold_level]
         )
     return Threat(
         entry=entry,
@@ -84,7 +84,7 @@ def normalize(entry: ThreatEntry, settings: Settings) -> Threat:
         likelihood=likelihood,
         impact=impact,
         score=score,
-        level=level,
+        risk_level=level,
         level_model=level_model,
         dread_total=total,
         status=status,

@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from tmcheck.model import LEVEL_RANK
+from tmcheck.model import RISK_RANK
 
 # Likelihood and impact words on 1..5. The seed worksheet writes impact with likelihood words
 # (`impact: High` is 4), so both word sets map onto the same numbers.
@@ -114,7 +114,7 @@ def band_level(score: int, bands: Mapping[str, int]) -> str:
     """The level whose band holds `score` (bands give each level's lowest score)."""
     best = "info"
     for level, lowest in bands.items():
-        if score >= lowest and LEVEL_RANK[level] >= LEVEL_RANK[best]:
+        if score >= lowest and RISK_RANK[level] >= RISK_RANK[best]:
             best = level
     return best
 

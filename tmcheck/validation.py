@@ -17,7 +17,7 @@ from importlib.resources import files
 from typing import Any
 
 from tmcheck.findings import Finding
-from tmcheck.loaders.tree import Document
+from tmcheck.parsing.tree import Document
 from tmcheck.schema_compiler import compile_schema
 from tmcheck.schema_keywords import Check, SchemaCompileError
 

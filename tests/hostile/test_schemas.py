@@ -13,9 +13,9 @@ import pytest
 
 from tests.conftest import FIXTURES
 from tmcheck import validation
-from tmcheck.loaders.detect import detect_format
-from tmcheck.loaders.safe_json import load_json
-from tmcheck.loaders.safe_yaml import load_yaml
+from tmcheck.formats.detect import detect_format
+from tmcheck.parsing.safe_json import load_json
+from tmcheck.parsing.safe_yaml import load_yaml
 
 
 def _references(node: Any) -> Iterator[str]:

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from tmcheck.findings import Finding, RunResult
+from tmcheck.findings import Finding
 from tmcheck.github.context import ActionInputs, RunContext
 from tmcheck.github.runner import ActionLog
+from tmcheck.results import RunResult
 
 if TYPE_CHECKING:
     from tmcheck.github.client import GitHubClient

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import IO
 
-from tmcheck.findings import RunResult
 from tmcheck.reporters import json_report, text
+from tmcheck.results import RunResult
 
 
 def _markdown(result: RunResult) -> str:

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from tmcheck.model import LEVELS, Threat
+from tmcheck.model import RISK_LEVELS, Threat
 
 SCALE = range(1, 6)
 # The default scale words (a repository may rename them; the numbers stay 1 to 5).
@@ -50,7 +50,7 @@ def heat_map(threats: Iterable[Threat]) -> HeatMap:
         ):
             cells[(likelihood, impact)] += 1
         else:
-            unplaced[threat.level or "unrated"] += 1
+            unplaced[threat.risk_level or "unrated"] += 1
     return HeatMap(dict(cells), dict(unplaced))
 
 
@@ -74,7 +74,7 @@ def heat_map_table(heat: HeatMap, threshold: int) -> str:
         f" Counts are open threats; {_plural(heat.placed, 'open threat')} on the map."
     )
     if heat.unplaced:
-        order = [*reversed(LEVELS), "unrated"]
+        order = [*reversed(RISK_LEVELS), "unrated"]
         levels = ", ".join(
             f"{heat.unplaced[level]} {level}" for level in order if level in heat.unplaced
         )

@@ -9,8 +9,8 @@ from json.encoder import encode_basestring
 from typing import IO, TYPE_CHECKING, Any
 
 from tmcheck.coverage import ElementCoverage
-from tmcheck.findings import RunResult
 from tmcheck.model import Threat
+from tmcheck.results import RunResult
 
 if TYPE_CHECKING:
     from tmcheck.diff import ThreatChange
@@ -183,7 +183,7 @@ def threat_dict(threat: Threat) -> dict[str, Any]:
         "likelihood": threat.likelihood,
         "impact": threat.impact,
         "score": threat.score,
-        "level": threat.level,
+        "level": threat.risk_level,
         "level_model": threat.level_model,
         "status": threat.status,
         "status_raw": entry.status if isinstance(entry.status, str) else None,

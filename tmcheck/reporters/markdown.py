@@ -14,7 +14,6 @@ from importlib.resources import files
 from urllib.parse import quote
 
 from tmcheck.escape import for_markdown
-from tmcheck.findings import RunResult
 from tmcheck.reporters.report_context import SACRIFICES, limited, report_context
 from tmcheck.reporters.sandbox import (
     DEFAULT_SECONDS,
@@ -23,6 +22,7 @@ from tmcheck.reporters.sandbox import (
     generate,
     render_isolated,
 )
+from tmcheck.results import RunResult
 
 MARKER_PREFIX = "<!-- tmcheck:report"
 # GitHub's limit for an issue comment; the check-run summary allows one character less.

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tmcheck.escape import for_mermaid_label
-from tmcheck.model import LEVEL_RANK, Element, Threat, name_key
+from tmcheck.model import RISK_RANK, Element, Threat, name_key
 
 COMPONENT_KINDS = ("process", "datastore", "external_entity")
 _SHAPES = {"process": ('("', '")'), "datastore": ('[("', '")]'), "external_entity": ('["', '"]')}
@@ -189,8 +189,8 @@ def _threats_of(name: str, ids: set[str], threats: Sequence[Threat]) -> list[Thr
 
 
 def _highest(threats: Sequence[Threat]) -> str:
-    rated = [t.level for t in threats if t.level]
-    return max(rated, key=lambda level: LEVEL_RANK[level]) if rated else "unrated"
+    rated = [t.risk_level for t in threats if t.risk_level]
+    return max(rated, key=lambda level: RISK_RANK[level]) if rated else "unrated"
 
 
 def _styles(nodes: Mapping[str, _Node], touched_links: Sequence[str]) -> list[str]:

@@ -17,10 +17,11 @@ from markupsafe import Markup
 
 from tmcheck.diff import CHANGE_KINDS, Comparison, ThreatChange, count_by_kind
 from tmcheck.escape import for_markdown, for_markdown_code
-from tmcheck.findings import Finding, RunResult
-from tmcheck.model import LEVEL_RANK, Threat
+from tmcheck.findings import Finding
+from tmcheck.model import RISK_RANK, Threat
 from tmcheck.reporters.heatmap import heat_map, heat_map_table
 from tmcheck.reporters.mermaid import data_flow_diagram
+from tmcheck.results import RunResult
 
 if TYPE_CHECKING:
     from tmcheck.reporters.markdown import Links
@@ -223,7 +224,7 @@ def _threat_row(threat: Threat, links: Links, kind_of: dict[int, str]) -> dict[s
         "component": entry.component or "",
         "category": threat.category or entry.category or "",
         "rating": threat.rating,
-        "level": threat.level or "unrated",
+        "level": threat.risk_level or "unrated",
         "status": entry.status if isinstance(entry.status, str) else threat.status,
         "owner": entry.owner or "",
         "where": Markup(links.to(entry.path, entry.line)),
@@ -258,7 +259,7 @@ def _diagram(result: RunResult, changes: Sequence[ThreatChange]) -> dict[str, An
 
 
 def _severity(threat: Threat) -> tuple[int, int, str, int]:
-    rank = LEVEL_RANK.get(threat.level or "", -1)
+    rank = RISK_RANK.get(threat.risk_level or "", -1)
     return (-(threat.score or 0), -rank, threat.entry.path, threat.entry.line)
 
 

@@ -30,7 +30,8 @@ from urllib.parse import quote
 
 from tmcheck import __version__
 from tmcheck.escape import for_sarif
-from tmcheck.findings import Finding, RunResult
+from tmcheck.findings import Finding
+from tmcheck.results import RunResult
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/tmcheck/tmcheck"

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 from tmcheck.coverage import KIND_NAMES, letters
 from tmcheck.escape import for_log
-from tmcheck.findings import Finding, RunResult
+from tmcheck.findings import Finding
+from tmcheck.results import RunResult
 
 if TYPE_CHECKING:
     from tmcheck.diff import Comparison

@@ -39,12 +39,12 @@ def check(context: RuleContext) -> Iterator[Finding]:
         status = threat.entry.status if isinstance(threat.entry.status, str) else threat.status
         if threat.score is not None:
             why = (
-                f"scores {threat.rating.removeprefix('score ')} ({threat.level}),"
+                f"scores {threat.rating.removeprefix('score ')} ({threat.risk_level}),"
                 f" at or above the threshold {settings.threshold}"
             )
         else:
             why = (
-                f"is {threat.level} ({threat.rating}), at or above {settings.threshold_level},"
+                f"is {threat.risk_level} ({threat.rating}), at or above {settings.threshold_level},"
                 f" the level of threshold {settings.threshold}"
             )
         yield threat_finding(threat, ID, LEVEL, f"open threat {threat.label} ({status}) {why}")

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from tmcheck.config import Settings
 from tmcheck.coverage import ElementCoverage, coverage_table
-from tmcheck.findings import FileResult, Finding
+from tmcheck.findings import Finding
 from tmcheck.model import Element, Threat
+from tmcheck.results import FileResult
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tmcheck.findings import Finding
-from tmcheck.loaders.architecture import FORMAT
+from tmcheck.formats.architecture import FORMAT
 from tmcheck.model import Element, name_key
 from tmcheck.rules.context import RuleContext
 

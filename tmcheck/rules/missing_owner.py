@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tmcheck.findings import Finding
-from tmcheck.model import LEVEL_RANK
+from tmcheck.model import RISK_RANK
 from tmcheck.rules.context import RuleContext, threat_finding
 
 ID = "missing-owner"
@@ -30,9 +30,9 @@ LEVEL = "warning"
 
 def check(context: RuleContext) -> Iterator[Finding]:
     for threat in context.threats:
-        if not threat.open or threat.level is None or threat.entry.owner:
+        if not threat.open or threat.risk_level is None or threat.entry.owner:
             continue
-        if LEVEL_RANK[threat.level] >= LEVEL_RANK["high"]:
+        if RISK_RANK[threat.risk_level] >= RISK_RANK["high"]:
             yield threat_finding(
-                threat, ID, LEVEL, f"open {threat.level} threat {threat.label} has no owner"
+                threat, ID, LEVEL, f"open {threat.risk_level} threat {threat.label} has no owner"
             )

@@ -20,8 +20,9 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
-from tmcheck.findings import FileResult, Finding
+from tmcheck.findings import Finding
 from tmcheck.model import name_key
+from tmcheck.results import FileResult
 from tmcheck.rules.context import RuleContext
 
 ID = "stale-threat-model"

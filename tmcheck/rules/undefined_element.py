@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tmcheck.findings import Finding
-from tmcheck.loaders.architecture import COMPONENT_KINDS, FORMAT
+from tmcheck.formats.architecture import COMPONENT_KINDS, FORMAT
 from tmcheck.model import Element, name_key
 from tmcheck.rules.context import RuleContext
 

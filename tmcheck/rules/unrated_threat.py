@@ -28,7 +28,7 @@ LEVEL = "warning"
 
 def check(context: RuleContext) -> Iterator[Finding]:
     for threat in context.threats:
-        if threat.open and threat.level is None:
+        if threat.open and threat.risk_level is None:
             yield threat_finding(
                 threat, ID, LEVEL,
                 f"open threat {threat.label} has no rating (likelihood and impact, a score,"

@@ -11,8 +11,8 @@ import json
 import re
 from json.decoder import scanstring  # type: ignore[attr-defined]  # C-accelerated
 
-from tmcheck.loaders.scalars import bounded_int, finite_float
-from tmcheck.loaders.tree import Document, LoadError, TreeBuilder
+from tmcheck.parsing.scalars import bounded_int, finite_float
+from tmcheck.parsing.tree import Document, LoadError, TreeBuilder
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from tmcheck.loaders import dragon_geometry as geometry
-from tmcheck.loaders.fields import items, mapping, text, title_of
-from tmcheck.loaders.parsed import Parsed
-from tmcheck.loaders.tree import Document
+from tmcheck.formats import dragon_geometry as geometry
+from tmcheck.formats.fields import items, mapping, text, title_of
+from tmcheck.formats.parsed import Parsed
 from tmcheck.model import Element, Reference, ThreatEntry
+from tmcheck.parsing.tree import Document
 
 FORMAT = "threat-dragon"
 

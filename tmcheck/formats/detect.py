@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from types import ModuleType
 from typing import Any
 
-from tmcheck.loaders import architecture, dragon, library, register, worksheet
+from tmcheck.formats import architecture, dragon, library, register, worksheet
 
 # Most specific first: a register is "a mapping with a list of threats", so it comes last.
 LOADERS: Mapping[str, ModuleType] = {

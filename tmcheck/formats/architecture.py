@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from tmcheck.loaders.fields import items, text
-from tmcheck.loaders.parsed import Parsed
-from tmcheck.loaders.tree import Document
+from tmcheck.formats.fields import items, text
+from tmcheck.formats.parsed import Parsed
 from tmcheck.model import Element, name_key
+from tmcheck.parsing.tree import Document
 
 FORMAT = "architecture"
 COMPONENT_KINDS = ("process", "datastore", "external_entity")

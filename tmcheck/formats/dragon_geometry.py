@@ -10,7 +10,7 @@ import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeGuard
 
-from tmcheck.loaders.fields import mapping
+from tmcheck.formats.fields import mapping
 
 MAX_COORDINATE = 1e9  # pixels
 Point = tuple[float, float]

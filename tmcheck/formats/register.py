@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from tmcheck.loaders.fields import items, mapping, text, texts, title_of
-from tmcheck.loaders.parsed import Parsed
-from tmcheck.loaders.tree import Document
+from tmcheck.formats.fields import items, mapping, text, texts, title_of
+from tmcheck.formats.parsed import Parsed
 from tmcheck.model import ThreatEntry
+from tmcheck.parsing.tree import Document
 
 FORMAT = "threat-register"
 

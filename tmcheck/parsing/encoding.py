@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import codecs
 
-from tmcheck.loaders.tree import LoadError
+from tmcheck.parsing.tree import LoadError
 
 
 def decode_utf8(raw: bytes) -> str:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from tmcheck.loaders.tree import Document
+from tmcheck.parsing.tree import Document
 
 
 def text(value: Any) -> str | None:

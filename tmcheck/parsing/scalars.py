@@ -11,7 +11,7 @@ import math
 import re
 from typing import Any
 
-from tmcheck.loaders.tree import LoadError, Position
+from tmcheck.parsing.tree import LoadError, Position
 
 # Integers beyond this many digits are not ratings, counts or ids a person typed; refusing them
 # also keeps Python's int/str conversion limit (CVE-2020-10735) from firing far from the file.

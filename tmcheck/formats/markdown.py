@@ -17,12 +17,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from tmcheck.findings import Finding
-from tmcheck.loaders import markdown_rows
-from tmcheck.loaders.fields import text as field_text
-from tmcheck.loaders.markdown_table import cell_text, is_delimiter_row, is_table_line, split_row
-from tmcheck.loaders.safe_yaml import load_yaml
-from tmcheck.loaders.tree import LoadError
+from tmcheck.formats import markdown_rows
+from tmcheck.formats.fields import text as field_text
+from tmcheck.formats.markdown_table import cell_text, is_delimiter_row, is_table_line, split_row
 from tmcheck.model import ThreatEntry
+from tmcheck.parsing.safe_yaml import load_yaml
+from tmcheck.parsing.tree import LoadError
 from tmcheck.scoring import word_key
 
 FORMAT = "markdown"

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 
 from tmcheck.findings import Finding
-from tmcheck.loaders.markdown_table import Cell, split_row
+from tmcheck.formats.markdown_table import Cell, split_row
 from tmcheck.model import Position, ThreatEntry
 from tmcheck.scoring import word_key
 

@@ -23,8 +23,8 @@ from yaml.events import (
     StreamEndEvent,
 )
 
-from tmcheck.loaders.scalars import resolve_plain, resolve_tagged
-from tmcheck.loaders.tree import Document, LoadError, TreeBuilder
+from tmcheck.parsing.scalars import resolve_plain, resolve_tagged
+from tmcheck.parsing.tree import Document, LoadError, TreeBuilder
 
 try:
     from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]

@@ -1,0 +1,1 @@
+"""Bounded parsing: bytes to text, YAML and JSON to a position-carrying tree."""
