@@ -17,6 +17,8 @@ from tmcheck.config import load_settings
 from tmcheck.reporters.markdown import COMMENT_LIMIT, Links, render_report
 from tmcheck.results import RunResult
 
+TODAY = "2025-03-04"
+
 
 @contextmanager
 def inside(directory: Path) -> Iterator[None]:
@@ -33,7 +35,11 @@ def check_pull_request(root: Path, base: str, gate: str | None = None) -> RunRes
     """Check the changed threat models against the base commit, as the action does."""
     with inside(root):
         overrides = {"gate": gate} if gate else {}
-        settings = load_settings(cwd=root, environment={}, overrides=overrides)
+        # The fixture's commits are dated 2025-03-01 and 03-02: SLA clocks are judged two days
+        # later, whatever the date the tests run on.
+        settings = load_settings(
+            cwd=root, environment={"TMCHECK_TODAY": TODAY}, overrides=overrides
+        )
         paths = sorted(str(p.relative_to(root)) for p in (root / "threat-model").iterdir())
         return run_check(paths, settings, workspace=root, explicit=False, base=base)
 

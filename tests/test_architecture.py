@@ -115,8 +115,10 @@ def test_seed_architecture_and_markdown_give_the_expected_coverage(run_cli: RunC
     assert others == [
         ("blocking-threat", "fixtures/seed/threat-model.md", 27),
         ("missing-owner", "fixtures/seed/threat-model.md", 27),
+        ("missing-ticket", "fixtures/seed/threat-model.md", 27),
         ("blocking-threat", "fixtures/seed/threat-model.md", 29),
         ("missing-owner", "fixtures/seed/threat-model.md", 29),
+        ("missing-ticket", "fixtures/seed/threat-model.md", 29),
     ]
     assert [f["format"] for f in report["files"]] == ["architecture", "markdown"]
     assert report["summary"]["warnings"] == 55 and code == 1

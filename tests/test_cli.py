@@ -71,7 +71,9 @@ def test_json_report_contract(run_cli: RunCli) -> None:
     assert set(report["findings"][0]) == {
         "rule", "level", "path", "line", "column", "message", "threat_id",
     }  # fmt: skip
-    assert set(report["summary"]) == {"files", "threats", "open", "blocking", "errors", "warnings"}
+    assert set(report["summary"]) == {
+        "files", "threats", "open", "blocking", "overdue", "errors", "warnings",
+    }  # fmt: skip
     assert report["threats"][0] == {
         "id": "T001",
         "path": "fixtures/seed/stride-worksheet.yaml",
@@ -89,7 +91,20 @@ def test_json_report_contract(run_cli: RunCli) -> None:
         "open": True,
         "blocking": True,
         "owner": "Auth Team",
-    }
+        "treatment": {
+            "action": "Remediation in current sprint", "sla": "1 week", "approver": "Security Lead",
+        },
+        # the test's git history is not read (TMCHECK_HISTORY_COMMITS=0): the start is unknown
+        "clock_start": None,
+        "clock_source": None,
+        "clock_commit": None,
+        "clock_unknown": "git history not read (history_commits: 0)",
+        "due": None,
+        "overdue": False,
+        "acceptance_unauthorized": False,
+        "ticket": None,
+        "ticket_url": None,
+    }  # fmt: skip
 
 
 def test_matrix_level_model(run_cli: RunCli, tmp_path: Path) -> None:

@@ -44,7 +44,7 @@ def test_the_comment_leads_with_the_verdict_and_the_changes(
     assert comment.startswith(
         "<!-- tmcheck:report tmcheck -->\n"
         "## \u274c tmcheck blocks: 3 open threats at or above the threshold 12"
-        " (1 reopened, 1 new, 1 raised)\n"
+        " (1 reopened, 1 new, 1 raised); 1 threat past its SLA\n"
         "\n"
         "4 threat-model files checked: 9 threats, 8 open, 3 blocking. Gate **new**: only what this"
         " change introduced can block; 2 older open threats at or above the threshold do not.\n"
@@ -78,6 +78,9 @@ def _column(table: str, name: str) -> list[str]:
 def test_gate_new_blocks_only_what_the_pull_request_introduced(comment: str) -> None:
     blocking = _section(comment, "### Blocking threats (3)\n")
     assert _column(blocking, "ID") == ["`G1`", "`G2`", "`A1`"]
+    # G1 (critical, 24 hours) came with the head commit of 2025-03-02; today is 2025-03-04.
+    # G2 was raised and A1 reopened by it: their clocks (high, 1 week) restarted there.
+    assert _column(blocking, "Due") == ["overdue 1 day", "in 5 days", "in 5 days"]
     assert _column(blocking, "Change") == [
         "\U0001f195 new",
         "\U0001f53a raised",
@@ -103,7 +106,7 @@ def test_gate_all_blocks_the_older_threats_too(pull_request: tuple[Path, str, st
         )
     assert comment.splitlines()[1] == (
         "## \u274c tmcheck blocks: 5 open threats at or above the threshold 12"
-        " (1 reopened, 1 new, 1 raised, 2 unchanged)"
+        " (1 reopened, 1 new, 1 raised, 2 unchanged); 1 threat past its SLA"
     )
     blocking = _section(comment, "### Blocking threats (5)\n")
     assert _column(blocking, "ID") == ["`G1`", "`G2`", "`A3`", "`A1`", ""]
@@ -206,14 +209,14 @@ def test_sacrifices_come_in_order_and_the_diagram_goes_before_any_change_or_bloc
     without_diagram = [text for text in texts if "```mermaid" not in text]
     first = without_diagram[0]
     assert "The data-flow diagram was left out to fit GitHub's limit." in first
-    assert "Other findings (49)</summary>\n\n| Level |" in first  # folded rows shrank first
-    assert "39 more findings not shown." in first
+    assert "Other findings (53)</summary>\n\n| Level |" in first  # folded rows shrank first
+    assert "43 more findings not shown." in first
     assert _section(first, "### Changes in") == changes
     assert _section(first, "### Blocking threats") == blocking
     assert all("### Open threats by likelihood and impact" in text for text in texts)
     last = texts[-1]
     assert len(last) <= 2500 and "(report cut to fit" not in last
-    assert "49 findings not shown, to fit GitHub's limit." in last
+    assert "53 findings not shown, to fit GitHub's limit." in last
     assert "4 changes not shown, to fit GitHub's limit." in last
     assert "No threat changed" not in "".join(texts)
 
@@ -228,7 +231,7 @@ def test_a_pull_request_that_changes_no_threat_passes_under_gate_new(
     assert comment.split("\n### Open threats")[0] == (
         "<!-- tmcheck:report tmcheck -->\n"
         "## \u2705 tmcheck passes: no open threat blocks at the threshold 12 (5 older threats at or"
-        " above it, not blocking under gate: new)\n"
+        " above it, not blocking under gate: new); 1 threat past its SLA\n"
         "\n"
         "4 threat-model files checked: 9 threats, 8 open, 0 blocking. Gate **new**: only what this"
         " change introduced can block; 5 older open threats at or above the threshold do not.\n"

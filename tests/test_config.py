@@ -67,9 +67,10 @@ def test_rule_levels_and_off(run_cli: RunCli, tmp_path: Path) -> None:
     [
         (
             "thresold: 12\n",
-            "{cfg}:1:1: thresold: unknown key 'thresold' (allowed: bands, closed_statuses, exclude,"
-            " formats, gate, include, level_model, matrix, max_file_bytes, max_files, rules, scales,"
-            " statuses, threshold)",
+            "{cfg}:1:1: thresold: unknown key 'thresold' (allowed: approvers, bands,"
+            " closed_statuses, exclude, formats, gate, history_commits, include, level_model,"
+            " matrix, max_file_bytes, max_files, owners, roles, rules, scales, statuses,"
+            " threshold, ticket_url, treatment)",
         ),
         (
             "include: [a]\nthreshold: high\n",
@@ -95,9 +96,10 @@ def test_rule_levels_and_off(run_cli: RunCli, tmp_path: Path) -> None:
         (
             "rules: {blocking-thread: warning}\n",
             "{cfg}:1:9: rules.blocking-thread: unknown rule 'blocking-thread' (allowed: acceptance-expired,"
-            " acceptance-incomplete, base-unreadable, blocking-threat, duplicate-element, duplicate-id,"
-            " gate-without-base, internal-error, markdown-table, missing-owner, parse-error, read-error,"
-            " risk-score-mismatch, schema, stale-threat-model, stride-coverage, too-many-files,"
+            " acceptance-incomplete, acceptance-unauthorized, base-unreadable, blocking-threat,"
+            " duplicate-element, duplicate-id, gate-without-base, internal-error, markdown-table,"
+            " missing-owner, missing-ticket, parse-error, read-error, risk-score-mismatch, schema,"
+            " sla-overdue, stale-threat-model, stride-coverage, too-many-files,"
             " undefined-element, unknown-category, unknown-component, unknown-format, unknown-rating,"
             " unknown-status, unrated-threat, unresolved-reference)",
         ),

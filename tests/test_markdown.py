@@ -75,7 +75,9 @@ def test_seed_template_checks_with_the_expected_threats(run_cli: RunCli) -> None
     ]
     assert [(f["rule"], f["line"], f["threat_id"]) for f in report["findings"]] == [
         ("blocking-threat", 27, "T002"), ("missing-owner", 27, "T002"),
+        ("missing-ticket", 27, "T002"),
         ("blocking-threat", 29, "T004"), ("missing-owner", 29, "T004"),
+        ("missing-ticket", 29, "T004"),
     ]  # fmt: skip
     assert "coverage" not in report  # no architecture in this run
     assert result.code == 1
@@ -105,7 +107,7 @@ def test_headers_any_order_and_case_extra_columns_and_inline_markup(
         ("S-2", 8, "Search API", "Denial of Service", 2, 2, 4, "low", "Search Team"),
         ("S-3", 9, "Search API", "Denial of Service", None, None, 15, "high", "Search Team"),
     ]
-    assert [f["rule"] for f in report["findings"]] == ["blocking-threat"]
+    assert [f["rule"] for f in report["findings"]] == ["blocking-threat", "missing-ticket"]
     assert result.code == 1
 
 

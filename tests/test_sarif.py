@@ -87,7 +87,7 @@ def test_uris_are_relative_to_the_repository_and_percent_encoded(
     models = tmp_path / "team a" / "models"
     name = "ü #1 [50%].yaml"
     write(models / name, "component: {name: X, owner: o}\nthreats:\n"
-          "  - {id: U1, category: Spoofing, likelihood: 5, impact: 5, status: Open}\n")  # fmt: skip
+          "  - {id: U1, category: Spoofing, likelihood: 5, impact: 5, status: Open, ticket: '#1'}\n")  # fmt: skip
     report = _sarif(run_cli, name, cwd=models)  # run from a subdirectory, no config file
     (result,) = report["runs"][0]["results"]
     uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
@@ -100,7 +100,7 @@ def test_outside_a_repository_uris_are_relative_to_the_config(
 ) -> None:
     write(tmp_path / ".tmcheck.yaml", "threshold: 20\n")
     write(tmp_path / "sub" / "m.yaml", "component: {name: X, owner: o}\nthreats:\n"
-          "  - {id: U1, category: Spoofing, likelihood: 5, impact: 5, status: Open}\n")  # fmt: skip
+          "  - {id: U1, category: Spoofing, likelihood: 5, impact: 5, status: Open, ticket: '#1'}\n")  # fmt: skip
     report = _sarif(run_cli, "m.yaml", cwd=tmp_path / "sub")
     (result,) = report["runs"][0]["results"]
     assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "sub/m.yaml"
@@ -173,4 +173,5 @@ def test_results_with_the_same_identity_are_told_apart(run_cli: RunCli, tmp_path
     assert {rule: [f.split(":")[1] for f in prints] for rule, prints in by_rule.items()} == {
         "blocking-threat": ["1", "2", "3"],
         "duplicate-id": ["1", "2"],
+        "missing-ticket": ["1", "2", "3"],
     }

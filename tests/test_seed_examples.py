@@ -35,10 +35,13 @@ def test_stride_worksheet_scores_and_blocks(run_cli: RunCli) -> None:
     ]
     assert code == 1 and report["passed"] is False
     assert report["summary"] == {
-        "files": 1, "threats": 5, "open": 4, "blocking": 4, "errors": 4, "warnings": 0,
+        "files": 1, "threats": 5, "open": 4, "blocking": 4, "overdue": 0, "errors": 4,
+        "warnings": 0,
     }  # fmt: skip
-    assert {f["rule"] for f in report["findings"]} == {"blocking-threat"}
-    lines = {f["threat_id"]: f["line"] for f in report["findings"]}
+    assert {f["rule"] for f in report["findings"]} == {"blocking-threat", "missing-ticket"}
+    lines = {
+        f["threat_id"]: f["line"] for f in report["findings"] if f["rule"] == "blocking-threat"
+    }
     assert lines == {"T001": 9, "T003": 42, "T004": 58, "T005": 76}
 
 

@@ -24,6 +24,7 @@ from tmcheck.github.context import ActionInputs, RunContext
 from tmcheck.github.publish import publish
 from tmcheck.github.runner import (
     MAX_ANNOTATIONS,
+    UNANNOTATED_RULES,
     ActionLog,
     annotated_findings,
     annotation_commands,
@@ -103,9 +104,10 @@ def run_action(
     else:
         result = run_check([], settings, workspace=workspace)
     annotated = annotated_findings(result.findings)
-    if len(annotated) < len(result.findings):
+    annotatable = sum(1 for f in result.findings if f.rule not in UNANNOTATED_RULES)
+    if len(annotated) < annotatable:
         notes.append(
-            f"{len(result.findings) - len(annotated)} findings beyond the first"
+            f"{annotatable - len(annotated)} findings beyond the first"
             f" {MAX_ANNOTATIONS} are not annotated; the tables list them."
         )
     template = _template(inputs, context, workspace, notes)
@@ -136,10 +138,37 @@ def run_action(
         for command in annotation_commands(annotated):
             log.line(command)
     append_summary(context.summary_file, markdown)
+    if inputs.issues == "sync":
+        tracking = _sync_issues(inputs, context, client, result, settings, log)
+        if tracking:
+            append_summary(context.summary_file, log.scrub(tracking))
     write_outputs(context.output_file, _outputs(result, report_path.relative_to(workspace)))
     if result.internal_errors:
         return EXIT_INTERNAL
     return EXIT_FINDINGS if inputs.fail and not result.passed else EXIT_CLEAN
+
+
+def _sync_issues(
+    inputs: ActionInputs,
+    context: RunContext,
+    client: GitHubClient | None,
+    result: RunResult,
+    settings: Settings,
+    log: ActionLog,
+) -> str | None:
+    from tmcheck.github.issues import Where, sync_from_action
+
+    branch = context.default_branch or context.ref.removeprefix("refs/heads/") or context.sha
+    return sync_from_action(
+        client,
+        result,
+        event_name=context.event_name,
+        on_default_branch=context.on_default_branch,
+        check_name=inputs.check_name,
+        where=Where(context.server_url, context.repository, branch),
+        owners=settings.owners,
+        say=log.say,
+    )
 
 
 def _client(inputs: ActionInputs, context: RunContext) -> GitHubClient | None:

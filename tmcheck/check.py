@@ -24,6 +24,7 @@ from tmcheck.parsing.tree import Document, LoadError
 from tmcheck.results import FileResult, RunResult
 from tmcheck.rules import apply_levels, iter_rule_findings
 from tmcheck.rules.context import RuleContext
+from tmcheck.sla import start_clocks
 from tmcheck.validation import validate_document
 
 if TYPE_CHECKING:  # the diff is loaded only with --base
@@ -64,6 +65,7 @@ def run_check(
     )
     pinned = pinned_formats(settings)
     files = tuple(_check_guarded(candidate, settings, pinned) for candidate in discovery.candidates)
+    files = start_clocks(files, settings, pinned)
     context: tuple[FileResult, ...] = ()
     missing = unresolved_ids(files)
     if paths and missing:
@@ -172,6 +174,9 @@ def assemble(
         gate=gate,
         debt=tuple(debt),
         coverage=table,
+        treatment=settings.treatment,
+        ticket_url=settings.ticket_url,
+        today=settings.today,
     )
 
 

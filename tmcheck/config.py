@@ -15,6 +15,13 @@ from typing import Any
 
 from tmcheck.errors import ConfigError
 from tmcheck.scoring import DEFAULT_BANDS, DEFAULT_MATRIX, DEFAULT_SCALE, band_level, word_key
+from tmcheck.treatment import (
+    Treatment,
+    default_roles,
+    default_treatment,
+    merge_treatment,
+    parse_sla,
+)
 
 CONFIG_NAMES = (".tmcheck.yaml", ".tmcheck.yml")
 MAX_CONFIG_BYTES = 256 * 1024
@@ -45,6 +52,7 @@ _ENVIRONMENT_KEYS: Mapping[str, type] = {
     "max_file_bytes": int,
     "max_files": int,
     "gate": str,
+    "history_commits": int,
 }
 
 
@@ -69,7 +77,13 @@ class Settings:
     formats: Mapping[str, str] = field(default_factory=dict)
     max_file_bytes: int = 1024 * 1024
     max_files: int = 1000
-    today: datetime.date = field(default_factory=datetime.date.today)
+    today: datetime.date = field(default_factory=datetime.date.today)  # TMCHECK_TODAY in tests
+    treatment: Mapping[str, Treatment] = field(default_factory=default_treatment)
+    roles: tuple[str, ...] = ("Team Lead", "Security Lead", "CISO")  # lowest first
+    approvers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # role -> people
+    owners: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # owner -> logins
+    ticket_url: str | None = None  # with `{ticket}` where the ticket goes
+    history_commits: int = 500  # commits of each file the SLA clock reads; 0: git is not asked
 
     @property
     def threshold_level(self) -> str:
@@ -104,6 +118,9 @@ def load_settings(
         merged.update(_read_config_file(config_path))
         root = config_path.parent
     merged.update(_environment_layer(environment or {}))
+    today = _today(environment or {})
+    if today is not None:
+        merged["today"] = today
     if overrides:
         overrides = {key: value for key, value in overrides.items() if value is not None}
         _check_layer(overrides, lambda key: f"--{key.replace('_', '-')}")
@@ -154,6 +171,18 @@ def _environment_layer(environment: Mapping[str, str]) -> dict[str, Any]:
     return layer
 
 
+def _today(environment: Mapping[str, str]) -> datetime.date | None:
+    """`TMCHECK_TODAY` (YYYY-MM-DD): the day SLA clocks and acceptance expiry are judged on,
+    so that a test, or a look at next week, sees the same day every time."""
+    text = environment.get("TMCHECK_TODAY", "").strip()
+    if not text:
+        return None
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(f"TMCHECK_TODAY: {text!r} is not a date (YYYY-MM-DD)") from None
+
+
 def _check_layer(layer: Mapping[str, Any], where: Any) -> None:
     """Raise ConfigError naming the first bad key of one layer, and what it allows."""
     from tmcheck.rules import DEFAULT_LEVELS
@@ -172,7 +201,10 @@ def _check_layer(layer: Mapping[str, Any], where: Any) -> None:
 
 def _settings_from(merged: Mapping[str, Any], root: Path, config_path: Path | None) -> Settings:
     values: dict[str, Any] = {"root": root, "config_path": config_path}
-    for key in ("threshold", "gate", "level_model", "max_file_bytes", "max_files"):
+    for key in (
+        "threshold", "gate", "level_model", "max_file_bytes", "max_files", "today",
+        "history_commits", "ticket_url",
+    ):  # fmt: skip
         if key in merged:
             values[key] = merged[key]
     for key in ("include", "exclude"):
@@ -202,4 +234,48 @@ def _settings_from(merged: Mapping[str, Any], root: Path, config_path: Path | No
         values["rule_levels"] = dict(merged["rules"])
     if "formats" in merged:
         values["formats"] = dict(merged["formats"])
+    values.update(_policy(merged, f"{config_path}: " if config_path else ""))
     return Settings(**values)
+
+
+def _policy(merged: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """The treatment table, the ranked roles, the approvers and the ticket link, checked
+    against each other: every approver the table names must be a ranked role."""
+    values: dict[str, Any] = {}
+    for level, fields in merged.get("treatment", {}).items():
+        if "sla" in fields and parse_sla(fields["sla"]) is None:
+            raise ConfigError(
+                f"{where}treatment.{level}.sla: {fields['sla']!r} is not an SLA (24 hours,"
+                " 1 week, 1 month, 1 quarter, none, or a number of days)"
+            )
+    table = merge_treatment(merged.get("treatment", {})) if "treatment" in merged else None
+    treatment = table or default_treatment()
+    if table is not None:
+        values["treatment"] = table
+    roles = tuple(merged.get("roles") or default_roles(treatment))
+    values["roles"] = roles
+    known = {word_key(role) for role in roles}
+    for level, entry in treatment.items():
+        if word_key(entry.approver) not in known:
+            raise ConfigError(
+                f"{where}treatment.{level}.approver: {entry.approver!r} is not one of the roles"
+                f" ({', '.join(roles)}); list it under roles:"
+            )
+    approvers = merged.get("approvers", {})
+    for role in approvers:
+        if word_key(role) not in known:
+            raise ConfigError(
+                f"{where}approvers: {role!r} is not one of the roles ({', '.join(roles)})"
+            )
+    by_key = {word_key(role): role for role in roles}
+    values["approvers"] = {by_key[word_key(k)]: tuple(v) for k, v in approvers.items()}
+    values["owners"] = {
+        word_key(name): (logins,) if isinstance(logins, str) else tuple(logins)
+        for name, logins in merged.get("owners", {}).items()
+    }
+    ticket_url = merged.get("ticket_url")
+    if ticket_url is not None and "{ticket}" not in ticket_url:
+        raise ConfigError(
+            f"{where}ticket_url: {ticket_url!r} has no {{ticket}} where the ticket goes"
+        )
+    return values

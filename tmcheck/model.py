@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 import struct
 import sys
@@ -46,7 +47,7 @@ OPEN_STATUSES = frozenset({"open", "in_progress", "partially_mitigated", "unknow
 POSITION_KEYS: tuple[str, ...] = (
     "id", "threatId", "title", "category", "threat", "type", "modelType", "component",
     "likelihood", "impact", "risk", "risk_score", "dread", "severity", "score", "status",
-    "owner", "mitigation", "acceptance", "library", "ticket",
+    "owner", "mitigation", "acceptance", "library", "ticket", "identified",
 )  # fmt: skip
 _KEY_INDEX: Mapping[str, int] = {key: index for index, key in enumerate(POSITION_KEYS)}
 _PACKED = struct.Struct("<BII")  # key index, line, column
@@ -103,6 +104,8 @@ class ThreatEntry:
     mitigation: str | None = None
     library: tuple[str, ...] = ()
     acceptance: Mapping[str, Any] | None = None
+    ticket: str | None = None  # an issue in this repository (`#123`) or another tracker's id
+    identified: Any = None  # the date the threat was identified, as written (starts its SLA clock)
     # Loaders give the positions of the entry's keys; the entry keeps them packed.
     positions: Mapping[str, Position] | bytes = b""
 
@@ -129,6 +132,18 @@ class ThreatEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class SlaClock:
+    """Since when an open threat has been open at its level, and when its SLA falls due."""
+
+    start: datetime.date | None
+    source: str | None  # "identified" or "git"; None when the start is unknown
+    due: datetime.date | None  # None: the start is unknown, or the level has no SLA
+    overdue: bool = False
+    commit: str | None = None  # with source "git": the commit that started the clock
+    unknown: str | None = None  # why the start is unknown ("shallow clone: fetch-depth: 0")
+
+
+@dataclass(frozen=True, slots=True)
 class Threat:
     """A threat after normalization and scoring."""
 
@@ -144,6 +159,9 @@ class Threat:
     open: bool
     blocking: bool
     acceptance_expired: bool = False
+    # Accepted by someone ranked below the approver its level needs: it counts as open.
+    acceptance_unauthorized: bool = False
+    clock: SlaClock | None = None  # open threats only, once the run has started the SLA clocks
 
     @property
     def id(self) -> str | None:

@@ -18,6 +18,7 @@ from tmcheck.scoring import (
     rate,
     word_key,
 )
+from tmcheck.treatment import resolve_approver, role_rank
 
 STRIDE_NAMES: Mapping[str, str] = {
     **{word_key(name): name for name in STRIDE},
@@ -69,7 +70,8 @@ def normalize(entry: ThreatEntry, settings: Settings) -> Threat:
 
     status = normalize_status(entry.status, settings.status_words)
     expired = status == "accepted" and _expired(entry, settings.today)
-    is_open = status not in settings.closed_statuses or expired
+    unauthorized = status == "accepted" and not expired and _unauthorized(entry, level, settings)
+    is_open = status not in settings.closed_statuses or expired or unauthorized
     if score is not None:
         blocking = is_open and score >= settings.threshold
     else:
@@ -91,11 +93,24 @@ def normalize(entry: ThreatEntry, settings: Settings) -> Threat:
         open=is_open,
         blocking=blocking,
         acceptance_expired=expired,
+        acceptance_unauthorized=unauthorized,
     )
 
 
 def _is_score(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 25
+
+
+def _unauthorized(entry: ThreatEntry, level: str | None, settings: Settings) -> bool:
+    """Accepted by a role ranked below the one the level's treatment asks for."""
+    approver = (entry.acceptance or {}).get("approver")
+    if level is None or not isinstance(approver, str) or not approver.strip():
+        return False
+    approval = resolve_approver(approver, settings.roles, settings.approvers)
+    if approval.role is None:
+        return False  # nobody knows the name: a warning, not a refusal (acceptance-unauthorized)
+    needed = settings.treatment[level].approver
+    return role_rank(approval.role, settings.roles) < role_rank(needed, settings.roles)
 
 
 def _expired(entry: ThreatEntry, today: datetime.date) -> bool:

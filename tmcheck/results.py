@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,6 +14,7 @@ from tmcheck.model import Definition, Element, Reference, Threat
 
 if TYPE_CHECKING:  # the diff is loaded only with --base
     from tmcheck.diff import Comparison
+    from tmcheck.treatment import Treatment
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +45,13 @@ class RunResult:
     gate: str = "all"  # the gate applied ("new" only with a base that could be read)
     debt: tuple[Threat, ...] = ()  # open at or above the threshold, not blocking under gate: new
     coverage: tuple[ElementCoverage, ...] = ()  # STRIDE per element, when the run has elements
+    treatment: Mapping[str, Treatment] | None = None  # the policy in force: level -> treatment
+    ticket_url: str | None = None  # the link template of tickets that are not `#123`
+    today: datetime.date | None = None  # the day SLA clocks were judged on
+
+    @property
+    def overdue_threats(self) -> tuple[Threat, ...]:
+        return tuple(t for t in self.threats if t.clock is not None and t.clock.overdue)
 
     @property
     def errors(self) -> int:

@@ -125,6 +125,34 @@ class Comment:
 
 
 @dataclass
+class Issue:
+    """State of one issue (pull requests are kept apart, in ``pulls``; numbers are shared)."""
+
+    number: int
+    title: str
+    body: str | None
+    author: Identity
+    id: int
+    state: str = "open"
+    state_reason: str | None = None
+    labels: list[str] = field(default_factory=list)
+    assignees: list[str] = field(default_factory=list)
+    created_at: str = ""
+    updated_at: str = ""
+    closed_at: str | None = None
+
+
+@dataclass
+class Label:
+    """A repository label."""
+
+    id: int
+    name: str
+    color: str = "ededed"
+    description: str | None = None
+
+
+@dataclass
 class CheckRun:
     """State of one check run; ``annotations`` accumulate across create and updates."""
 
@@ -275,6 +303,9 @@ class FakeGitHub:
         self.pulls: dict[int, PullRequest] = {}
         self.comments: list[Comment] = []
         self.check_runs: dict[int, CheckRun] = {}
+        self.issues: dict[int, Issue] = {}
+        self.labels: dict[str, Label] = {}  # by lower-cased name
+        self.assignable: set[str] = {owner.lower()}  # logins that may be assigned (lower case)
         self.faults: list[Fault] = []
         self._tokens: dict[str, Identity] = {token: identity}
         self._users: dict[str, Identity] = {identity.login.lower(): identity}
@@ -398,6 +429,40 @@ class FakeGitHub:
         """The comments on pull request ``number``, oldest first."""
         with self._lock:
             return [c for c in self.comments if c.issue_number == number]
+
+    def add_issue(
+        self,
+        title: str,
+        body: str | None = None,
+        author: Identity | str = Identity("octocat"),
+        **extra: Any,
+    ) -> Issue:
+        """Add an existing issue (``extra``: state, labels, assignees, ...)."""
+        ident = Identity(author) if isinstance(author, str) else author
+        with self._lock:
+            now = _now()
+            issue = Issue(
+                number=self._next_number(), title=title, body=body, author=ident,
+                id=next(self._ids), created_at=now, updated_at=now, **extra,
+            )  # fmt: skip
+            self._users.setdefault(ident.login.lower(), ident)
+            for name in issue.labels:
+                self._label(name, create=True)
+            self.issues[issue.number] = issue
+            return issue
+
+    def add_collaborator(self, login: str) -> None:
+        """Let ``login`` be assigned to issues."""
+        with self._lock:
+            self.assignable.add(login.lower())
+            self._users.setdefault(login.lower(), Identity(login))
+
+    def issue_comments(self, number: int) -> list[Comment]:
+        """The comments on issue ``number``, oldest first."""
+        return self.comments_on(number)
+
+    def _next_number(self) -> int:
+        return max([0, *self.pulls, *self.issues]) + 1
 
     # --- fault injection -------------------------------------------------------------
 
@@ -653,9 +718,36 @@ class FakeGitHub:
             if method == "GET":
                 pr = self._pull(int(m.group(1)))
                 return self._page(pr.files[:MAX_PR_FILES], query, rest)
+        elif rest == "/issues":
+            if method == "GET":
+                return self._list_issues(query, rest)
+            if method == "POST":
+                return self._create_issue(body, identity)
+        elif m := re.fullmatch(r"/issues/(\d+)", rest):
+            number = int(m.group(1))
+            if number in self.pulls and method == "GET":
+                return _Response(200, self._pull_as_issue_json(self.pulls[number]))
+            issue = self._issue(number)
+            if method == "GET":
+                return _Response(200, self._issue_json(issue))
+            if method == "PATCH":
+                return self._edit_issue(issue, body)
+        elif rest == "/labels":
+            if method == "GET":
+                labels = sorted(self.labels.values(), key=lambda label: label.id)
+                return self._page([self._label_json(label) for label in labels], query, rest)
+            if method == "POST":
+                return self._create_label(body)
+        elif m := re.fullmatch(r"/labels/([^/]+)", rest):
+            label = self.labels.get(m.group(1).lower())
+            if label is None:
+                raise _not_found()
+            if method == "GET":
+                return _Response(200, self._label_json(label))
         elif m := re.fullmatch(r"/issues/(\d+)/comments", rest):
             number = int(m.group(1))
-            self._pull(number)
+            if number not in self.issues:
+                self._pull(number)
             if method == "GET":
                 items = [self._comment_json(c) for c in self.comments if c.issue_number == number]
                 return self._page(items, query, rest)
@@ -687,6 +779,12 @@ class FakeGitHub:
         if pr is None:
             raise _not_found()
         return pr
+
+    def _issue(self, number: int) -> Issue:
+        issue = self.issues.get(number)
+        if issue is None:
+            raise _not_found()
+        return issue
 
     def _comment(self, comment_id: int) -> Comment:
         for c in self.comments:
@@ -728,6 +826,138 @@ class FakeGitHub:
         return _Response(200, chunk, headers)
 
     # --- writes ----------------------------------------------------------------------
+
+    def _list_issues(self, query: dict[str, list[str]], rest: str) -> _Response:
+        """GET /repos/{owner}/{repo}/issues: issues and pull requests, newest first."""
+        doc = "https://docs.github.com/rest/issues/issues#list-repository-issues"
+        state = query.get("state", ["open"])[-1]
+        if state not in ("open", "closed", "all"):
+            raise _validation_failed("Issue", "state", "invalid", "state is not valid", doc)
+        creator = query.get("creator", [None])[-1]
+        wanted_labels = [
+            name.strip().lower()
+            for name in query.get("labels", [""])[-1].split(",")
+            if name.strip()
+        ]
+        items: list[tuple[int, JSON]] = []
+        for issue in self.issues.values():
+            if state != "all" and issue.state != state:
+                continue
+            if creator is not None and issue.author.login.lower() != creator.lower():
+                continue
+            have = {name.lower() for name in issue.labels}
+            if any(name not in have for name in wanted_labels):
+                continue
+            items.append((issue.number, self._issue_json(issue)))
+        for pr in self.pulls.values():  # GitHub lists pull requests among issues
+            if (
+                (state in ("all", pr.state))
+                and not wanted_labels
+                and (creator is None or pr.author.login.lower() == creator.lower())
+            ):
+                items.append((pr.number, self._pull_as_issue_json(pr)))
+        direction = query.get("direction", ["desc"])[-1]
+        items.sort(key=lambda item: item[0], reverse=direction != "asc")
+        return self._page([item for _, item in items], query, rest)
+
+    def _create_issue(self, body: Any, identity: Identity) -> _Response:
+        doc = "https://docs.github.com/rest/issues/issues#create-an-issue"
+        if (
+            not isinstance(body, dict)
+            or not isinstance(body.get("title"), str)
+            or not body["title"]
+        ):
+            raise _invalid('"title" wasn\'t supplied.', doc)
+        fields = self._issue_fields(body, doc)
+        now = _now()
+        issue = Issue(
+            number=self._next_number(), title=body["title"], body=fields.get("body"),
+            author=identity, id=next(self._ids), created_at=now, updated_at=now,
+            labels=fields.get("labels", []), assignees=fields.get("assignees", []),
+        )  # fmt: skip
+        self.issues[issue.number] = issue
+        return _Response(201, self._issue_json(issue), {"Location": self._issue_url(issue)})
+
+    def _edit_issue(self, issue: Issue, body: Any) -> _Response:
+        doc = "https://docs.github.com/rest/issues/issues#update-an-issue"
+        if not isinstance(body, dict):
+            raise _invalid("Body must be a JSON object.", doc)
+        fields = self._issue_fields(body, doc)
+        if "title" in body:
+            if not isinstance(body["title"], str) or not body["title"]:
+                raise _invalid("For 'properties/title', value is not a string.", doc)
+            issue.title = body["title"]
+        state = body.get("state")
+        if state is not None and state not in ("open", "closed"):
+            raise _invalid(
+                f"For 'properties/state', {json.dumps(state)} is not a valid value.", doc
+            )
+        reason = body.get("state_reason")
+        if reason is not None and reason not in ("completed", "not_planned", "reopened"):
+            raise _invalid(
+                f"For 'properties/state_reason', {json.dumps(reason)} is not a valid value.", doc
+            )
+        for key in ("body", "labels", "assignees"):
+            if key in fields:
+                setattr(issue, key, fields[key])
+        if state == "closed" and issue.state != "closed":
+            issue.state, issue.closed_at = "closed", _now()
+            issue.state_reason = reason or "completed"
+        elif state == "open" and issue.state != "open":
+            issue.state, issue.closed_at, issue.state_reason = "open", None, "reopened"
+        issue.updated_at = _now()
+        return _Response(200, self._issue_json(issue))
+
+    def _issue_fields(self, body: JSON, doc: str) -> JSON:
+        """Check body, labels and assignees of an issue write; unknown labels are created, as
+        GitHub does; a login that may not be assigned is refused, as GitHub does."""
+        fields: JSON = {}
+        if "body" in body:
+            text = body["body"]
+            if text is not None and not isinstance(text, str):
+                raise _invalid("For 'properties/body', value is not a string or null.", doc)
+            if isinstance(text, str) and len(text) > MAX_COMMENT_CHARS:
+                raise _validation_failed(
+                    "Issue", "body", "custom",
+                    f"body is too long (maximum is {MAX_COMMENT_CHARS} characters)", doc,
+                )  # fmt: skip
+            fields["body"] = text
+        if "labels" in body:
+            labels = body["labels"]
+            if not isinstance(labels, list) or not all(isinstance(n, str) for n in labels):
+                raise _invalid("For 'properties/labels', value is not an array.", doc)
+            fields["labels"] = [self._label(name, create=True).name for name in labels]
+        if "assignees" in body:
+            assignees = body["assignees"]
+            if not isinstance(assignees, list) or not all(isinstance(n, str) for n in assignees):
+                raise _invalid("For 'properties/assignees', value is not an array.", doc)
+            for login in assignees:
+                if login.lower() not in self.assignable:
+                    raise _validation_failed("Issue", "assignees", "invalid", login, doc)
+            fields["assignees"] = list(assignees)
+        return fields
+
+    def _label(self, name: str, *, create: bool = False) -> Label:
+        label = self.labels.get(name.lower())
+        if label is None:
+            if not create:
+                raise _not_found()
+            label = Label(next(self._ids), name)
+            self.labels[name.lower()] = label
+        return label
+
+    def _create_label(self, body: Any) -> _Response:
+        doc = "https://docs.github.com/rest/issues/labels#create-a-label"
+        if not isinstance(body, dict) or not isinstance(body.get("name"), str) or not body["name"]:
+            raise _invalid('"name" wasn\'t supplied.', doc)
+        color = body.get("color", "ededed")
+        if not isinstance(color, str) or not re.fullmatch(r"[0-9a-fA-F]{6}", color):
+            raise _validation_failed("Label", "color", "invalid", "color is invalid", doc)
+        if body["name"].lower() in self.labels:
+            raise _validation_failed("Label", "name", "already_exists", "already_exists", doc)
+        label = Label(next(self._ids), body["name"], color.lower(), body.get("description"))
+        self.labels[label.name.lower()] = label
+        return _Response(201, self._label_json(label))
 
     def _create_comment(self, number: int, body: Any, identity: Identity) -> _Response:
         doc = "https://docs.github.com/rest/issues/comments#create-an-issue-comment"
@@ -948,7 +1178,7 @@ class FakeGitHub:
             "forks_count": 0,
             "archived": False,
             "disabled": False,
-            "open_issues_count": len(self.pulls) if is_base else 0,
+            "open_issues_count": self._open_issues() if is_base else 0,
             "license": None,
             "allow_forking": True,
             "is_template": False,
@@ -956,7 +1186,7 @@ class FakeGitHub:
             "topics": [],
             "visibility": "private" if self.private else "public",
             "forks": 0,
-            "open_issues": len(self.pulls) if is_base else 0,
+            "open_issues": self._open_issues() if is_base else 0,
             "watchers": 0,
             "default_branch": self.default_branch,
             "permissions": {
@@ -967,6 +1197,10 @@ class FakeGitHub:
                 "pull": True,
             },
         }
+
+    def _open_issues(self) -> int:
+        open_issues = sum(1 for issue in self.issues.values() if issue.state == "open")
+        return open_issues + sum(1 for pr in self.pulls.values() if pr.state == "open")
 
     def _file_entry(self, pr: PullRequest, spec: str | Mapping[str, Any]) -> JSON:
         entry: JSON = {"filename": spec} if isinstance(spec, str) else dict(spec)
@@ -1070,6 +1304,84 @@ class FakeGitHub:
             "changed_files": len(files),
         }
 
+    def _issue_url(self, issue: Issue) -> str:
+        return f"{self.repo_url}/issues/{issue.number}"
+
+    def _label_json(self, label: Label) -> JSON:
+        return {
+            "id": label.id,
+            "node_id": _node_id("LA", label.id),
+            "url": f"{self.repo_url}/labels/{quote(label.name, safe='')}",
+            "name": label.name,
+            "description": label.description,
+            "color": label.color,
+            "default": False,
+        }
+
+    def _issue_json(self, issue: Issue) -> JSON:
+        api = self._issue_url(issue)
+        users = [self._users.get(login.lower(), Identity(login)) for login in issue.assignees]
+        return {
+            "id": issue.id,
+            "node_id": _node_id("I", issue.id),
+            "url": api,
+            "repository_url": self.repo_url,
+            "labels_url": f"{api}/labels{{/name}}",
+            "comments_url": f"{api}/comments",
+            "events_url": f"{api}/events",
+            "html_url": f"{self.html_base}/{self.full_name}/issues/{issue.number}",
+            "number": issue.number,
+            "state": issue.state,
+            "state_reason": issue.state_reason,
+            "title": issue.title,
+            "body": issue.body,
+            "user": self._user_json(issue.author),
+            "labels": [self._label_json(self._label(name, create=True)) for name in issue.labels],
+            "assignee": self._user_json(users[0]) if users else None,
+            "assignees": [self._user_json(user) for user in users],
+            "milestone": None,
+            "locked": False,
+            "active_lock_reason": None,
+            "comments": sum(1 for c in self.comments if c.issue_number == issue.number),
+            "closed_at": issue.closed_at,
+            "created_at": issue.created_at,
+            "updated_at": issue.updated_at,
+            "closed_by": None,
+            "author_association": "NONE" if issue.author.type == "Bot" else "CONTRIBUTOR",
+            "performed_via_github_app": None,
+            "reactions": {"url": f"{api}/reactions", "total_count": 0},
+            "timeline_url": f"{api}/timeline",
+        }
+
+    def _pull_as_issue_json(self, pr: PullRequest) -> JSON:
+        api = f"{self.repo_url}/issues/{pr.number}"
+        html = f"{self.html_base}/{self.full_name}/pull/{pr.number}"
+        return {
+            "id": pr.id,
+            "node_id": _node_id("PR", pr.id),
+            "url": api,
+            "repository_url": self.repo_url,
+            "html_url": html,
+            "number": pr.number,
+            "state": pr.state,
+            "title": pr.title,
+            "body": pr.body,
+            "user": self._user_json(pr.author),
+            "labels": [],
+            "assignee": None,
+            "assignees": [],
+            "comments": sum(1 for c in self.comments if c.issue_number == pr.number),
+            "created_at": "2024-01-04T00:00:00Z",
+            "updated_at": "2024-01-05T00:00:00Z",
+            "closed_at": None,
+            "pull_request": {
+                "url": f"{self.repo_url}/pulls/{pr.number}",
+                "html_url": html,
+                "diff_url": f"{html}.diff",
+                "patch_url": f"{html}.patch",
+            },
+        }
+
     def _comment_url(self, comment: Comment) -> str:
         return f"{self.repo_url}/issues/comments/{comment.id}"
 
@@ -1079,8 +1391,9 @@ class FakeGitHub:
             "node_id": _node_id("IC", comment.id),
             "url": self._comment_url(comment),
             "html_url": (
-                f"{self.html_base}/{self.full_name}/pull/{comment.issue_number}"
-                f"#issuecomment-{comment.id}"
+                f"{self.html_base}/{self.full_name}/"
+                f"{'issues' if comment.issue_number in self.issues else 'pull'}/"
+                f"{comment.issue_number}#issuecomment-{comment.id}"
             ),
             "body": comment.body,
             "user": self._user_json(comment.author),

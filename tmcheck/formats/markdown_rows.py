@@ -33,6 +33,7 @@ COLUMNS: Mapping[str, str] = {
     "control": "mitigation",
     "status": "status", "owner": "owner", "library": "library",
     "approver": "approver", "reason": "reason", "expires": "expires",
+    "ticket": "ticket", "issue": "ticket", "identified": "identified", "date": "identified",
 }  # fmt: skip
 REQUIRED = {"id": "ID", "category": "STRIDE"}
 _NUMBER = re.compile(r"\d{1,2}\Z")
@@ -148,6 +149,8 @@ def _entry(
         mitigation=values.get("mitigation"),
         library=tuple(re.split(r"[\s,]+", library.strip())) if library else (),
         acceptance=acceptance or None,
+        ticket=values.get("ticket"),
+        identified=values.get("identified"),
         positions=positions,
     )
 

@@ -23,6 +23,8 @@ def read(document: Document, path: str) -> Parsed:
     for _, item, (line, column), positions in items(document, threats, ("threats",)):
         mitigation = mapping(item.get("mitigation"))
         where = dict(positions)
+        if "ticket" not in where and "ticket" in mitigation:
+            where["ticket"] = where.get("mitigation", (line, column))
         status = item.get("status")
         if status is None and "status" in mitigation:
             # The register's status is its mitigation's: `implemented` means mitigated.
@@ -49,6 +51,8 @@ def read(document: Document, path: str) -> Parsed:
                 mitigation=text(mitigation.get("control")),
                 library=texts(item.get("library")),
                 acceptance=mapping(item.get("acceptance")) or None,
+                ticket=text(item.get("ticket")) or text(mitigation.get("ticket")),
+                identified=item.get("identified"),
                 positions=where,
             )
         )

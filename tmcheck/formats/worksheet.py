@@ -53,6 +53,8 @@ def read(document: Document, path: str) -> Parsed:
                 mitigation="; ".join(texts(item.get("recommended_mitigations"))) or None,
                 library=texts(item.get("library")),
                 acceptance=mapping(item.get("acceptance")) or None,
+                ticket=text(item.get("ticket")),
+                identified=item.get("identified"),
                 positions={**positions, "component": component_position},
             )
         )

@@ -24,6 +24,18 @@ class Unavailable(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class IssueInfo:
+    """An issue as the sync sees it: plain data, no PyGithub object."""
+
+    number: int
+    title: str
+    body: str
+    state: str  # "open" or "closed"
+    labels: tuple[str, ...]
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
 class PullFiles:
     paths: tuple[str, ...]  # added, modified and renamed-to paths (removed files left out)
     total: int  # as GitHub counts them; more than listed when the list stops at 3,000
@@ -145,6 +157,68 @@ class GitHubClient:
 
         result: str = self._call(create)
         return result
+
+    # --- issues (the threat tracker) ----------------------------------------------------
+
+    def issues_by(self, author: str) -> list[IssueInfo]:
+        """Every issue (open and closed, pull requests left out) that `author` opened."""
+
+        def listing() -> list[IssueInfo]:
+            creator = self._github.get_user(author)
+            found = []
+            for issue in self._repo().get_issues(state="all", creator=creator):
+                mine = issue.user is not None and issue.user.login == author
+                if issue.pull_request is None and mine:
+                    found.append(_issue_info(issue))
+            return found
+
+        result: list[IssueInfo] = self._call(listing)
+        return result
+
+    def create_issue(
+        self, title: str, body: str, labels: Sequence[str], assignees: Sequence[str]
+    ) -> IssueInfo:
+        def create() -> IssueInfo:
+            issue = self._repo().create_issue(
+                title=title, body=body, labels=list(labels), assignees=list(assignees)
+            )
+            return _issue_info(issue)
+
+        result: IssueInfo = self._call(create)
+        return result
+
+    def edit_issue(self, number: int, **fields: Any) -> None:
+        """Change `title`, `body`, `state`, `state_reason` or `labels` of issue `number`."""
+        self._call(lambda: self._repo().get_issue(number).edit(**fields))
+
+    def comment_on_issue(self, number: int, body: str) -> None:
+        self._call(lambda: self._repo().get_issue(number).create_comment(body))
+
+    def ensure_labels(self, colors: dict[str, str]) -> list[str]:
+        """Create the labels of `colors` (name -> hex colour) that the repository lacks."""
+
+        def ensure() -> list[str]:
+            have = {label.name.casefold() for label in self._repo().get_labels()}
+            created = []
+            for name, color in colors.items():
+                if name.casefold() not in have:
+                    self._repo().create_label(name=name, color=color)
+                    created.append(name)
+            return created
+
+        result: list[str] = self._call(ensure)
+        return result
+
+
+def _issue_info(issue: Any) -> IssueInfo:
+    return IssueInfo(
+        number=int(issue.number),
+        title=str(issue.title or ""),
+        body=str(issue.body or ""),
+        state=str(issue.state),
+        labels=tuple(str(label.name) for label in issue.labels),
+        url=str(issue.html_url),
+    )
 
 
 def _reason(data: Any) -> str:

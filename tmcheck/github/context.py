@@ -55,6 +55,7 @@ class ActionInputs:
     template: str | None = None
     report_file: str = "tmcheck-report.md"
     check_name: str = "tmcheck"
+    issues: str = "off"  # "sync": one issue per open threat to track (never on pull requests)
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> ActionInputs:
@@ -78,6 +79,7 @@ class ActionInputs:
             template=_input(environ, "template") or None,
             report_file=_input(environ, "report-file", "tmcheck-report.md"),
             check_name=_input(environ, "check-name", "tmcheck"),
+            issues=_choice(environ, "issues", ("off", "sync")),
         )
 
 
@@ -97,6 +99,12 @@ class RunContext:
     base_sha: str | None = None
     head_sha: str | None = None
     head_repository: str | None = None
+    ref: str = ""  # GITHUB_REF: refs/heads/main on a push to main
+    default_branch: str | None = None  # the repository's, from the event payload
+
+    @property
+    def on_default_branch(self) -> bool:
+        return self.default_branch is not None and self.ref == f"refs/heads/{self.default_branch}"
 
     @property
     def is_pull_request(self) -> bool:
@@ -142,6 +150,8 @@ class RunContext:
             base_sha=_sha(base.get("sha")),
             head_sha=_sha(head.get("sha")),
             head_repository=head_repo if isinstance(head_repo, str) else None,
+            ref=environ.get("GITHUB_REF", ""),
+            default_branch=_text(_mapping(event.get("repository")).get("default_branch")),
         )
 
 
@@ -165,6 +175,10 @@ def _read_event(path: Path | None) -> dict[str, Any]:
 
 def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def _sha(value: Any) -> str | None:

@@ -13,6 +13,9 @@ from tmcheck.findings import LEVEL_ORDER, Finding
 STEP_SUMMARY_LIMIT = 1024 * 1024  # the runner refuses a larger summary
 MAX_ANNOTATIONS = 500
 _COMMANDS = {"error": "error", "warning": "warning", "note": "notice"}
+# Shown in the comment's tables (the Ticket column) rather than on each blocking threat's line,
+# where the blocking-threat annotation already is: one annotation per threat, not two.
+UNANNOTATED_RULES = frozenset({"missing-ticket"})
 
 
 def write_outputs(path: Path | None, outputs: Mapping[str, str]) -> None:
@@ -41,7 +44,8 @@ def append_summary(path: Path | None, markdown: str) -> None:
 def annotated_findings(findings: Sequence[Finding]) -> list[Finding]:
     """The findings that get an annotation (check run or workflow command): errors first, at
     most MAX_ANNOTATIONS (each 50 more are one more request; no reviewer reads thousands)."""
-    ordered = sorted(findings, key=lambda finding: LEVEL_ORDER.get(finding.level, 9))
+    shown = [finding for finding in findings if finding.rule not in UNANNOTATED_RULES]
+    ordered = sorted(shown, key=lambda finding: LEVEL_ORDER.get(finding.level, 9))
     return ordered[:MAX_ANNOTATIONS]
 
 

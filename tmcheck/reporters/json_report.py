@@ -11,6 +11,7 @@ from typing import IO, TYPE_CHECKING, Any
 from tmcheck.coverage import ElementCoverage
 from tmcheck.model import Threat
 from tmcheck.results import RunResult
+from tmcheck.tickets import ticket_link
 
 if TYPE_CHECKING:
     from tmcheck.diff import ThreatChange
@@ -57,7 +58,7 @@ def _sections(result: RunResult) -> Iterator[tuple[str, Any]]:
             for f in result.files
         ),
     )
-    yield "threats", (threat_dict(threat) for threat in result.threats)
+    yield "threats", (threat_dict(threat, result) for threat in result.threats)
     yield (
         "findings",
         (
@@ -80,6 +81,7 @@ def _sections(result: RunResult) -> Iterator[tuple[str, Any]]:
             "threats": len(result.threats),
             "open": len(result.open_threats),
             "blocking": len(result.blocking_threats),
+            "overdue": len(result.overdue_threats),
             "errors": result.errors,
             "warnings": result.warnings,
         },
@@ -118,6 +120,11 @@ def _flat_object(value: dict[str, Any], indent: str) -> str | None:
         kind = type(member)
         if kind is str:
             encoded = _string(member)
+        elif kind is dict:  # a threat's treatment: one level deeper, flat itself
+            nested = _flat_object(member, indent + "  ") if member else "{}"
+            if nested is None:
+                return None
+            encoded = nested
         elif kind is int:
             encoded = int.__repr__(member)
         elif member is None or kind is bool:
@@ -171,8 +178,14 @@ def coverage_dict(row: ElementCoverage) -> dict[str, Any]:
     }
 
 
-def threat_dict(threat: Threat) -> dict[str, Any]:
+def threat_dict(threat: Threat, result: RunResult | None = None) -> dict[str, Any]:
     entry = threat.entry
+    clock = threat.clock
+    treatment = (
+        result.treatment.get(threat.risk_level)
+        if result is not None and result.treatment and threat.risk_level
+        else None
+    )
     return {
         "id": entry.id,
         "path": entry.path,
@@ -190,4 +203,16 @@ def threat_dict(threat: Threat) -> dict[str, Any]:
         "open": threat.open,
         "blocking": threat.blocking,
         "owner": entry.owner,
-    }
+        "treatment": {
+            "action": treatment.action, "sla": treatment.sla_text, "approver": treatment.approver,
+        } if treatment is not None else None,
+        "clock_start": clock.start.isoformat() if clock and clock.start else None,
+        "clock_source": clock.source if clock else None,
+        "clock_commit": clock.commit if clock else None,
+        "clock_unknown": clock.unknown if clock else None,
+        "due": clock.due.isoformat() if clock and clock.due else None,
+        "overdue": bool(clock and clock.overdue),
+        "acceptance_unauthorized": threat.acceptance_unauthorized,
+        "ticket": entry.ticket,
+        "ticket_url": ticket_link(entry.ticket, result.ticket_url, None) if result else None,
+    }  # fmt: skip

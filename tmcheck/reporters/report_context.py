@@ -18,10 +18,12 @@ from markupsafe import Markup
 from tmcheck.diff import CHANGE_KINDS, Comparison, ThreatChange, count_by_kind
 from tmcheck.escape import for_markdown, for_markdown_code
 from tmcheck.findings import Finding
-from tmcheck.model import RISK_RANK, Threat
+from tmcheck.model import RISK_LEVELS, RISK_RANK, Threat
 from tmcheck.reporters.heatmap import heat_map, heat_map_table
 from tmcheck.reporters.mermaid import data_flow_diagram
 from tmcheck.results import RunResult
+from tmcheck.sla import describe_due
+from tmcheck.tickets import for_markdown_url, ticket_link
 
 if TYPE_CHECKING:
     from tmcheck.reporters.markdown import Links
@@ -92,15 +94,16 @@ def report_context(
         "verdict": Markup(verdict),
         "headline": Markup(_headline(result, debt)),
         "changes": None,
-        "blocking": _section([_threat_row(t, links, kind_of) for t in blocking]),
+        "blocking": _section([_threat_row(t, links, kind_of, result) for t in blocking]),
         "heat_map": Markup(heat_map_table(heat_map(result.threats), result.threshold))
         if result.open_threats
         else None,
         "diagram": None,
         "diagram_note": None,
-        "other_open": _section([_threat_row(t, links, kind_of) for t in other_open]),
-        "debt": _section([_threat_row(t, links, kind_of) for t in debt]),
+        "other_open": _section([_threat_row(t, links, kind_of, result) for t in other_open]),
+        "debt": _section([_threat_row(t, links, kind_of, result) for t in debt]),
         "findings": _section([_finding_row(f, links) for f in findings]),
+        "treatment": _treatment_rows(result),
         "notes": list(notes),
         "footer": Markup(_footer(result, comparison)),
     }
@@ -151,6 +154,20 @@ def _verdict(
     change of each threat that changed) only when there is a base to compare with."""
     threshold = result.threshold
     other_errors = result.errors - sum(1 for f in result.findings if f.rule == "blocking-threat")
+    icon, text = _blocking_verdict(result, blocking, kind_of, threshold, other_errors)
+    overdue = len(result.overdue_threats)
+    if overdue:
+        text += f"; {_count(overdue, 'threat')} past {'its' if overdue == 1 else 'their'} SLA"
+    return icon, text
+
+
+def _blocking_verdict(
+    result: RunResult,
+    blocking: Sequence[Threat],
+    kind_of: dict[int, str] | None,
+    threshold: int,
+    other_errors: int,
+) -> tuple[str, str]:
     if blocking:
         text = f"tmcheck blocks: {_count(len(blocking), 'open threat')} at or above the threshold"
         text += f" {threshold}"
@@ -215,7 +232,9 @@ def _change_row(change: ThreatChange, links: Links) -> dict[str, Any]:
     }
 
 
-def _threat_row(threat: Threat, links: Links, kind_of: dict[int, str]) -> dict[str, Any]:
+def _threat_row(
+    threat: Threat, links: Links, kind_of: dict[int, str], result: RunResult
+) -> dict[str, Any]:
     entry = threat.entry
     return {
         "change": Markup(KIND_LABELS[kind_of[id(threat)]]) if id(threat) in kind_of else "",
@@ -227,8 +246,30 @@ def _threat_row(threat: Threat, links: Links, kind_of: dict[int, str]) -> dict[s
         "level": threat.risk_level or "unrated",
         "status": entry.status if isinstance(entry.status, str) else threat.status,
         "owner": entry.owner or "",
+        "due": describe_due(threat.clock, result.today) if result.today else "",
+        "ticket": _ticket(entry.ticket, links, result.ticket_url),
         "where": Markup(links.to(entry.path, entry.line)),
     }
+
+
+def _ticket(ticket: str | None, links: Links, template: str | None) -> str | Markup:
+    """The ticket as a link where it has one (its text escaped), else as plain text."""
+    if not ticket:
+        return ""
+    issues = f"{links.server_url}/{links.repository}/issues" if links.repository else None
+    url = ticket_link(ticket, template, issues)
+    if url is None:
+        return ticket
+    return Markup(f"[{for_markdown(ticket)}]({for_markdown_url(url)})")
+
+
+def _treatment_rows(result: RunResult) -> list[dict[str, Any]]:
+    table = result.treatment or {}
+    return [
+        {"level": level, "action": t.action, "sla": t.sla_text, "approver": t.approver}
+        for level in reversed(RISK_LEVELS)
+        if (t := table.get(level)) is not None
+    ]
 
 
 def _finding_row(finding: Finding, links: Links) -> dict[str, Any]:

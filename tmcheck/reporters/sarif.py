@@ -53,11 +53,16 @@ def to_sarif(result: RunResult) -> dict[str, Any]:
     root = _uri_root(result.root)
     seen: Counter[str] = Counter()
     results = []
+    clocks = _threat_properties(result)
     for finding in result.findings:
         identity = fingerprint_identity(finding, root)
         seen[identity] += 1
         digest = hashlib.sha256(identity.encode("utf-8", "surrogateescape")).hexdigest()[:32]
-        results.append(_result(finding, index[finding.rule], root, f"{digest}:{seen[identity]}"))
+        entry = _result(finding, index[finding.rule], root, f"{digest}:{seen[identity]}")
+        properties = clocks.get((finding.path, finding.threat_id)) if finding.threat_id else None
+        if properties:
+            entry["properties"] = properties
+        results.append(entry)
     invocation: dict[str, Any] = {"executionSuccessful": result.internal_errors == 0}
     if len(results) > MAX_RESULTS:
         left_out = len(results) - MAX_RESULTS
@@ -90,6 +95,35 @@ def to_sarif(result: RunResult) -> dict[str, Any]:
             }
         ],
     }
+
+
+def _threat_properties(result: RunResult) -> dict[tuple[str, str | None], dict[str, Any]]:
+    """The treatment and SLA clock of each threat with an id, for the results about it: the
+    same facts the JSON report gives (`clock_start`, `due`, ...), in SARIF's property bag."""
+    properties: dict[tuple[str, str | None], dict[str, Any]] = {}
+    table = result.treatment or {}
+    for threat in result.threats:
+        if threat.id is None or threat.risk_level is None:
+            continue
+        bag: dict[str, Any] = {"level": threat.risk_level}
+        treatment = table.get(threat.risk_level)
+        if treatment is not None:
+            bag["treatment"] = {
+                "action": treatment.action, "sla": treatment.sla_text,
+                "approver": treatment.approver,
+            }  # fmt: skip
+        clock = threat.clock
+        if clock is not None:
+            bag["clockStart"] = clock.start.isoformat() if clock.start else None
+            bag["clockSource"] = clock.source
+            bag["due"] = clock.due.isoformat() if clock.due else None
+            bag["overdue"] = clock.overdue
+            if clock.unknown:
+                bag["clockUnknown"] = clock.unknown
+        if threat.entry.ticket:
+            bag["ticket"] = threat.entry.ticket
+        properties[(threat.entry.path, threat.id)] = bag
+    return properties
 
 
 def rule_descriptors() -> list[dict[str, Any]]:

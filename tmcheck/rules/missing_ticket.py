@@ -1,0 +1,40 @@
+"""missing-ticket: a blocking threat has a ticket that tracks its treatment.
+
+A threat's `ticket` (a register's `mitigation.ticket`; a `ticket` key in worksheets; a Ticket
+column in Markdown) is `#123` for an issue of this repository, or any id that `ticket_url:`
+turns into a link.
+
+Passes::
+
+    - id: T003
+      likelihood: High
+      impact: High
+      status: Open
+      ticket: "#123"
+
+Fails::
+
+    - id: T003
+      likelihood: High
+      impact: High
+      status: Open        # blocking, and nothing tracks it
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tmcheck.findings import Finding
+from tmcheck.rules.context import RuleContext, threat_finding
+
+ID = "missing-ticket"
+LEVEL = "note"
+
+
+def check(context: RuleContext) -> Iterator[Finding]:
+    for threat in context.threats:
+        if threat.blocking and not (threat.entry.ticket or "").strip():
+            yield threat_finding(
+                threat, ID, LEVEL,
+                f"blocking threat {threat.label} has no ticket tracking its treatment",
+            )  # fmt: skip
