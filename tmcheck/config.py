@@ -94,14 +94,21 @@ def load_settings(
     use_config_file: bool = True,
     environment: Mapping[str, str] | None = None,
     overrides: Mapping[str, Any] | None = None,
+    config_bytes: bytes | None = None,
 ) -> Settings:
-    """Merge defaults, the config file, `TMCHECK_*` variables and command-line overrides."""
+    """Merge defaults, the config file, `TMCHECK_*` variables and command-line overrides.
+
+    `config_bytes`: the content of `config_path` as read elsewhere (the action reads it from the
+    base commit), instead of the file on disk."""
     merged: dict[str, Any] = {}
     root = cwd
     if config_path is None and use_config_file:
         config_path = find_config(cwd)
     if config_path is not None:
-        merged.update(_read_config_file(config_path))
+        if config_bytes is not None:
+            merged.update(parse_config(config_bytes, config_path))
+        else:
+            merged.update(_read_config_file(config_path))
         root = config_path.parent
     merged.update(_environment_layer(environment or {}))
     if overrides:
@@ -113,14 +120,20 @@ def load_settings(
 
 def _read_config_file(path: Path) -> dict[str, Any]:
     from tmcheck.discover import GateError, read_bounded
-    from tmcheck.parsing.encoding import decode_utf8
-    from tmcheck.parsing.safe_yaml import load_yaml
-    from tmcheck.parsing.tree import LoadError
 
     try:  # a pull request may commit the config too: the same gate as any file it brings
         raw = read_bounded(str(path), MAX_CONFIG_BYTES, setting="the limit for config files")
     except GateError as error:
         raise ConfigError(f"{path}: the config file {error}") from None
+    return parse_config(raw, path)
+
+
+def parse_config(raw: bytes, path: Path) -> dict[str, Any]:
+    """The checked layer of a config file's content; errors name `path` and the line."""
+    from tmcheck.parsing.encoding import decode_utf8
+    from tmcheck.parsing.safe_yaml import load_yaml
+    from tmcheck.parsing.tree import LoadError
+
     try:
         document = load_yaml(decode_utf8(raw)) if raw.strip() else None
     except LoadError as error:
