@@ -147,7 +147,7 @@ def run_action(
         create_comment=bool(selected) or not result.passed,
     )  # fmt: skip
     if published.degraded or not inputs.check_run:
-        for line in annotation_commands(annotated):
+        for line in annotation_commands(annotated, len(result.findings)):
             log.line(line)
     append_summary(context.summary_file, report.comment)
     outputs = _outputs(result)
@@ -243,11 +243,11 @@ def _write(workspace: Path, relative: str, text: str, log: ActionLog) -> str:
 
 
 def _sarif_anchor(settings: Settings, result: RunResult, workspace: Path) -> str | None:
-    """Where findings about the whole run point in SARIF: the config file, else the first
-    checked file."""
+    """Where findings about the whole run point in SARIF: the config file, else (None) the
+    first checked threat model."""
     if settings.config_path is not None and os.path.isfile(settings.config_path):
         return os.path.relpath(settings.config_path, workspace)
-    return result.files[0].path if result.files else None
+    return None
 
 
 def _client(inputs: ActionInputs, context: RunContext) -> GitHubClient | None:

@@ -223,7 +223,8 @@ def repository_uri(path: str, root: Path) -> str | None:
 
 
 def _anchor_uri(anchor: str | None, result: RunResult, root: Path) -> str | None:
-    for path in (anchor, *(file.path for file in result.files)):
+    models = [file.path for file in result.files if file.format is not None]
+    for path in (anchor, *models, *(file.path for file in result.files)):
         if path and not os.path.isdir(path):
             uri = repository_uri(path, root)
             if uri is not None:
