@@ -94,7 +94,7 @@ def run_action(
     settings = _settings(inputs, context, workspace, environ, client, notes)
     changed = changed_files(context, client, notes)
     selected = selected_files(changed, settings, workspace) if changed is not None else []
-    touched = {os.path.realpath(workspace / path) for path in changed or ()}
+    touched = {os.path.realpath(workspace / path) for path in changed or () if "\0" not in path}
     changed_real = frozenset(touched) if changed is not None else None
     if context.is_change and inputs.scope == "changed":
         if changed is None:

@@ -67,10 +67,17 @@ def selected_files(changed: Sequence[str], settings: Settings, workspace: Path) 
     included, excluded = GlobSet(settings.include), GlobSet(settings.exclude)
     selected = []
     for path in changed:
-        try:
-            relative = (top / path).relative_to(root).as_posix()
-        except ValueError:
-            continue  # outside the config's directory: another part of the monorepo
+        if "\0" in path:
+            continue  # no file has such a name
+        if os.path.isabs(path) or ".." in path.split("/"):
+            # A name from the API that leads outside: checked, so that the file gate refuses
+            # it with a finding (never read).
+            relative = path
+        else:
+            try:
+                relative = (top / path).relative_to(root).as_posix()
+            except ValueError:
+                continue  # outside the config's directory: another part of the monorepo
         wanted = included.matches(relative) and not excluded.matches(relative)
         if wanted and os.path.lexists(top / path):
             selected.append(path)
