@@ -2,7 +2,7 @@
 
 Only files that git reports as changed since the base are read again (a file that git does
 not report but that is not in the base tree, an ignored one, is new) (`git show`-style, through
-`git.read_at`, then the same parser, loaders and normalization as the head, with the head's
+`Git.read_at`, then the same parser, loaders and normalization as the head, with the head's
 settings, so that the diff is about the threat models and not the configuration); the others
 are the same at both ends. Files deleted since the base that the run would have checked are read
 at the base too, and a renamed file's base version is read under its old name. Whatever cannot

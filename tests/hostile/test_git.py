@@ -157,6 +157,7 @@ def test_action(
     _environment(case, planted, monkeypatch)
     inputs = {name: planted.fill(value) for name, value in case["action"]["inputs"].items()}
     environ = planted.pull.environ(server, **inputs)
+    monkeypatch.chdir(world_readable)  # the action changes into the workspace: come back after
     out, err = io.StringIO(), io.StringIO()
     code = main(["action"], stdout=out, stderr=err, environ=environ)
     outcome = collect(planted.pull, server, code, out.getvalue(), err.getvalue())
