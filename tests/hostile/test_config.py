@@ -13,7 +13,11 @@ from typing import Any
 import pytest
 
 from tests.github.fake_api import FakeGitHub, serve
-from tests.hostile.checks import assert_commands_inert, assert_nothing_leaks
+from tests.hostile.checks import (
+    assert_commands_inert,
+    assert_inert_markdown,
+    assert_nothing_leaks,
+)
 from tests.hostile.harness import (
     CASES,
     HOSTILE,
@@ -68,5 +72,6 @@ def test_action_refuses_the_config_a_pull_request_brings(
     assert outcome.code == 2
     assert outcome.stdout.startswith(f"tmcheck: error: {expected}"), outcome.stdout
     assert outcome.files["summary.md"].startswith("**tmcheck could not run:**")
+    assert_inert_markdown(outcome.files["summary.md"])
     assert_commands_inert(outcome.stdout)
     assert_nothing_leaks(outcome)
