@@ -77,6 +77,7 @@ def run_action(
     os.chdir(workspace)  # file names in reports are relative to the repository
     settings = load_settings(
         cwd=workspace,
+        workspace=workspace,
         config_path=Path(inputs.config) if inputs.config else None,
         environment=environ,
         overrides={

@@ -208,7 +208,7 @@ def check_file(
     validate: bool = True,
 ) -> FileResult:
     try:
-        raw = read_bounded(candidate.path, settings.max_file_bytes)
+        raw = read_bounded(candidate.path, settings.max_file_bytes, within=candidate.within)
     except GateError as error:
         return _failed(candidate.path, "read-error", str(error))
     return check_content(raw, candidate, settings, pinned, validate=validate)

@@ -50,7 +50,8 @@ def test_check_refuses_the_config(
     materialize(MODEL, places)
     write_config(spec, places)
     started = time.monotonic()
-    outcome = run_cli(["threatmodels"], places.workspace, monkeypatch)
+    given = ["--config", spec["path"]] if "path" in spec else []
+    outcome = run_cli([*given, "threatmodels"], places.workspace, monkeypatch)
     assert time.monotonic() - started < 2.0
     expected = spec["message"].replace("{workspace}", str(places.workspace))
     assert (outcome.code, outcome.stdout) == (2, "")
@@ -66,7 +67,7 @@ def test_action_refuses_the_config_a_pull_request_brings(
     pull = pull_request(tmp_path, [MODEL], head_config=spec)
     server.add_pull(1, head_sha=pull.head, base_sha=pull.base)
     started = time.monotonic()
-    outcome = run_action(pull, server)
+    outcome = run_action(pull, server, **({"config": spec["path"]} if "path" in spec else {}))
     assert time.monotonic() - started < 2.0
     expected = spec["message"].replace("{workspace}", str(pull.places.workspace))
     assert outcome.code == 2
