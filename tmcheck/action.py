@@ -9,6 +9,7 @@ workflow commands instead. The exit code is decided by the threats, never by Git
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 from collections.abc import Mapping
@@ -19,7 +20,7 @@ from tmcheck import git
 from tmcheck.check import assemble, run_check
 from tmcheck.config import Settings, load_settings
 from tmcheck.errors import TmcheckError, UsageError
-from tmcheck.escape import for_log
+from tmcheck.escape import for_log, for_markdown
 from tmcheck.github.base_config import config_source
 from tmcheck.github.changes import (
     changed_files,
@@ -57,6 +58,7 @@ if TYPE_CHECKING:
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 MAX_TEMPLATE_BYTES = 256 * 1024
+MAX_SUMMARY_ERROR_CHARS = 4000
 
 
 def main(
@@ -67,6 +69,7 @@ def main(
     environ = os.environ if environ is None else environ
     out = stdout or sys.stdout
     try:
+        _require_pygithub()
         inputs = ActionInputs.from_environ(environ)
         context = RunContext.from_environ(environ)
     except TmcheckError as error:
@@ -77,9 +80,19 @@ def main(
         return run_action(inputs, context, environ, log)
     except TmcheckError as error:
         log.say(f"tmcheck: error: {error}")
-        failure = log.scrub(for_log(str(error)))
+        # the summary is Markdown: a config value may hold a link, an image or HTML
+        failure = for_markdown(log.scrub(str(error)), limit=MAX_SUMMARY_ERROR_CHARS)
         append_summary(context.summary_file, f"**tmcheck could not run:** {failure}\n")
         return error.exit_code
+
+
+def _require_pygithub() -> None:
+    # PyGithub is an extra: the check path (CLI, pre-commit hook) installs without it.
+    if importlib.util.find_spec("github") is None:
+        raise UsageError(
+            "`tmcheck action` needs PyGithub, which tmcheck installs only with its extra:"
+            " pip install 'tmcheck[github]'"
+        )
 
 
 def run_action(
@@ -88,11 +101,12 @@ def run_action(
     workspace = context.workspace.absolute()
     os.chdir(workspace)  # file names in reports are relative to the repository
     notes: list[str] = []
+    repository = _repository(workspace)
     if context.event_name == "pull_request_target":
-        require_head_checkout(context, workspace)
+        require_head_checkout(context, repository)
     client = _client(inputs, context)
-    settings = _settings(inputs, context, workspace, environ, client, notes)
-    changed = changed_files(context, client, notes)
+    settings = _settings(inputs, context, workspace, environ, client, notes, repository)
+    changed = changed_files(context, client, notes, repository)
     selected = selected_files(changed, settings, workspace) if changed is not None else []
     touched = {os.path.realpath(workspace / path) for path in changed or () if "\0" not in path}
     changed_real = frozenset(touched) if changed is not None else None
@@ -105,7 +119,7 @@ def run_action(
             # Compared with the base commit, what differs is what the pull request changes.
             result = run_check(
                 selected, settings, workspace=workspace, explicit=False,
-                base=context.base_sha, changed=changed_real,
+                base=context.base_sha, changed=changed_real, repository=repository,
             )  # fmt: skip
         else:
             notes.append("No threat-model file changed in this pull request.")
@@ -115,8 +129,9 @@ def run_action(
         # diagram, the heat map, old debt folded) with what it changed marked; on a push,
         # compared with `before`, so that `gate: new` judges what the push brought.
         result = run_check(
-            [], settings, workspace=workspace, base=context.base_sha, changed=changed_real
-        )
+            [], settings, workspace=workspace, base=context.base_sha, changed=changed_real,
+            repository=repository,
+        )  # fmt: skip
     report_path = _output_path(workspace, inputs.report_file, "report-file", notes)
     sarif_path = (
         _output_path(workspace, inputs.sarif_file, "sarif-file", notes)
@@ -129,7 +144,7 @@ def run_action(
             f"{len(result.findings) - len(annotated)} findings beyond the first"
             f" {MAX_ANNOTATIONS} are not annotated; the tables list them."
         )
-    report = _report(inputs, context, workspace, result, notes, log)
+    report = _report(inputs, context, workspace, result, notes, log, repository)
     written = {}
     if report_path is not None:
         written["report"] = _write(workspace, report_path, report.comment, log)
@@ -168,20 +183,33 @@ def _settings(
     environ: Mapping[str, str],
     client: GitHubClient | None,
     notes: list[str],
+    repository: git.Git | git.GitError,
 ) -> Settings:
     """The settings, with the config read from the base commit on change events (unless
     `config-from: head`), and `paths` relative to the repository as documented."""
-    source = config_source(inputs, context, workspace, client)
+    source = config_source(inputs, context, workspace, client, repository)
     if source.note:
         notes.append(source.note)
     settings = load_settings(
         cwd=workspace,
+        workspace=workspace,
         config_path=source.path,
         use_config_file=False,
         environment=environ,
         overrides={"threshold": inputs.threshold, "gate": inputs.gate},
         config_bytes=source.content,
     )
+    if source.path is not None:
+        # The config's directory is the root of its globs: it must be a directory of the
+        # repository, not a link a pull request put in its place.
+        expected = Path(os.path.realpath(workspace)) / os.path.relpath(
+            source.path.parent, workspace
+        )
+        if Path(os.path.normpath(expected)) != settings.root:
+            raise UsageError(
+                f"{os.path.relpath(source.path, workspace)}: its directory is not a plain"
+                " directory of the repository (a link?)"
+            )
     if inputs.paths:
         settings = with_repository_paths(settings, inputs.paths, workspace)
     return settings
@@ -194,10 +222,11 @@ def _report(
     result: RunResult,
     notes: list[str],
     log: ActionLog,
+    repository: git.Git | git.GitError,
 ) -> Report:
     """The Markdown report, within GitHub's limits for the comment and for the check run, and
     starting with this step's marker whatever the template writes."""
-    template = _template(inputs, context, workspace, notes)
+    template = _template(inputs, context, workspace, notes, repository)
     links = Links(context.server_url, context.repository, context.commit)
     head = marker(inputs.check_name)
 
@@ -258,8 +287,21 @@ def _client(inputs: ActionInputs, context: RunContext) -> GitHubClient | None:
     return GitHubClient(context.api_url, inputs.token, context.repository)
 
 
+def _repository(workspace: Path) -> git.Git | git.GitError:
+    """The workspace's repository, found once: the only one git runs on. It belongs to another
+    user inside the container, so git's ownership check is lifted for it, and for it alone."""
+    try:
+        return git.Git.find(workspace, trusted_workspace=True)
+    except git.GitError as error:
+        return error
+
+
 def _template(
-    inputs: ActionInputs, context: RunContext, workspace: Path, notes: list[str]
+    inputs: ActionInputs,
+    context: RunContext,
+    workspace: Path,
+    notes: list[str],
+    repository: git.Git | git.GitError,
 ) -> str | None:
     """A configured template, read from the base commit on pull requests: a pull request may
     not choose the template that renders its own report."""
@@ -267,9 +309,10 @@ def _template(
         return None
     revision = context.base_sha if context.is_pull_request else context.sha
     try:
-        top = git.top_level(workspace)
-        relative = os.path.relpath(workspace / inputs.template, top)
-        raw = git.read_at(top, revision or "HEAD", relative, MAX_TEMPLATE_BYTES)
+        if isinstance(repository, git.GitError):
+            raise repository
+        relative = os.path.relpath(workspace / inputs.template, repository.top)
+        raw = repository.read_at(revision or "HEAD", relative, MAX_TEMPLATE_BYTES)
     except git.GitError as error:
         notes.append(
             f"The template could not be read from commit {str(revision)[:12]} ({error});"

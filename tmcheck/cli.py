@@ -19,6 +19,7 @@ from tmcheck.errors import TmcheckError, UsageError
 
 if TYPE_CHECKING:
     from tmcheck.config import Settings
+    from tmcheck.git import Git, GitError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -123,6 +124,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = commands.add_parser("rules", help="list the rules, or show one rule's documentation")
     rules.add_argument("rule", nargs="?", help="a rule id")
+
+    schema = commands.add_parser(
+        "schema",
+        help="print a format's JSON Schema, standalone, for editors and other validators",
+        description="Print the JSON Schema (Draft 2020-12) of one of tmcheck's formats with"
+        " every reference inlined, for yaml-language-server, VS Code or check-jsonschema;"
+        " without NAME, list the names.",
+    )
+    schema.add_argument("name", nargs="?", metavar="NAME", help="a format, or config")
     return parser
 
 
@@ -182,6 +192,11 @@ def _run(
     if arguments.command == "rules":
         streams.out.write(_describe_rules(arguments.rule))
         return EXIT_CLEAN
+    if arguments.command == "schema":
+        from tmcheck.schema_export import schema_json, schema_list
+
+        streams.out.write(schema_list() if arguments.name is None else schema_json(arguments.name))
+        return EXIT_CLEAN
 
     from tmcheck.config import load_settings
 
@@ -215,8 +230,11 @@ def _check(arguments: argparse.Namespace, settings: Settings, streams: _Streams,
     from tmcheck.reporters import write_report
     from tmcheck.reporters.text import render as render_text
 
-    changed = _changed_paths(arguments, cwd, streams.stdin)
-    result = run_check(arguments.paths, settings, base=arguments.base, changed=changed)
+    repository = _repository(cwd) if arguments.base is not None else None
+    changed = _changed_paths(arguments, cwd, streams.stdin, repository)
+    result = run_check(
+        arguments.paths, settings, base=arguments.base, changed=changed, repository=repository
+    )
     if arguments.coverage and arguments.format == "text":
         streams.out.write(render_text(result, coverage=True))
     else:
@@ -229,8 +247,22 @@ def _check(arguments: argparse.Namespace, settings: Settings, streams: _Streams,
     return EXIT_CLEAN if result.passed else EXIT_FINDINGS
 
 
+def _repository(cwd: Path) -> Git | GitError:
+    """The git repository of the current directory, found once, never the config's; or why
+    there is none. git's refusal of another user's repository ends the run (GitRefused, exit 2):
+    its ownership check is the user's to lift, not tmcheck's."""
+    from tmcheck.git import Git, GitError, GitRefused
+
+    try:
+        return Git.find(cwd)
+    except GitRefused:
+        raise
+    except GitError as error:
+        return error
+
+
 def _changed_paths(
-    arguments: argparse.Namespace, cwd: Path, stdin: IO[str]
+    arguments: argparse.Namespace, cwd: Path, stdin: IO[str], repository: Git | GitError | None
 ) -> frozenset[str] | None:
     """The files a change touched, from --changed-files and --base (both: all of them)."""
     if arguments.changed_files is None and arguments.base is None:
@@ -240,8 +272,8 @@ def _changed_paths(
     changed: frozenset[str] = frozenset()
     if arguments.changed_files is not None:
         changed |= read_changed_list(arguments.changed_files, cwd, stdin)
-    if arguments.base is not None:
-        changed |= changed_since(arguments.base, cwd)
+    if arguments.base is not None and repository is not None:
+        changed |= changed_since(arguments.base, repository)
     return changed
 
 

@@ -29,6 +29,7 @@ SCHEMA_NAMES = (
     "threat-library",
     "threat-dragon",
     "architecture",
+    "threat-composer",
 )
 MAX_ERRORS_PER_FILE = 50
 _MAX_MESSAGE = 240
@@ -134,7 +135,8 @@ def iter_schema_errors(name: str, instance: Any) -> Iterator[tuple[list[str | in
             ]
             if extra:
                 path.append(extra[0])
-                names = ", ".join(sorted(allowed)) or "none"
+                # `$schema` is for editors: allowed everywhere, not worth listing
+                names = ", ".join(sorted(k for k in allowed if not k.startswith("$"))) or "none"
                 message = f"unknown key {extra[0]!r} (allowed: {names}"
                 message += ", and x-* extension keys)" if patterns else ")"
         yield path, _shorten(message)
@@ -143,7 +145,7 @@ def iter_schema_errors(name: str, instance: Any) -> Iterator[tuple[list[str | in
 def validate_document(name: str, document: Document, path: str) -> list[Finding]:
     """Schema findings for a loaded file, each at the line of the offending node."""
     findings: list[Finding] = []
-    for index, (where, message) in enumerate(iter_schema_errors(name, document.data)):
+    for index, (where, message) in enumerate(iter_schema_errors(name, document.root)):
         if index == MAX_ERRORS_PER_FILE:
             findings.append(
                 Finding(

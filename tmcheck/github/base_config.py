@@ -35,7 +35,11 @@ class ConfigSource:
 
 
 def config_source(
-    inputs: ActionInputs, context: RunContext, workspace: Path, client: GitHubClient | None
+    inputs: ActionInputs,
+    context: RunContext,
+    workspace: Path,
+    client: GitHubClient | None,
+    repository: git.Git | git.GitError,
 ) -> ConfigSource:
     given = Path(inputs.config) if inputs.config else None
     source = inputs.config_from or ("base" if context.is_change else "head")
@@ -46,7 +50,7 @@ def config_source(
     base = context.base_sha
     names = [_relative(inputs.config)] if inputs.config else list(CONFIG_NAMES)
     for name in names:
-        content = _read_at_base(workspace, base, name, client)
+        content = _read_at_base(workspace, base, name, client, repository)
         if content is None:
             continue
         path = workspace / name
@@ -64,8 +68,7 @@ def config_source(
             f"This pull request adds `{at_head[0]}`: it was checked with the default settings;"
             " the new configuration applies once the pull request is merged."
         )
-    # The directory of a named config is still the root of its globs (a monorepo's part).
-    return ConfigSource(workspace / names[0] if inputs.config else None, b"", note)
+    return ConfigSource(None, None, note)
 
 
 def _relative(name: str) -> str:
@@ -89,18 +92,24 @@ def _head_content(path: Path) -> bytes | None:
 
 
 def _read_at_base(
-    workspace: Path, base: str, name: str, client: GitHubClient | None
+    workspace: Path,
+    base: str,
+    name: str,
+    client: GitHubClient | None,
+    repository: git.Git | git.GitError,
 ) -> bytes | None:
     """The config file at the base commit (None when it has none)."""
     where = f"{name} at the base commit {base[:12]}"
-    try:
-        top = git.top_level(workspace)
-        git.resolve_commit(top, base)
-    except git.GitError:
-        top = None  # a shallow clone: ask the API
-    if top is not None:
+    present = isinstance(repository, git.Git)
+    if isinstance(repository, git.Git):
         try:
-            return git.read_at(top, base, os.path.relpath(workspace / name, top), MAX_CONFIG_BYTES)
+            repository.resolve_commit(base)
+        except git.GitError:
+            present = False  # a shallow clone: ask the API
+    if isinstance(repository, git.Git) and present:
+        relative = os.path.relpath(workspace / name, repository.top)
+        try:
+            return repository.read_at(base, relative, MAX_CONFIG_BYTES)
         except git.GitError as error:
             raise UsageError(f"config-from base: cannot read {where}: {error}") from None
     if client is None:

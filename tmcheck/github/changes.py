@@ -25,7 +25,10 @@ if TYPE_CHECKING:
 
 
 def changed_files(
-    context: RunContext, client: GitHubClient | None, notes: list[str]
+    context: RunContext,
+    client: GitHubClient | None,
+    notes: list[str],
+    repository: git.Git | git.GitError,
 ) -> list[str] | None:
     """The files the pull request, merge-queue entry or push changed (removed ones left out),
     relative to the repository; None when that cannot be known (no base)."""
@@ -33,11 +36,12 @@ def changed_files(
         return None
     head = context.head_sha or context.sha or "HEAD"
     try:
-        top = git.top_level(context.workspace)
+        if isinstance(repository, git.GitError):
+            raise repository
         # A pull request: what it changed since it left its base, not what the base did since.
-        found = git.changes(top, context.base_sha, head, since_fork=context.is_pull_request)
+        found = repository.changes(context.base_sha, head, since_fork=context.is_pull_request)
         return [
-            os.path.relpath(top / change.path, context.workspace)
+            os.path.relpath(repository.top / change.path, context.workspace)
             for change in found
             if change.status != "D"
         ]
@@ -110,18 +114,18 @@ def with_repository_paths(settings: Settings, paths: Sequence[str], workspace: P
     )
 
 
-def require_head_checkout(context: RunContext, workspace: Path) -> None:
+def require_head_checkout(context: RunContext, repository: git.Git | git.GitError) -> None:
     """On `pull_request_target` the default checkout is the base branch: checking it would
     pass a pull request on files it never changed. Go on only when the workspace holds the pull
     request's head (or GitHub's merge of it); otherwise refuse, saying what to do."""
     head = context.head_sha
     at: list[str] = []
-    try:
-        top = git.top_level(workspace)
-        at = git.run_git(top, "rev-parse", "HEAD").decode().split()
-        at += git.run_git(top, "rev-parse", "HEAD^@").decode().split()
-    except git.GitError:
-        pass  # a shallow clone has no parents to show
+    if isinstance(repository, git.Git):
+        try:
+            at = repository.run("rev-parse", "HEAD").decode().split()
+            at += repository.run("rev-parse", "HEAD^@").decode().split()
+        except git.GitError:
+            pass  # a shallow clone has no parents to show
     if head is not None and head in at:
         return
     raise UsageError(
