@@ -12,13 +12,14 @@ from tmcheck.config import Settings
 from tmcheck.coverage import ElementCoverage
 from tmcheck.discover import Candidate, GateError, discover, read_bounded
 from tmcheck.findings import LEVEL_ORDER, Finding
-from tmcheck.formats import TOOL_FILE_MAX_BYTES, markdown
-from tmcheck.formats.detect import LOADERS, detect_format
+from tmcheck.formats import TOOL_FILE_MAX_BYTES, markdown, mstmt
+from tmcheck.formats.detect import ALL_LOADERS, LOADERS, detect_format
 from tmcheck.globs import GlobSet
 from tmcheck.model import Threat, id_keys
 from tmcheck.normalize import normalize
 from tmcheck.parsing.encoding import decode_utf8
 from tmcheck.parsing.safe_json import load_json
+from tmcheck.parsing.safe_xml import load_xml, looks_like_xml
 from tmcheck.parsing.safe_yaml import load_yaml
 from tmcheck.parsing.tree import Document, LoadError
 from tmcheck.results import FileResult, RunResult
@@ -219,7 +220,7 @@ def check_file(
     validate: bool = True,
 ) -> FileResult:
     try:
-        raw = read_bounded(candidate.path, read_limit(settings))
+        raw = read_bounded(candidate.path, read_limit(settings), within=candidate.within)
     except GateError as error:
         return _failed(candidate.path, "read-error", str(error))
     return check_content(raw, candidate, settings, pinned, validate=validate)
@@ -259,6 +260,8 @@ def check_content(
         return _check_markdown(candidate, raw, settings)
     if oversized and not _may_be_tool_file(raw):  # YAML
         return _failed(path, "read-error", too_large)
+    if pinned_format == mstmt.FORMAT or (pinned_format is None and looks_like_xml(raw)):
+        return _check_xml(candidate, raw, settings)
     try:
         document = parse(raw, path)
     except LoadError as error:
@@ -268,14 +271,9 @@ def check_content(
         return (
             _failed(path, "read-error", too_large) if oversized else _not_a_threat_model(candidate)
         )
-    own = getattr(LOADERS[format_name], "MAX_BYTES", 0)
-    if len(raw) > max(own, settings.max_file_bytes):
-        limit, setting = (
-            (own, f"the limit for {format_name} files")
-            if own > settings.max_file_bytes
-            else (settings.max_file_bytes, "max_file_bytes")
-        )
-        return _failed(path, "read-error", _too_large(limit, setting))
+    refused = _over_ceiling(path, len(raw), format_name, settings)
+    if refused is not None:
+        return refused
     schema_findings = validate_document(format_name, document, path) if validate else []
     parsed = LOADERS[format_name].read(document, path)
     threats = tuple(normalize(entry, settings) for entry in parsed.entries)
@@ -288,6 +286,47 @@ def check_content(
         references=parsed.references,
         elements=parsed.elements,
         findings=(*schema_findings, *parsed.findings),
+    )
+
+
+def _over_ceiling(path: str, size: int, format_name: str, settings: Settings) -> FileResult | None:
+    """A read-error when the file is larger than its format allows (`max_file_bytes`, or the
+    format's own ceiling when larger), else None."""
+    own = getattr(ALL_LOADERS[format_name], "MAX_BYTES", 0)
+    if size <= max(own, settings.max_file_bytes):
+        return None
+    limit, setting = (
+        (own, f"the limit for {format_name} files")
+        if own > settings.max_file_bytes
+        else (settings.max_file_bytes, "max_file_bytes")
+    )
+    return _failed(path, "read-error", _too_large(limit, setting))
+
+
+def _check_xml(candidate: Candidate, raw: bytes, settings: Settings) -> FileResult:
+    """An XML file: a Microsoft Threat Modeling Tool model, or no threat model."""
+    path = candidate.path
+    try:
+        document = load_xml(raw, mstmt.MARKED)
+    except LoadError as error:
+        return _failed(path, "parse-error", error.message, error.line, error.column)
+    if not mstmt.is_model(document.root):
+        if len(raw) > settings.max_file_bytes:
+            return _failed(
+                path, "read-error", _too_large(settings.max_file_bytes, "max_file_bytes")
+            )
+        return _not_a_threat_model(candidate)
+    refused = _over_ceiling(path, len(raw), mstmt.FORMAT, settings)
+    if refused is not None:
+        return refused
+    parsed = mstmt.read(document, path)
+    return FileResult(
+        path=path,
+        format=mstmt.FORMAT,
+        valid=True,
+        threats=tuple(normalize(entry, settings) for entry in parsed.entries),
+        elements=parsed.elements,
+        findings=parsed.findings,
     )
 
 
@@ -332,7 +371,7 @@ def _may_be_tool_file(raw: bytes) -> bool:
     """Whether an oversized file may be a tool's (JSON or XML), which may be larger than
     `max_file_bytes`; YAML and Markdown never are."""
     start = raw[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
-    return start[:1] in (b"{", b"[", b"<")
+    return start[:1] in (b"{", b"[") or looks_like_xml(raw)
 
 
 def _relative(path: str, root: Path) -> str:
