@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from tmcheck.errors import ConfigError
-from tmcheck.suggest import closest
 from tmcheck.scoring import DEFAULT_BANDS, DEFAULT_MATRIX, DEFAULT_SCALE, band_level, word_key
+from tmcheck.suggest import closest
 
 CONFIG_NAMES = (".tmcheck.yaml", ".tmcheck.yml")
 MAX_CONFIG_BYTES = 256 * 1024
