@@ -1,7 +1,7 @@
 """STRIDE per element: the categories each architecture element asks for, and the threats that
 answer them. Pure: elements and threats in, a coverage table out.
 
-The categories are the seed's (`threat-model.py`): a process S T R D E, a data store T I D, a
+The categories are STRIDE per element's: a process S T R D E, a data store T I D, a
 data flow T I D (and S when it crosses a trust boundary), an external entity S R. A threat covers
 an element's category when it names that category (a threat may name several) and either names
 the element as its component (case and spacing aside) or is attached to it by the diagram (a
