@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import traceback
 from collections.abc import Iterator, Sequence
@@ -12,8 +13,9 @@ from tmcheck.config import Settings
 from tmcheck.coverage import ElementCoverage
 from tmcheck.discover import Candidate, GateError, discover, read_bounded
 from tmcheck.findings import LEVEL_ORDER, Finding
-from tmcheck.formats import TOOL_FILE_MAX_BYTES, markdown, mstmt
+from tmcheck.formats import TOOL_FILE_MAX_BYTES, markdown, mstmt, threagile_risks
 from tmcheck.formats.detect import ALL_LOADERS, LOADERS, detect_format
+from tmcheck.formats.threagile_join import join_threagile, stale_risks
 from tmcheck.globs import GlobSet
 from tmcheck.model import Threat, id_keys
 from tmcheck.normalize import normalize
@@ -68,12 +70,13 @@ def run_check(
     )
     pinned = pinned_formats(settings)
     files = tuple(_check_guarded(candidate, settings, pinned) for candidate in discovery.candidates)
+    files = join_tool_files(files, settings)
     context: tuple[FileResult, ...] = ()
     missing = unresolved_ids(files)
     if paths and missing:
         checked = {candidate.path for candidate in discovery.candidates}
         context = tuple(_context_files(settings, pinned, checked, missing, workspace))
-    extra = list(discovery.findings)
+    extra = [*discovery.findings, *stale_risks(files, repository)]
     comparison: Comparison | None = None
     uncompared: frozenset[str] = frozenset()
     if base is not None:
@@ -92,6 +95,17 @@ def run_check(
     return assemble(
         files, settings, extra, context, changed, comparison=comparison, gate=gate, debt=debt
     )
+
+
+def join_tool_files(files: Sequence[FileResult], settings: Settings) -> tuple[FileResult, ...]:
+    """Files of one tool that complete each other (a Threagile model and its `risks.json`)."""
+    if not any(file.format == threagile_risks.FORMAT for file in files):
+        return tuple(files)
+    try:
+        return join_threagile(files, settings)
+    except Exception as error:  # a bug: say so, keep the files as they were read
+        return (*files[:-1], dataclasses.replace(files[-1], findings=(
+            *files[-1].findings, internal_error(files[-1].path, error))))  # fmt: skip
 
 
 def pinned_formats(settings: Settings) -> list[tuple[GlobSet, str]]:
@@ -274,7 +288,8 @@ def check_content(
     refused = _over_ceiling(path, len(raw), format_name, settings)
     if refused is not None:
         return refused
-    schema_findings = validate_document(format_name, document, path) if validate else []
+    schema = getattr(LOADERS[format_name], "SCHEMA", format_name)  # None: a tool's, unchecked
+    schema_findings = validate_document(schema, document, path) if validate and schema else []
     parsed = LOADERS[format_name].read(document, path)
     threats = tuple(normalize(entry, settings) for entry in parsed.entries)
     return FileResult(
@@ -286,6 +301,7 @@ def check_content(
         references=parsed.references,
         elements=parsed.elements,
         findings=(*schema_findings, *parsed.findings),
+        tool_data=parsed.tool_data,
     )
 
 
