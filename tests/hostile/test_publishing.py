@@ -1,4 +1,4 @@
-"""The cases of `publishing/expected.json` through `tmcheck action` against the fake GitHub API.
+"""The cases of `publishing/cases.json` through `tmcheck action` against the fake GitHub API.
 
 Each case is a pull request (real git commits: its threat model, directories planted where the
 outputs go, links out of the workspace) with the comments already on it, run as one or more steps
@@ -24,7 +24,7 @@ from tests.gitrepo import git
 from tmcheck.cli import main
 
 HERE = Path(__file__).parent / "publishing"
-SPEC = json.loads((HERE / "expected.json").read_text(encoding="utf-8"))
+SPEC = json.loads((HERE / "cases.json").read_text(encoding="utf-8"))
 CASES = SPEC["cases"]
 REPOSITORY = "octo-org/octo-repo"
 TOKEN = "ghs_publishingCanaryToken0123456789"
