@@ -14,7 +14,7 @@ from tmcheck.discover import Candidate, GateError, discover, read_bounded
 from tmcheck.findings import LEVEL_ORDER, Finding
 from tmcheck.formats import TOOL_FILE_MAX_BYTES, markdown
 from tmcheck.formats.detect import LOADERS, detect_format
-from tmcheck.globs import GlobSet
+from tmcheck.globs import GlobBudgetError, GlobSet
 from tmcheck.model import Threat, id_keys
 from tmcheck.normalize import normalize
 from tmcheck.parsing.encoding import decode_utf8
@@ -205,6 +205,8 @@ def _check_guarded(
 ) -> FileResult:
     try:
         return check_file(candidate, settings, pinned)
+    except GlobBudgetError:
+        raise  # the config's patterns, not this file: the run stops with exit 2
     except Exception as error:  # never a traceback; one file failing leaves the others
         return FileResult(
             candidate.path, None, False, findings=(internal_error(candidate.path, error),)
