@@ -9,6 +9,7 @@ workflow commands instead. The exit code is decided by the threats, never by Git
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -18,7 +19,7 @@ from typing import IO, TYPE_CHECKING
 from tmcheck import git
 from tmcheck.check import assemble, run_check
 from tmcheck.config import Settings, load_settings
-from tmcheck.errors import TmcheckError
+from tmcheck.errors import ExitCode, TmcheckError, report_error
 from tmcheck.escape import for_log
 from tmcheck.github.context import ActionInputs, RunContext
 from tmcheck.github.publish import publish
@@ -41,7 +42,6 @@ from tmcheck.results import RunResult
 if TYPE_CHECKING:
     from tmcheck.github.client import GitHubClient
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 MAX_TEMPLATE_BYTES = 256 * 1024
 
 
@@ -56,8 +56,7 @@ def main(
         inputs = ActionInputs.from_environ(environ)
         context = RunContext.from_environ(environ)
     except TmcheckError as error:
-        (stderr or sys.stderr).write(f"tmcheck: error: {for_log(str(error))}\n")
-        return error.exit_code
+        return report_error(error, stderr or sys.stderr, environ)
     log = ActionLog(out, inputs.token)
     try:
         return run_action(inputs, context, environ, log)
@@ -66,6 +65,12 @@ def main(
         failure = log.scrub(for_log(str(error)))
         append_summary(context.summary_file, f"**tmcheck could not run:** {failure}\n")
         return error.exit_code
+    except (Exception, KeyboardInterrupt) as error:  # the one policy, told without the token
+        told = io.StringIO()
+        code = report_error(error, told, environ)
+        for line in told.getvalue().splitlines():  # a traceback quotes file names: escaped
+            log.say(line)
+        return code
 
 
 def run_action(
@@ -138,8 +143,8 @@ def run_action(
     append_summary(context.summary_file, markdown)
     write_outputs(context.output_file, _outputs(result, report_path.relative_to(workspace)))
     if result.internal_errors:
-        return EXIT_INTERNAL
-    return EXIT_FINDINGS if inputs.fail and not result.passed else EXIT_CLEAN
+        return ExitCode.INTERNAL
+    return ExitCode.FINDINGS if inputs.fail and not result.passed else ExitCode.CLEAN
 
 
 def _client(inputs: ActionInputs, context: RunContext) -> GitHubClient | None:

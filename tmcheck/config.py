@@ -156,6 +156,7 @@ def _environment_layer(environment: Mapping[str, str]) -> dict[str, Any]:
 
 def _check_layer(layer: Mapping[str, Any], where: Any) -> None:
     """Raise ConfigError naming the first bad key of one layer, and what it allows."""
+    from tmcheck.findings import INTERNAL_ERROR
     from tmcheck.rules import DEFAULT_LEVELS
     from tmcheck.validation import iter_schema_errors
 
@@ -167,6 +168,11 @@ def _check_layer(layer: Mapping[str, Any], where: Any) -> None:
             raise ConfigError(
                 f"{where('rules.' + rule)}: unknown rule {rule!r}"
                 f" (allowed: {', '.join(sorted(DEFAULT_LEVELS))})"
+            )
+        if rule == INTERNAL_ERROR and layer["rules"][rule] != "error":
+            raise ConfigError(
+                f"{where('rules.' + rule)}: the level of {rule} cannot be changed: it reports a"
+                " bug in tmcheck, and a run that met one must not pass"
             )
 
 

@@ -9,12 +9,17 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from tmcheck.file_checks import file_finding
 from tmcheck.findings import Finding
-from tmcheck.globs import GlobSet
+from tmcheck.selection import FileSelection
+
+if TYPE_CHECKING:
+    from tmcheck.config import Settings
 
 _NOT_UTF8 = "the file name is not valid UTF-8; tmcheck reads only files with UTF-8 names"
 
@@ -39,68 +44,60 @@ class Discovery:
 
 def discover(
     paths: Sequence[str],
+    settings: Settings,
     *,
-    root: Path,
-    include: Sequence[str],
-    exclude: Sequence[str],
-    max_files: int,
     workspace: Path | None = None,
     explicit: bool = True,
 ) -> Discovery:
-    """Expand `paths` (files and directories; the root when empty) into files to check.
+    """Expand `paths` (files and directories; the root when empty) into the files to check:
+    those the settings' include/exclude select, at most `max_files`.
 
     Files named in `paths` are `explicit` (a file in no known format is then an error) unless
     told otherwise: the action names the files a pull request changed, which may be anything,
     but not a directory (git names a submodule, a directory once checked out, as a file)."""
-    included, excluded = GlobSet(include), GlobSet(exclude)
+    selection = FileSelection.of(settings)
     candidates: dict[str, Candidate] = {}
     findings: list[Finding] = []
 
-    def relative(path: str) -> str | None:
-        try:
-            return Path(os.path.abspath(path)).relative_to(root).as_posix()
-        except ValueError:
-            return None
-
-    for given in paths or [os.path.relpath(root)]:
+    for given in paths or [os.path.relpath(settings.root)]:
         problem = _path_problem(given, workspace)
         if problem:
-            findings.append(Finding(printable(given), 1, 1, "read-error", "error", problem))
+            findings.append(file_finding(printable(given), "read-error", problem))
             continue
         if stat.S_ISDIR(os.lstat(given).st_mode):
             if paths and not explicit:
                 refused = "is not a regular file (a submodule?)"
-                findings.append(Finding(given, 1, 1, "read-error", "error", refused))
+                findings.append(file_finding(given, "read-error", refused))
                 continue
-            for path, refusal in _walk(given, relative, included, excluded):
+            for path, refusal in _walk(given, selection):
                 if refusal:
-                    findings.append(Finding(path, 1, 1, "read-error", "error", refusal))
+                    findings.append(file_finding(path, "read-error", refusal))
                 else:
                     candidates.setdefault(path, Candidate(path, explicit=False))
             continue
-        rel = relative(given)
-        if excluded and excluded.matches(rel if rel is not None else given):
+        if selection.excludes(given):
             continue
         candidates[given] = Candidate(given, explicit=explicit)
 
+    max_files = settings.max_files
     ordered = sorted(candidates.values(), key=lambda candidate: candidate.path)
     if len(ordered) > max_files:
         skipped = len(ordered) - max_files
         findings.append(
-            Finding(
-                ordered[max_files].path, 1, 1, "too-many-files", "error",
+            file_finding(
+                ordered[max_files].path,
+                "too-many-files",
                 f"{skipped} files not checked: a run checks at most {max_files} (max_files);"
-                f" the first not checked is this one",
+                " the first not checked is this one",
             )
-        )  # fmt: skip
+        )
         ordered = ordered[:max_files]
     return Discovery(tuple(ordered), tuple(findings))
 
 
-def _walk(
-    top: str, relative: Callable[[str], str | None], included: GlobSet, excluded: GlobSet
-) -> list[tuple[str, str | None]]:
-    """(path, refusal) for files below `top` that the globs select, without following links."""
+def _walk(top: str, selection: FileSelection) -> list[tuple[str, str | None]]:
+    """(path, refusal) for files below `top` that the selection selects, without following
+    links."""
     found: list[tuple[str, str | None]] = []
     pending = [top]
     while pending:
@@ -112,13 +109,11 @@ def _walk(
             continue
         for entry in entries:
             path = entry.path if directory != "." else entry.name
-            rel = relative(path)
-            key = rel if rel is not None else path
             if entry.is_dir(follow_symlinks=False):
-                if not excluded.matches_directory(key):
+                if not selection.prunes(path):
                     pending.append(path)
                 continue
-            if excluded.matches(key) or not included.matches(key):
+            if not selection.selects(path):
                 continue
             if printable(path) != path:
                 found.append((printable(path), _NOT_UTF8))

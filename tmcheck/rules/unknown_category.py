@@ -17,24 +17,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tmcheck.findings import Finding
 from tmcheck.model import STRIDE
 from tmcheck.normalize import is_stride
-from tmcheck.rules.context import RuleContext, threat_finding
+from tmcheck.rules.context import Problem, RuleContext, threat_problem
 
 ID = "unknown-category"
 LEVEL = "error"
 
 
-def check(context: RuleContext) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Problem]:
     for threat in context.threats:
         written = threat.entry.category
         if written and threat.category is None and is_stride(threat.entry):
             key = "threat" if threat.entry.format == "threat-register" else "category"
             if threat.entry.format == "threat-dragon":
                 key = "type"
-            yield threat_finding(
-                threat, ID, LEVEL,
+            yield threat_problem(
+                threat,
                 f"{threat.label}: {written!r} is not a STRIDE category ({', '.join(STRIDE)})",
                 key=key,
             )  # fmt: skip

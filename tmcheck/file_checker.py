@@ -1,0 +1,135 @@
+"""One file, from bytes to threats: read -> parse -> detect -> validate -> normalize.
+
+A `FileChecker` holds what every file of a run shares (the settings, the formats the config
+pins); the run (`check.py`) and the base revision (`baseline.py`) both check files through it.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from tmcheck.discover import Candidate, GateError, read_bounded
+from tmcheck.file_checks import file_finding
+from tmcheck.findings import internal_error
+from tmcheck.formats import markdown
+from tmcheck.formats.detect import LOADERS, detect_format
+from tmcheck.globs import GlobSet
+from tmcheck.normalize import normalize
+from tmcheck.parsing.encoding import decode_utf8
+from tmcheck.parsing.safe_json import load_json
+from tmcheck.parsing.safe_yaml import load_yaml
+from tmcheck.parsing.tree import Document, LoadError
+from tmcheck.results import FileResult
+from tmcheck.selection import relative_to_root
+from tmcheck.validation import validate_document
+
+if TYPE_CHECKING:
+    from tmcheck.config import Settings
+
+# Every format, in the order messages name them.
+FORMATS = (
+    "stride-worksheet", "threat-register", "threat-library", "threat-dragon", "markdown",
+    "architecture",
+)  # fmt: skip
+
+
+class FileChecker:
+    """Checks the files of one run, each on its own: a file that fails leaves the others."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._pinned = [(GlobSet([pattern]), name) for pattern, name in settings.formats.items()]
+
+    def check_guarded(self, candidate: Candidate) -> FileResult:
+        """`check_file`, with a bug turned into an internal-error finding: never a traceback."""
+        try:
+            return self.check_file(candidate)
+        except Exception as error:  # one file failing leaves the others
+            return FileResult(
+                candidate.path, None, False, findings=(internal_error(candidate.path, error),)
+            )
+
+    def check_file(self, candidate: Candidate, *, validate: bool = True) -> FileResult:
+        """Read the file through the file gate, then check its content."""
+        try:
+            raw = read_bounded(candidate.path, self.settings.max_file_bytes)
+        except GateError as error:
+            return _failed(candidate.path, "read-error", str(error))
+        return self.check_content(raw, candidate, validate=validate)
+
+    def check_content(
+        self, raw: bytes, candidate: Candidate, *, validate: bool = True
+    ) -> FileResult:
+        """Parse, detect, validate and normalize the bytes of one file (read from disk or git)."""
+        path = candidate.path
+        pinned = self.pinned_format(path)
+        if pinned == markdown.FORMAT or (pinned is None and markdown.is_markdown_path(path)):
+            return self._check_markdown(raw, candidate)
+        try:
+            document = parse(raw, path)
+        except LoadError as error:
+            return _failed(path, "parse-error", error.message, error.line, error.column)
+        format_name = pinned or detect_format(document.data)
+        if format_name is None or format_name not in LOADERS:
+            return _not_a_threat_model(candidate)
+        schema_findings = validate_document(format_name, document, path) if validate else []
+        parsed = LOADERS[format_name].read(document, path)
+        return FileResult(
+            path=path,
+            format=format_name,
+            valid=not schema_findings,
+            threats=tuple(normalize(entry, self.settings) for entry in parsed.entries),
+            definitions=parsed.definitions,
+            references=parsed.references,
+            elements=parsed.elements,
+            findings=tuple(schema_findings),
+        )
+
+    def pinned_format(self, path: str) -> str | None:
+        """The format `formats:` in the config pins the file at `path` to, if any."""
+        if not self._pinned:
+            return None
+        relative = relative_to_root(path, self.settings.root) or path
+        return next((name for globs, name in self._pinned if globs.matches(relative)), None)
+
+    def _check_markdown(self, raw: bytes, candidate: Candidate) -> FileResult:
+        try:
+            model = markdown.read_markdown(decode_utf8(raw), candidate.path)
+        except LoadError as error:
+            return _failed(candidate.path, "parse-error", error.message, error.line, error.column)
+        if model is None:
+            return _not_a_threat_model(candidate)
+        return FileResult(
+            path=candidate.path,
+            format=markdown.FORMAT,
+            valid=not model.findings,
+            threats=tuple(normalize(entry, self.settings) for entry in model.entries),
+            findings=model.findings,
+        )
+
+
+def parse(raw: bytes, path: str) -> Document:
+    """Decode and parse a file: JSON by its name or its first character, YAML otherwise."""
+    text = decode_utf8(raw)
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix == ".json" or (suffix not in (".yaml", ".yml") and text.lstrip()[:1] == "{"):
+        return load_json(text)
+    return load_yaml(text)
+
+
+def _not_a_threat_model(candidate: Candidate) -> FileResult:
+    if not candidate.explicit:
+        return FileResult(candidate.path, None, True)  # found by a walk: not a threat model
+    return _failed(
+        candidate.path,
+        "unknown-format",
+        f"not a threat model tmcheck reads ({', '.join(FORMATS)});"
+        " pin a format under `formats:` if it is one",
+    )
+
+
+def _failed(path: str, rule: str, message: str, line: int = 1, column: int = 1) -> FileResult:
+    return FileResult(
+        path, None, False, findings=(file_finding(path, rule, message, line, column),)
+    )
