@@ -82,7 +82,9 @@ def _large() -> str:
 
 def _seed_architecture() -> str:
     path = FIXTURES / "seed" / "architecture.yaml"
-    result = FileChecker(Settings()).check_content(path.read_bytes(), Candidate(str(path), explicit=True))
+    result = FileChecker(Settings()).check_content(
+        path.read_bytes(), Candidate(str(path), explicit=True)
+    )
     diagram = data_flow_diagram(result.elements, [])
     assert diagram is not None
     return diagram.text
@@ -189,7 +191,9 @@ def test_real_threat_dragon_models(shared: Path) -> None:
     need(missing_tools() is None, f"the Mermaid parser needs Node: {missing_tools()}")
     texts = []
     for path in sorted((shared / "corpus" / "threat-dragon").glob("v*/*.json")):
-        result = FileChecker(Settings()).check_content(path.read_bytes(), Candidate(str(path), explicit=True))
+        result = FileChecker(Settings()).check_content(
+            path.read_bytes(), Candidate(str(path), explicit=True)
+        )
         diagram = data_flow_diagram(result.elements, result.threats)
         if diagram is not None:
             texts.append(diagram.text)
