@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from tmcheck import git
 from tmcheck.diff import Comparison, changed_elements, diff_threats
 from tmcheck.discover import Candidate
-from tmcheck.file_checker import FileChecker
+from tmcheck.file_checker import FileChecker, read_limit
 from tmcheck.file_checks import file_finding
 from tmcheck.findings import Finding, internal_error
 from tmcheck.model import Element, Threat
@@ -151,7 +151,7 @@ class _BaseReader:
     def read(self, relative: str, display: str, *, report_as: str) -> FileResult | None:
         """`relative` (to the top level) at the base, its threats under the path `display`."""
         try:
-            raw = self.repository.read_at(self.commit, relative, self.settings.max_file_bytes)
+            raw = self.repository.read_at(self.commit, relative, read_limit(self.settings))
         except git.GitError as error:
             self.fail(report_as, str(error))
             return None

@@ -13,7 +13,7 @@ from tmcheck.coverage import ElementCoverage
 from tmcheck.discover import discover
 from tmcheck.file_checker import FileChecker
 from tmcheck.findings import INTERNAL_ERROR, LEVEL_ORDER, Finding, internal_error
-from tmcheck.model import Threat
+from tmcheck.model import Threat, id_keys
 from tmcheck.results import FileResult, RunResult
 from tmcheck.rules import apply_levels, iter_rule_findings
 from tmcheck.rules.context import RuleContext
@@ -70,11 +70,22 @@ def run_check(
 
 def unresolved_ids(files: Sequence[FileResult]) -> set[str]:
     """Threat and library ids the files name but do not define."""
-    defined = {t.id for f in files for t in f.threats if t.id}
-    defined |= {d.id for f in files for d in f.definitions}
-    named = {r.target for f in files for r in f.references}
-    named |= {library_id for f in files for t in f.threats for library_id in t.entry.library}
-    return named - defined
+    defined = {key for f in files for t in f.threats if (key := t.id_key)}
+    defined |= {("", d.id) for f in files for d in f.definitions}
+    missing = {
+        r.target
+        for f in files
+        for r in f.references
+        if not any(key in defined for key in id_keys(r.target, r.path))
+    }
+    named = {library_id for f in files for t in f.threats for library_id in t.entry.library}
+    return missing | {library_id for library_id in named if ("", library_id) not in defined}
+
+
+def run_wide_ids(result: FileResult) -> set[str]:
+    """The ids a file defines that other files may name (not its file-scoped threat ids)."""
+    ids = {t.id for t in result.threats if t.id and t.entry.id_scope == "run"}
+    return ids | {d.id for d in result.definitions}
 
 
 def _context_files(
@@ -93,7 +104,7 @@ def _context_files(
             result = checker.check_file(candidate, validate=False)
         except Exception:  # context is a courtesy; a file that fails here is skipped
             continue
-        defined = {t.id for t in result.threats} | {d.id for d in result.definitions}
+        defined = run_wide_ids(result)
         if defined & remaining:
             remaining -= defined
             yield result

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from tmcheck.discover import Candidate, GateError, read_bounded
 from tmcheck.file_checks import file_finding
 from tmcheck.findings import internal_error
-from tmcheck.formats import markdown
+from tmcheck.formats import TOOL_FILE_MAX_BYTES, markdown
 from tmcheck.formats.detect import LOADERS, detect_format
 from tmcheck.globs import GlobSet
 from tmcheck.normalize import normalize
@@ -27,7 +27,7 @@ from tmcheck.validation import validate_document
 if TYPE_CHECKING:
     from tmcheck.config import Settings
 
-# Every format, in the order messages name them.
+# tmcheck's own formats, in the order messages name them (tools' files are known by content).
 FORMATS = (
     "stride-worksheet", "threat-register", "threat-library", "threat-dragon", "markdown",
     "architecture",
@@ -53,7 +53,7 @@ class FileChecker:
     def check_file(self, candidate: Candidate, *, validate: bool = True) -> FileResult:
         """Read the file through the file gate, then check its content."""
         try:
-            raw = read_bounded(candidate.path, self.settings.max_file_bytes)
+            raw = read_bounded(candidate.path, read_limit(self.settings))
         except GateError as error:
             return _failed(candidate.path, "read-error", str(error))
         return self.check_content(raw, candidate, validate=validate)
@@ -62,17 +62,36 @@ class FileChecker:
         self, raw: bytes, candidate: Candidate, *, validate: bool = True
     ) -> FileResult:
         """Parse, detect, validate and normalize the bytes of one file (read from disk or git)."""
-        path = candidate.path
+        path, settings = candidate.path, self.settings
+        # Past max_file_bytes, only a tool's file (JSON or XML, recognised) is read on.
+        oversized = len(raw) > settings.max_file_bytes
+        too_large = _too_large(settings.max_file_bytes, "max_file_bytes")
         pinned = self.pinned_format(path)
         if pinned == markdown.FORMAT or (pinned is None and markdown.is_markdown_path(path)):
+            if oversized:
+                return _failed(path, "read-error", too_large)
             return self._check_markdown(raw, candidate)
+        if oversized and not _may_be_tool_file(raw):  # YAML
+            return _failed(path, "read-error", too_large)
         try:
             document = parse(raw, path)
         except LoadError as error:
             return _failed(path, "parse-error", error.message, error.line, error.column)
-        format_name = pinned or detect_format(document.data)
+        format_name = pinned or detect_format(document.root)
         if format_name is None or format_name not in LOADERS:
-            return _not_a_threat_model(candidate)
+            return (
+                _failed(path, "read-error", too_large)
+                if oversized
+                else _not_a_threat_model(candidate)
+            )
+        own = getattr(LOADERS[format_name], "MAX_BYTES", 0)
+        if len(raw) > max(own, settings.max_file_bytes):
+            limit, setting = (
+                (own, f"the limit for {format_name} files")
+                if own > settings.max_file_bytes
+                else (settings.max_file_bytes, "max_file_bytes")
+            )
+            return _failed(path, "read-error", _too_large(limit, setting))
         schema_findings = validate_document(format_name, document, path) if validate else []
         parsed = LOADERS[format_name].read(document, path)
         return FileResult(
@@ -83,7 +102,7 @@ class FileChecker:
             definitions=parsed.definitions,
             references=parsed.references,
             elements=parsed.elements,
-            findings=tuple(schema_findings),
+            findings=(*schema_findings, *parsed.findings),
         )
 
     def pinned_format(self, path: str) -> str | None:
@@ -109,13 +128,32 @@ class FileChecker:
         )
 
 
+def read_limit(settings: Settings) -> int:
+    """How many bytes a read may take: a tool's file may be larger than `max_file_bytes`;
+    whether it may is decided once its content is recognised (`check_content`)."""
+    return max(settings.max_file_bytes, TOOL_FILE_MAX_BYTES)
+
+
+def _too_large(limit: int, setting: str) -> str:
+    """As `read_bounded` says it, for a file refused once read."""
+    return f"is larger than {limit} bytes ({setting}); not read"
+
+
 def parse(raw: bytes, path: str) -> Document:
-    """Decode and parse a file: JSON by its name or its first character, YAML otherwise."""
+    """Decode and parse a file: JSON by its name or its first character, YAML otherwise.
+    A JSON file may hold a list at the top (a tool's output: Threagile's `risks.json`)."""
     text = decode_utf8(raw)
     suffix = os.path.splitext(path)[1].lower()
-    if suffix == ".json" or (suffix not in (".yaml", ".yml") and text.lstrip()[:1] == "{"):
-        return load_json(text)
+    if suffix == ".json" or (suffix not in (".yaml", ".yml") and text.lstrip()[:1] in ("{", "[")):
+        return load_json(text, allow_list=True)
     return load_yaml(text)
+
+
+def _may_be_tool_file(raw: bytes) -> bool:
+    """Whether an oversized file may be a tool's (JSON or XML), which may be larger than
+    `max_file_bytes`; YAML and Markdown never are."""
+    start = raw[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return start[:1] in (b"{", b"[", b"<")
 
 
 def _not_a_threat_model(candidate: Candidate) -> FileResult:
