@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING
 from tmcheck.discover import Candidate, GateError, read_bounded
 from tmcheck.file_checks import file_finding
 from tmcheck.findings import internal_error
-from tmcheck.formats import TOOL_FILE_MAX_BYTES, markdown
-from tmcheck.formats.detect import LOADERS, detect_format
+from tmcheck.formats import TOOL_FILE_MAX_BYTES, markdown, mstmt
+from tmcheck.formats.detect import ALL_LOADERS, LOADERS, detect_format
 from tmcheck.globs import GlobSet
 from tmcheck.normalize import normalize
 from tmcheck.parsing.encoding import decode_utf8
 from tmcheck.parsing.safe_json import load_json
+from tmcheck.parsing.safe_xml import load_xml, looks_like_xml
 from tmcheck.parsing.safe_yaml import load_yaml
 from tmcheck.parsing.tree import Document, LoadError
 from tmcheck.results import FileResult
@@ -53,7 +54,7 @@ class FileChecker:
     def check_file(self, candidate: Candidate, *, validate: bool = True) -> FileResult:
         """Read the file through the file gate, then check its content."""
         try:
-            raw = read_bounded(candidate.path, read_limit(self.settings))
+            raw = read_bounded(candidate.path, read_limit(self.settings), within=candidate.within)
         except GateError as error:
             return _failed(candidate.path, "read-error", str(error))
         return self.check_content(raw, candidate, validate=validate)
@@ -73,6 +74,8 @@ class FileChecker:
             return self._check_markdown(raw, candidate)
         if oversized and not _may_be_tool_file(raw):  # YAML
             return _failed(path, "read-error", too_large)
+        if pinned == mstmt.FORMAT or (pinned is None and looks_like_xml(raw)):
+            return self._check_xml(raw, candidate)
         try:
             document = parse(raw, path)
         except LoadError as error:
@@ -84,14 +87,9 @@ class FileChecker:
                 if oversized
                 else _not_a_threat_model(candidate)
             )
-        own = getattr(LOADERS[format_name], "MAX_BYTES", 0)
-        if len(raw) > max(own, settings.max_file_bytes):
-            limit, setting = (
-                (own, f"the limit for {format_name} files")
-                if own > settings.max_file_bytes
-                else (settings.max_file_bytes, "max_file_bytes")
-            )
-            return _failed(path, "read-error", _too_large(limit, setting))
+        refused = _over_ceiling(path, len(raw), format_name, settings)
+        if refused is not None:
+            return refused
         schema_findings = validate_document(format_name, document, path) if validate else []
         parsed = LOADERS[format_name].read(document, path)
         return FileResult(
@@ -111,6 +109,32 @@ class FileChecker:
             return None
         relative = relative_to_root(path, self.settings.root) or path
         return next((name for globs, name in self._pinned if globs.matches(relative)), None)
+
+    def _check_xml(self, raw: bytes, candidate: Candidate) -> FileResult:
+        """An XML file: a Microsoft Threat Modeling Tool model, or no threat model."""
+        path, settings = candidate.path, self.settings
+        try:
+            document = load_xml(raw, mstmt.MARKED)
+        except LoadError as error:
+            return _failed(path, "parse-error", error.message, error.line, error.column)
+        if not mstmt.is_model(document.root):
+            if len(raw) > settings.max_file_bytes:
+                return _failed(
+                    path, "read-error", _too_large(settings.max_file_bytes, "max_file_bytes")
+                )
+            return _not_a_threat_model(candidate)
+        refused = _over_ceiling(path, len(raw), mstmt.FORMAT, settings)
+        if refused is not None:
+            return refused
+        parsed = mstmt.read(document, path)
+        return FileResult(
+            path=path,
+            format=mstmt.FORMAT,
+            valid=True,
+            threats=tuple(normalize(entry, settings) for entry in parsed.entries),
+            elements=parsed.elements,
+            findings=parsed.findings,
+        )
 
     def _check_markdown(self, raw: bytes, candidate: Candidate) -> FileResult:
         try:
@@ -139,6 +163,20 @@ def _too_large(limit: int, setting: str) -> str:
     return f"is larger than {limit} bytes ({setting}); not read"
 
 
+def _over_ceiling(path: str, size: int, format_name: str, settings: Settings) -> FileResult | None:
+    """A read-error when the file is larger than its format allows (`max_file_bytes`, or the
+    format's own ceiling when larger), else None."""
+    own = getattr(ALL_LOADERS[format_name], "MAX_BYTES", 0)
+    if size <= max(own, settings.max_file_bytes):
+        return None
+    limit, setting = (
+        (own, f"the limit for {format_name} files")
+        if own > settings.max_file_bytes
+        else (settings.max_file_bytes, "max_file_bytes")
+    )
+    return _failed(path, "read-error", _too_large(limit, setting))
+
+
 def parse(raw: bytes, path: str) -> Document:
     """Decode and parse a file: JSON by its name or its first character, YAML otherwise.
     A JSON file may hold a list at the top (a tool's output: Threagile's `risks.json`)."""
@@ -153,7 +191,7 @@ def _may_be_tool_file(raw: bytes) -> bool:
     """Whether an oversized file may be a tool's (JSON or XML), which may be larger than
     `max_file_bytes`; YAML and Markdown never are."""
     start = raw[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
-    return start[:1] in (b"{", b"[", b"<")
+    return start[:1] in (b"{", b"[") or looks_like_xml(raw)
 
 
 def _not_a_threat_model(candidate: Candidate) -> FileResult:

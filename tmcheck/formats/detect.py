@@ -6,7 +6,15 @@ from collections.abc import Mapping
 from types import ModuleType
 from typing import Any
 
-from tmcheck.formats import architecture, dragon, library, register, threat_composer, worksheet
+from tmcheck.formats import (
+    architecture,
+    dragon,
+    library,
+    mstmt,
+    register,
+    threat_composer,
+    worksheet,
+)
 
 # Most specific first: a register is "a mapping with a list of threats", so it comes last.
 LOADERS: Mapping[str, ModuleType] = {
@@ -17,6 +25,10 @@ LOADERS: Mapping[str, ModuleType] = {
     worksheet.FORMAT: worksheet,
     register.FORMAT: register,
 }
+
+# Formats read from XML rather than from a JSON or YAML tree (`check.py` routes them).
+XML_LOADERS: Mapping[str, ModuleType] = {mstmt.FORMAT: mstmt}
+ALL_LOADERS: Mapping[str, ModuleType] = {**LOADERS, **XML_LOADERS}
 
 
 def detect_format(data: Mapping[str, Any] | list[Any]) -> str | None:
