@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 from tmcheck.config import Settings
 from tmcheck.coverage import ElementCoverage
 from tmcheck.discover import discover
-from tmcheck.file_checker import FileChecker
+from tmcheck.file_checker import FileChecker, join_tool_files
 from tmcheck.findings import INTERNAL_ERROR, LEVEL_ORDER, Finding, internal_error
+from tmcheck.formats.threagile_join import stale_risks
 from tmcheck.model import Threat, id_keys
 from tmcheck.results import FileResult, RunResult
 from tmcheck.rules import apply_levels, iter_rule_findings
@@ -42,12 +43,13 @@ def run_check(
     discovery = discover(paths, settings, workspace=workspace, explicit=explicit)
     checker = FileChecker(settings)
     files = tuple(checker.check_guarded(candidate) for candidate in discovery.candidates)
+    files = join_tool_files(files, settings)
     context: tuple[FileResult, ...] = ()
     missing = unresolved_ids(files)
     if paths and missing:
         checked = {candidate.path for candidate in discovery.candidates}
         context = tuple(_context_files(checker, checked, missing, workspace))
-    extra = list(discovery.findings)
+    extra = [*discovery.findings, *stale_risks(files, repository)]
     comparison: Comparison | None = None
     uncompared: frozenset[str] = frozenset()
     if base is not None:

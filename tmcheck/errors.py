@@ -28,13 +28,20 @@ class TmcheckError(Exception):
 
     exit_code = ExitCode.USAGE
 
+    def problems(self) -> list[str]:
+        """What to tell, one message a line (a message's own line breaks are escaped)."""
+        return [str(self)]
+
 
 class UsageError(TmcheckError):
     """The command line asks for something that cannot be done."""
 
 
 class ConfigError(TmcheckError):
-    """The configuration has an unknown key or a bad value; the message names it."""
+    """The configuration has unknown keys or bad values; the message names each, one a line."""
+
+    def problems(self) -> list[str]:
+        return str(self).split("\n")
 
 
 def describe_bug(error: BaseException, what: str) -> str:
@@ -61,7 +68,8 @@ def report_error(error: BaseException, stream: IO[str], environ: Mapping[str, st
     from tmcheck.escape import for_log
 
     if isinstance(error, TmcheckError):
-        stream.write(f"tmcheck: error: {for_log(str(error))}\n")
+        for problem in error.problems():
+            stream.write(f"tmcheck: error: {for_log(problem)}\n")
         return ExitCode(error.exit_code)
     if isinstance(error, KeyboardInterrupt):
         stream.write("tmcheck: interrupted\n")

@@ -6,14 +6,17 @@ pins); the run (`check.py`) and the base revision (`baseline.py`) both check fil
 
 from __future__ import annotations
 
+import dataclasses
 import os
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from tmcheck.discover import Candidate, GateError, read_bounded
 from tmcheck.file_checks import file_finding
 from tmcheck.findings import internal_error
-from tmcheck.formats import TOOL_FILE_MAX_BYTES, markdown, mstmt
+from tmcheck.formats import TOOL_FILE_MAX_BYTES, markdown, mstmt, threagile_risks
 from tmcheck.formats.detect import ALL_LOADERS, LOADERS, detect_format
+from tmcheck.formats.threagile_join import join_threagile
 from tmcheck.globs import GlobSet
 from tmcheck.normalize import normalize
 from tmcheck.parsing.encoding import decode_utf8
@@ -90,7 +93,8 @@ class FileChecker:
         refused = _over_ceiling(path, len(raw), format_name, settings)
         if refused is not None:
             return refused
-        schema_findings = validate_document(format_name, document, path) if validate else []
+        schema = getattr(LOADERS[format_name], "SCHEMA", format_name)  # None: a tool's, unchecked
+        schema_findings = validate_document(schema, document, path) if validate and schema else []
         parsed = LOADERS[format_name].read(document, path)
         return FileResult(
             path=path,
@@ -101,6 +105,7 @@ class FileChecker:
             references=parsed.references,
             elements=parsed.elements,
             findings=(*schema_findings, *parsed.findings),
+            tool_data=parsed.tool_data,
         )
 
     def pinned_format(self, path: str) -> str | None:
@@ -149,6 +154,20 @@ class FileChecker:
             valid=not model.findings,
             threats=tuple(normalize(entry, self.settings) for entry in model.entries),
             findings=model.findings,
+        )
+
+
+def join_tool_files(files: Sequence[FileResult], settings: Settings) -> tuple[FileResult, ...]:
+    """Files of one tool that complete each other (a Threagile model and its `risks.json`)."""
+    if not any(file.format == threagile_risks.FORMAT for file in files):
+        return tuple(files)
+    try:
+        return join_threagile(files, settings)
+    except Exception as error:  # a bug: say so, keep the files as they were read
+        last = files[-1]
+        return (
+            *files[:-1],
+            dataclasses.replace(last, findings=(*last.findings, internal_error(last.path, error))),
         )
 
 
