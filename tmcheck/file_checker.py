@@ -17,7 +17,7 @@ from tmcheck.findings import internal_error
 from tmcheck.formats import TOOL_FILE_MAX_BYTES, markdown, mstmt, threagile_risks
 from tmcheck.formats.detect import ALL_LOADERS, LOADERS, detect_format
 from tmcheck.formats.threagile_join import join_threagile
-from tmcheck.globs import GlobSet
+from tmcheck.globs import GlobBudgetError, GlobSet
 from tmcheck.normalize import normalize
 from tmcheck.parsing.encoding import decode_utf8
 from tmcheck.parsing.safe_json import load_json
@@ -49,6 +49,8 @@ class FileChecker:
         """`check_file`, with a bug turned into an internal-error finding: never a traceback."""
         try:
             return self.check_file(candidate)
+        except GlobBudgetError:
+            raise  # the config's patterns, not this file: the run stops with exit 2
         except Exception as error:  # one file failing leaves the others
             return FileResult(
                 candidate.path, None, False, findings=(internal_error(candidate.path, error),)
