@@ -65,8 +65,8 @@ def test_json_report_contract(run_cli: RunCli) -> None:
     assert report["version"] == 1 and report["threshold"] == 12
     assert set(report["files"][0]) == {"path", "format", "valid", "threats"}
     assert set(report["threats"][0]) >= {
-        "id", "path", "line", "component", "category", "title", "likelihood", "impact", "score",
-        "level", "level_model", "status", "status_raw", "open", "blocking",
+        "id", "path", "line", "component", "category", "categories", "title", "likelihood",
+        "impact", "score", "level", "level_model", "status", "status_raw", "open", "blocking",
     }  # fmt: skip
     assert set(report["findings"][0]) == {
         "rule", "level", "path", "line", "column", "message", "threat_id",
@@ -80,6 +80,7 @@ def test_json_report_contract(run_cli: RunCli) -> None:
         "line": 9,
         "component": "API Gateway",
         "category": "Spoofing",
+        "categories": ["Spoofing"],
         "title": "Attacker forges JWT tokens to impersonate users",
         "likelihood": 3,
         "impact": 5,
@@ -194,12 +195,12 @@ def test_internal_error_is_reported_not_raised(
     run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A bug in one file's processing is an internal-error finding and exit code 3."""
-    import tmcheck.check
+    import tmcheck.file_checker
 
     def broken(*args: object, **kwargs: object) -> None:
         raise ZeroDivisionError
 
-    monkeypatch.setattr(tmcheck.check, "normalize", broken)
+    monkeypatch.setattr(tmcheck.file_checker, "normalize", broken)
     _write(tmp_path / "model.yaml", CLEAN)
     result = run_cli("check", "model.yaml", cwd=tmp_path)
     assert result.code == 3

@@ -1,7 +1,7 @@
 """The command line: `main(argv) -> int`, the only place that turns errors into exit codes.
 
-Exit codes: 0 nothing at error level; 1 error-level findings; 2 usage or configuration error;
-3 internal error (a bug); 130 interrupted.
+Exit codes (`errors.ExitCode`): 0 nothing at error level; 1 error-level findings; 2 usage or
+configuration error; 3 internal error (a bug); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, NoReturn
 
-from tmcheck.errors import TmcheckError, UsageError
+from tmcheck.errors import ExitCode, UsageError, report_error
 
 if TYPE_CHECKING:
     from tmcheck.config import Settings
-
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+    from tmcheck.git import Git, GitError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -123,6 +122,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = commands.add_parser("rules", help="list the rules, or show one rule's documentation")
     rules.add_argument("rule", nargs="?", help="a rule id")
+
+    schema = commands.add_parser(
+        "schema",
+        help="print a format's JSON Schema, standalone, for editors and other validators",
+        description="Print the JSON Schema (Draft 2020-12) of one of tmcheck's formats with"
+        " every reference inlined, for yaml-language-server, VS Code or check-jsonschema;"
+        " without NAME, list the names.",
+    )
+    schema.add_argument("name", nargs="?", metavar="NAME", help="a format, or config")
     return parser
 
 
@@ -137,29 +145,15 @@ def main(
 ) -> int:
     out = stdout or sys.stdout
     err = stderr or sys.stderr
+    environment = os.environ if environ is None else environ
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             arguments = build_parser().parse_args(argv)  # --help and --version print
-        environment = os.environ if environ is None else environ
         return _run(arguments, _Streams(out, err, stdin or sys.stdin), environment, cwd)
     except SystemExit as exit_request:  # --help and --version
-        return exit_request.code if isinstance(exit_request.code, int) else EXIT_CLEAN
-    except TmcheckError as error:
-        from tmcheck.escape import for_log
-
-        err.write(f"tmcheck: error: {for_log(str(error))}\n")
-        return error.exit_code
-    except KeyboardInterrupt:
-        err.write("tmcheck: interrupted\n")
-        return 130
-    except Exception as error:  # a bug: say so plainly, without a traceback
-        from tmcheck.check import REPORT_URL
-
-        err.write(
-            f"tmcheck: internal error ({type(error).__name__}); this is a bug,"
-            f" please report it at {REPORT_URL}\n"
-        )
-        return EXIT_INTERNAL
+        return exit_request.code if isinstance(exit_request.code, int) else ExitCode.CLEAN
+    except (Exception, KeyboardInterrupt) as error:  # the one policy: errors.report_error
+        return report_error(error, err, environment)
 
 
 @dataclass(frozen=True)
@@ -181,7 +175,12 @@ def _run(
         return action_main(environ, streams.out, streams.err)
     if arguments.command == "rules":
         streams.out.write(_describe_rules(arguments.rule))
-        return EXIT_CLEAN
+        return ExitCode.CLEAN
+    if arguments.command == "schema":
+        from tmcheck.schema_export import schema_json, schema_list
+
+        streams.out.write(schema_list() if arguments.name is None else schema_json(arguments.name))
+        return ExitCode.CLEAN
 
     from tmcheck.config import load_settings
 
@@ -215,8 +214,11 @@ def _check(arguments: argparse.Namespace, settings: Settings, streams: _Streams,
     from tmcheck.reporters import write_report
     from tmcheck.reporters.text import render as render_text
 
-    changed = _changed_paths(arguments, cwd, streams.stdin)
-    result = run_check(arguments.paths, settings, base=arguments.base, changed=changed)
+    repository = _repository(cwd) if arguments.base is not None else None
+    changed = _changed_paths(arguments, cwd, streams.stdin, repository)
+    result = run_check(
+        arguments.paths, settings, base=arguments.base, changed=changed, repository=repository
+    )
     if arguments.coverage and arguments.format == "text":
         streams.out.write(render_text(result, coverage=True))
     else:
@@ -225,12 +227,26 @@ def _check(arguments: argparse.Namespace, settings: Settings, streams: _Streams,
         streams.err.write(
             f"tmcheck: {result.internal_errors} internal error(s); see the findings above\n"
         )
-        return EXIT_INTERNAL
-    return EXIT_CLEAN if result.passed else EXIT_FINDINGS
+        return ExitCode.INTERNAL
+    return ExitCode.CLEAN if result.passed else ExitCode.FINDINGS
+
+
+def _repository(cwd: Path) -> Git | GitError:
+    """The git repository of the current directory, found once, never the config's; or why
+    there is none. git's refusal of another user's repository ends the run (GitRefused, exit 2):
+    its ownership check is the user's to lift, not tmcheck's."""
+    from tmcheck.git import Git, GitError, GitRefused
+
+    try:
+        return Git.find(cwd)
+    except GitRefused:
+        raise
+    except GitError as error:
+        return error
 
 
 def _changed_paths(
-    arguments: argparse.Namespace, cwd: Path, stdin: IO[str]
+    arguments: argparse.Namespace, cwd: Path, stdin: IO[str], repository: Git | GitError | None
 ) -> frozenset[str] | None:
     """The files a change touched, from --changed-files and --base (both: all of them)."""
     if arguments.changed_files is None and arguments.base is None:
@@ -240,15 +256,16 @@ def _changed_paths(
     changed: frozenset[str] = frozenset()
     if arguments.changed_files is not None:
         changed |= read_changed_list(arguments.changed_files, cwd, stdin)
-    if arguments.base is not None:
-        changed |= changed_since(arguments.base, cwd)
+    if arguments.base is not None and repository is not None:
+        changed |= changed_since(arguments.base, repository)
     return changed
 
 
 def _describe_rules(rule: str | None) -> str:
     import inspect
 
-    from tmcheck.rules import FILE_CHECKS, RULES
+    from tmcheck.file_checks import FILE_CHECKS
+    from tmcheck.rules import RULES
 
     if rule is None:
         lines = []

@@ -1,11 +1,12 @@
 """STRIDE per element: the categories each architecture element asks for, and the threats that
 answer them. Pure: elements and threats in, a coverage table out.
 
-The categories are the seed's (`threat-model.py`): a process S T R D E, a data store T I D, a
+The categories are STRIDE per element's: a process S T R D E, a data store T I D, a
 data flow T I D (and S when it crosses a trust boundary), an external entity S R. A threat covers
-an element's category when it is a threat of that category and either names the element as its
-component (case and spacing aside) or is attached to it by the diagram (a Threat Dragon cell's
-threat ids). Any status counts: `not_applicable` records that the category was considered.
+an element's category when it names that category (a threat may name several) and either names
+the element as its component (case and spacing aside) or is attached to it by the diagram (a
+Threat Dragon cell's threat ids). Any status counts: `not_applicable` records that the category
+was considered.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from tmcheck.model import STRIDE, Element, Threat, name_key
+from tmcheck.model import STRIDE, Element, IdKey, Threat, id_keys, name_key
 
 SPOOFING, TAMPERING, REPUDIATION, DISCLOSURE, DENIAL, ELEVATION = STRIDE
 
@@ -62,28 +63,29 @@ def coverage_table(
 ) -> tuple[ElementCoverage, ...]:
     """Coverage of every in-scope element that STRIDE asks something of, in the given order."""
     by_component: dict[str, list[Threat]] = defaultdict(list)
-    by_id: dict[str, list[Threat]] = defaultdict(list)
+    by_id: dict[IdKey, list[Threat]] = defaultdict(list)
     for threat in threats:
-        if threat.category is None:
+        if not threat.categories:
             continue  # not a STRIDE threat: it answers no STRIDE question
         if threat.entry.component:
             by_component[name_key(threat.entry.component)].append(threat)
-        if threat.id:
-            by_id[threat.id].append(threat)
+        if threat.id_key:
+            by_id[threat.id_key].append(threat)
     table = []
     for element in elements:
         categories = applicable(element)
-        if not categories or element.out_of_scope:
+        if not categories or element.out_of_scope or not element.stride_coverage:
             continue
         candidates = list(by_component.get(name_key(element.name), ()))
         seen = set(map(id, candidates))
         for threat_id in element.threat_ids:
-            for threat in by_id.get(threat_id, ()):
+            keys = id_keys(threat_id, element.path)
+            for threat in (*by_id.get(keys[0], ()), *by_id.get(keys[1], ())):
                 if id(threat) not in seen:
                     seen.add(id(threat))
                     candidates.append(threat)
         covering = {
-            category: tuple(t for t in candidates if t.category == category)
+            category: tuple(t for t in candidates if category in t.categories)
             for category in categories
         }
         table.append(ElementCoverage(element, categories, covering))

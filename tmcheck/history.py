@@ -15,17 +15,18 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tmcheck import git
-from tmcheck.config import Settings
 from tmcheck.discover import Candidate
-from tmcheck.globs import GlobSet
 from tmcheck.model import RISK_RANK, Threat
 from tmcheck.results import FileResult
+
+if TYPE_CHECKING:
+    from tmcheck.file_checker import FileChecker
 
 SHALLOW = "shallow clone: check out with fetch-depth: 0"
 MAX_LOG_BYTES = 64 * 1024 * 1024
@@ -66,10 +67,13 @@ def threat_key(threat: Threat) -> str:
 class History:
     """The git history of the run's files, read once."""
 
-    def __init__(self, settings: Settings, pinned: Sequence[tuple[GlobSet, str]]) -> None:
-        self._settings = settings
-        self._pinned = pinned
-        self._repository: Path | None = None
+    def __init__(
+        self, checker: FileChecker, repository: git.Git | git.GitError | None = None
+    ) -> None:
+        self._checker = checker
+        self._settings = checker.settings
+        self._given = repository
+        self._repository: git.Git | None = None
         self._failure: str | None = None
         self._shallow = False
         self._truncated = False
@@ -83,12 +87,15 @@ class History:
             self._failure = "git history not read (history_commits: 0)"
             return
         try:
-            # The repository of the run's root, never one found from a file's location.
-            self._repository = git.top_level(self._settings.root)
-            shallow = git.run_git(self._repository, "rev-parse", "--is-shallow-repository")
+            # The repository the run was pointed at (by default the current directory's),
+            # never one found from a file's or the config's location.
+            given = self._given if self._given is not None else git.Git.find(Path.cwd())
+            if isinstance(given, git.GitError):
+                raise given
+            self._repository = given
+            shallow = given.run("rev-parse", "--is-shallow-repository")
             self._shallow = shallow.decode().strip() == "true"
-            output = git.run_git(
-                self._repository,
+            output = given.run(
                 "log", "-M", "--no-abbrev", "--raw", "-z", "--no-ext-diff", "--no-textconv",
                 "--format=%x00%H %at", f"-n{cap}", "HEAD", "--",
                 limit=MAX_LOG_BYTES,
@@ -101,7 +108,7 @@ class History:
         self._truncated = len(records) >= cap
         tracking: dict[str, str] = {}  # path at the commit being read -> path now
         for path in paths:
-            relative = _relative(path, self._repository)
+            relative = self._repository.relative(path)
             if relative is not None:
                 tracking[relative] = relative
                 self._logs[relative] = _FileLog()
@@ -125,7 +132,7 @@ class History:
         """For each of `wanted` (open threats of `file`), its clock's start or why it is unknown."""
         if self._repository is None:
             return {threat_key(t): self._failure or "no git history" for t in wanted}
-        relative = _relative(file.path, self._repository)
+        relative = self._repository.relative(file.path)
         if relative is None:
             return {threat_key(t): "the file is outside the git repository" for t in wanted}
         file_log = self._logs.get(relative, _FileLog())
@@ -177,7 +184,7 @@ class History:
         commits, so a file "added" there may be much older."""
         if commit not in self._parents and self._repository is not None:
             try:
-                listed = git.run_git(self._repository, "rev-list", "--parents", "-n1", commit)
+                listed = self._repository.run("rev-list", "--parents", "-n1", commit)
                 self._parents[commit] = len(listed.split()) > 1
             except git.GitError:
                 self._parents[commit] = False
@@ -187,15 +194,13 @@ class History:
         """Level rank and openness of each threat in one version of the file."""
         if blob is None or self._repository is None:
             return {}
-        from tmcheck.check import check_content
+        from tmcheck.file_checker import read_limit
 
-        limit = self._settings.max_file_bytes
         try:
-            raw = git.run_git(self._repository, "cat-file", "blob", blob, limit=limit)
-            result = check_content(
-                raw, Candidate(path, explicit=False), self._settings, self._pinned,
-                validate=False,
-            )  # fmt: skip
+            raw = self._repository.run("cat-file", "blob", blob, limit=read_limit(self._settings))
+            result = self._checker.check_content(
+                raw, Candidate(path, explicit=False), validate=False
+            )
         except Exception:  # a version that cannot be read is a version without threats
             return {}
         return _states_of(result.threats)
@@ -254,10 +259,3 @@ def _blob_id(path: str) -> str | None:
 
 def _rank(threat: Threat) -> int:
     return RISK_RANK.get(threat.risk_level or "", -1)
-
-
-def _relative(path: str, repository: Path) -> str | None:
-    try:
-        return Path(os.path.realpath(path)).relative_to(repository).as_posix()
-    except ValueError:
-        return None

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 Position = tuple[int, int]
+# A threat id with its scope: ("", id) for a run-wide id, (path, id) for a file-scoped one.
+IdKey = tuple[str, str]
 
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
@@ -90,7 +92,10 @@ class ThreatEntry:
     id: str | None
     title: str
     component: str | None = None
+    # The categories as written, each one value of the file (`Tampering`, `T/I`, `S, I`);
+    # `category` is the first. A loader may give either; the other is filled in.
     category: str | None = None
+    categories: tuple[str, ...] = ()
     methodology: str = "STRIDE"  # Threat Dragon models may use CIA, LINDDUN, ...
     likelihood: Any = None
     impact: Any = None
@@ -106,6 +111,10 @@ class ThreatEntry:
     acceptance: Mapping[str, Any] | None = None
     ticket: str | None = None  # an issue in this repository (`#123`) or another tracker's id
     identified: Any = None  # the date the threat was identified, as written (starts its SLA clock)
+    # "run": the id names one threat across every file of a run (tmcheck's own formats);
+    # "file": tools number threats per file (Threat Composer T-0001, a .tm7's Id), so the id
+    # names one threat only within its file.
+    id_scope: str = "run"
     # Loaders give the positions of the entry's keys; the entry keeps them packed.
     positions: Mapping[str, Position] | bytes = b""
 
@@ -113,12 +122,25 @@ class ThreatEntry:
         assign = object.__setattr__  # frozen
         if type(self.positions) is not bytes:
             assign(self, "positions", pack_positions(self.positions))  # type: ignore[arg-type]
+        if self.categories:
+            assign(self, "categories", tuple(_intern(value) for value in self.categories))
+            if self.category is None:
+                assign(self, "category", self.categories[0])
+        elif self.category is not None:
+            assign(self, "categories", (self.category,))
         # A run holds every threat: the same status, category, rating and owner words of
         # 100,000 threats are held once (interned strings are freed when no longer used).
         for name in _WORD_FIELDS:
             value = getattr(self, name)
             if type(value) is str and len(value) <= _MAX_WORD:
                 assign(self, name, sys.intern(value))
+
+    @property
+    def id_key(self) -> IdKey | None:
+        """What the id is unique in: `("", id)` run-wide, `(path, id)` for a file-scoped id."""
+        if not self.id:
+            return None
+        return (self.path if self.id_scope == "file" else "", self.id)
 
     def position_of(self, key: str) -> Position:
         """Where the entry's `key` was written, or the entry itself when it was not."""
@@ -148,12 +170,12 @@ class Threat:
     """A threat after normalization and scoring."""
 
     entry: ThreatEntry
-    category: str | None  # the STRIDE name, when the threat is a STRIDE threat
+    category: str | None  # the first STRIDE name, when the threat is a STRIDE threat
     likelihood: int | None
     impact: int | None
     score: int | None  # always likelihood x impact on 1..25, or None
     risk_level: str | None  # "info" .. "critical"; a finding's severity is `Finding.level`
-    level_model: str | None  # "bands", "matrix", "dread", "severity" or "rating"
+    level_model: str | None  # "bands", "matrix", "dread", "severity", "priority" or "rating"
     dread_total: int | None
     status: str  # normalized, or "unknown"
     open: bool
@@ -162,10 +184,22 @@ class Threat:
     # Accepted by someone ranked below the approver its level needs: it counts as open.
     acceptance_unauthorized: bool = False
     clock: SlaClock | None = None  # open threats only, once the run has started the SLA clocks
+    # Every STRIDE name the threat names, in the order written; `category` is the first.
+    categories: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.categories and self.category is not None:
+            object.__setattr__(self, "categories", (self.category,))  # frozen
+        elif self.categories and self.category is None:
+            object.__setattr__(self, "category", self.categories[0])
 
     @property
     def id(self) -> str | None:
         return self.entry.id
+
+    @property
+    def id_key(self) -> IdKey | None:
+        return self.entry.id_key
 
     @property
     def label(self) -> str:
@@ -187,8 +221,8 @@ class Threat:
             return f"DREAD {self.dread_total}/15"
         if self.level_model == "rating":
             return f"risk {self.entry.risk}"
-        if self.level_model == "severity":
-            return f"severity {self.entry.severity}"
+        if self.level_model in ("severity", "priority"):  # the tool's word for it
+            return f"{self.level_model} {self.entry.severity}"
         return "unrated"
 
 
@@ -232,6 +266,9 @@ class Element:
     protocol: str | None = None  # flows: how the data travels (HTTPS/443, gRPC)
     owner: str | None = None
     out_of_scope: bool = False  # marked out of scope: no STRIDE categories are asked of it
+    # False: STRIDE coverage asks nothing of it either (Threagile's risks are rule findings, so
+    # a category with no risk means that no rule fired, not that nobody thought about it).
+    stride_coverage: bool = True
     positions: Mapping[str, Position] = field(default_factory=dict)
 
     def position_of(self, key: str) -> Position:
@@ -239,9 +276,19 @@ class Element:
         return self.positions.get(key, (self.line, self.column))
 
 
+def _intern(value: str) -> str:
+    return sys.intern(value) if type(value) is str and len(value) <= _MAX_WORD else value
+
+
 def _shorten(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def id_keys(target: str, path: str) -> tuple[IdKey, IdKey]:
+    """The keys an id named in the file `path` may resolve to: a run-wide id, or an id scoped
+    to that same file (a diagram names the threats of its own file)."""
+    return ("", target), (path, target)
 
 
 def name_key(name: str) -> str:

@@ -1,7 +1,7 @@
 """`tmcheck scaffold`: the STRIDE questions of an architecture, as threat models to fill in.
 
 One STRIDE worksheet per element (or one threat register) with an open threat for every
-category that applies to the element, as the seed's `threat-model.py` lists them. The files are
+category that applies to the element (STRIDE per element, see `coverage`). The files are
 valid against tmcheck's own schemas and pass `tmcheck check` (their threats are unrated: that is
 a warning). Names come from element names, made safe; no file is overwritten without `force`,
 and nothing is ever written through a symbolic link.
@@ -9,6 +9,7 @@ and nothing is ever written through a symbolic link.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -27,7 +28,7 @@ from tmcheck.model import Element, name_key
 
 REGISTER_NAME = "threat-register.yaml"
 
-# The question each category asks of an element (the seed's "property violated").
+# The question each category asks of an element: the security property it would violate.
 QUESTIONS = {
     "Spoofing": "authentication: can someone pretend to be {name}, or someone it trusts?",
     "Tampering": "integrity: can someone change {name} or its data, in transit or at rest?",
@@ -55,19 +56,18 @@ def run_scaffold(
 ) -> int:
     """`tmcheck scaffold`: 0 when written, 1 when the architecture has errors (then nothing is
     written); usage problems (not an architecture, a file in the way) raise UsageError."""
-    from tmcheck.check import check_file, pinned_formats
     from tmcheck.discover import discover
+    from tmcheck.file_checker import FileChecker
     from tmcheck.reporters.text import finding_line
 
     if os.path.isdir(architecture):
         raise UsageError(f"{architecture}: a directory; name one architecture file")
-    discovery = discover(
-        [architecture], root=settings.root, include=("**",), exclude=(), max_files=1
-    )
+    named = dataclasses.replace(settings, include=("**",), exclude=(), max_files=1)
+    discovery = discover([architecture], named)
     if discovery.findings or not discovery.candidates:  # the file gate refused it
         why = discovery.findings[0].message if discovery.findings else "not found"
         raise UsageError(f"{architecture}: {why}")
-    result = check_file(discovery.candidates[0], settings, pinned_formats(settings))
+    result = FileChecker(settings).check_file(discovery.candidates[0])
     errors = [f for f in result.findings if f.level == "error"]
     if errors:
         out.writelines(finding_line(finding) + "\n" for finding in errors)
@@ -168,7 +168,7 @@ def _worksheet(element: Element, slug: str, boundaries: dict[str, str | None]) -
         lines.append(f"  trust_boundary: {_quote(element.boundary)}")
     if element.kind == "flow":
         ends = (element.source or "?", element.target or "?")
-        if element.crosses_boundary:  # the seed worksheet's form: "External -> Internal"
+        if element.crosses_boundary:  # a worksheet's usual form: "External -> Internal"
             crossing = " -> ".join(boundaries.get(name_key(end)) or "outside" for end in ends)
             lines.append(f"  trust_boundary: {_quote(crossing)}")
         over = f" over {element.protocol}" if element.protocol else ""

@@ -1,6 +1,6 @@
 """Risk arithmetic: rating scales, likelihood x impact, level models, DREAD, status words.
 
-Pure functions over plain values; the tables are the seeds' defaults (see README, "Risk") and
+Pure functions over plain values; the tables are the defaults (see README, "Risk") and
 every one of them can be replaced in `.tmcheck.yaml`.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 
 from tmcheck.model import RISK_RANK
 
-# Likelihood and impact words on 1..5. The seed worksheet writes impact with likelihood words
+# Likelihood and impact words on 1..5. Worksheets often write impact with likelihood words
 # (`impact: High` is 4), so both word sets map onto the same numbers.
 DEFAULT_SCALE: Mapping[str, int] = {
     "very low": 1, "negligible": 1,
@@ -22,10 +22,10 @@ DEFAULT_SCALE: Mapping[str, int] = {
     "very high": 5, "critical": 5,
 }  # fmt: skip
 
-# The lowest score of each level (the seed's risk_treatment bands).
+# The lowest score of each level.
 DEFAULT_BANDS: Mapping[str, int] = {"critical": 20, "high": 12, "medium": 6, "low": 2, "info": 1}
 
-# The seed's lookup table: rows are likelihood 1..5, columns impact 1..5.
+# The level model `matrix`: rows are likelihood 1..5, columns impact 1..5.
 DEFAULT_MATRIX: tuple[tuple[str, ...], ...] = (
     ("info", "info", "low", "low", "medium"),
     ("info", "low", "low", "medium", "high"),
@@ -34,7 +34,7 @@ DEFAULT_MATRIX: tuple[tuple[str, ...], ...] = (
     ("medium", "high", "high", "critical", "critical"),
 )
 
-# What each level asks for (the seed's risk_treatment table).
+# What each level asks for: the treatment, its deadline, and who decides.
 TREATMENT: Mapping[str, tuple[str, str, str]] = {
     "critical": ("Immediate remediation required", "24 hours", "CISO"),
     "high": ("Remediation in current sprint", "1 week", "Security Lead"),
@@ -123,15 +123,22 @@ def matrix_level(likelihood: int, impact: int, matrix: Sequence[Sequence[str]]) 
     return matrix[likelihood - 1][impact - 1]
 
 
-def level_word(value: Any) -> str | None:
-    """A level from a severity or rating word (`HIGH`, `Critical`, `TBD`); None if unknown."""
+def level_word(value: Any, format_words: Mapping[str, str | None] | None = None) -> str | None:
+    """A level from a severity or rating word (`HIGH`, `Critical`, `TBD`); None if unknown.
+    `format_words` are the words of the file's format (Threagile's `elevated`), tried first."""
     if not isinstance(value, str):
         return None
-    return _LEVEL_WORDS.get(word_key(value))
+    key = word_key(value)
+    if format_words and key in format_words:
+        return format_words[key]
+    return _LEVEL_WORDS.get(key)
 
 
-def is_level_word(value: Any) -> bool:
-    return isinstance(value, str) and word_key(value) in _LEVEL_WORDS
+def is_level_word(value: Any, format_words: Mapping[str, str | None] | None = None) -> bool:
+    if not isinstance(value, str):
+        return False
+    key = word_key(value)
+    return key in _LEVEL_WORDS or bool(format_words and key in format_words)
 
 
 def parse_product(value: Any) -> tuple[int, int] | None:
@@ -163,11 +170,20 @@ def dread_level(total: int) -> str:
     return "low"
 
 
-def normalize_status(raw: Any, extra_words: Mapping[str, str]) -> str:
-    """The normalized status for a raw status word; "unknown" when no table knows it."""
+def normalize_status(
+    raw: Any, extra_words: Mapping[str, str], format_words: Mapping[str, str] | None = None
+) -> str:
+    """The normalized status for a raw status word; "unknown" when no table knows it. The
+    config's words (`extra_words`) come first, then the words of the file's format (Threat
+    Composer's `threatResolved`), then the default table."""
     if raw is None:
         return "open"  # nothing says the threat was handled
     if not isinstance(raw, str):
         return "unknown"
     key = word_key(raw)
-    return extra_words.get(key) or DEFAULT_STATUS_WORDS.get(key) or "unknown"
+    return (
+        extra_words.get(key)
+        or (format_words or {}).get(key)
+        or DEFAULT_STATUS_WORDS.get(key)
+        or "unknown"
+    )

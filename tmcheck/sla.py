@@ -11,19 +11,27 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from tmcheck.config import Settings
-from tmcheck.globs import GlobSet
 from tmcheck.model import SlaClock, Threat
 from tmcheck.results import FileResult
 
+if TYPE_CHECKING:
+    from tmcheck.file_checker import FileChecker
+    from tmcheck.git import Git, GitError
+
 
 def start_clocks(
-    files: Sequence[FileResult], settings: Settings, pinned: Sequence[tuple[GlobSet, str]]
+    files: Sequence[FileResult],
+    checker: FileChecker,
+    repository: Git | GitError | None = None,
 ) -> tuple[FileResult, ...]:
-    """`files` with a clock on every open threat that has a level."""
+    """`files` with a clock on every open threat that has a level; history is read, when
+    needed, from `repository` (the run's; by default the current directory's)."""
     from tmcheck.history import History, Start, threat_key
 
+    settings = checker.settings
     wanted_by_file = [
         [t for t in file.threats if t.open and t.risk_level is not None] for file in files
     ]
@@ -32,7 +40,7 @@ def start_clocks(
         for file, wanted in zip(files, wanted_by_file, strict=True)
         if any(identified_date(t) is None for t in wanted)
     ]
-    history = History(settings, pinned)
+    history = History(checker, repository)
     if undated_files:
         history.read(undated_files)
     clocked = []

@@ -6,10 +6,23 @@ from collections.abc import Mapping
 from types import ModuleType
 from typing import Any
 
-from tmcheck.formats import architecture, dragon, library, register, worksheet
+from tmcheck.formats import (
+    architecture,
+    dragon,
+    library,
+    mstmt,
+    register,
+    threagile,
+    threagile_risks,
+    threat_composer,
+    worksheet,
+)
 
 # Most specific first: a register is "a mapping with a list of threats", so it comes last.
 LOADERS: Mapping[str, ModuleType] = {
+    threat_composer.FORMAT: threat_composer,  # a `threats` list too: before the register
+    threagile.FORMAT: threagile,
+    threagile_risks.FORMAT: threagile_risks,
     dragon.FORMAT: dragon,
     architecture.FORMAT: architecture,
     library.FORMAT: library,
@@ -17,9 +30,16 @@ LOADERS: Mapping[str, ModuleType] = {
     register.FORMAT: register,
 }
 
+# Formats read from XML rather than from a JSON or YAML tree (`check.py` routes them).
+XML_LOADERS: Mapping[str, ModuleType] = {mstmt.FORMAT: mstmt}
+ALL_LOADERS: Mapping[str, ModuleType] = {**LOADERS, **XML_LOADERS}
 
-def detect_format(data: Mapping[str, Any]) -> str | None:
+
+def detect_format(data: Mapping[str, Any] | list[Any]) -> str | None:
+    """The format of a file's top-level value (a mapping, or a list for a tool's output)."""
     for name, loader in LOADERS.items():
+        if isinstance(data, list) and not getattr(loader, "READS_LISTS", False):
+            continue  # the loaders of tmcheck's own formats read mappings only
         if loader.matches(data):
             return name
     return None

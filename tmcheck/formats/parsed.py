@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from tmcheck.findings import Finding
 from tmcheck.model import Definition, Element, Reference, ThreatEntry
 
 
@@ -13,3 +15,5 @@ class Parsed:
     definitions: tuple[Definition, ...] = ()  # library ids (threat ids come with the entries)
     references: tuple[Reference, ...] = ()
     elements: tuple[Element, ...] = ()
+    findings: tuple[Finding, ...] = ()  # what the format itself says about the file (notes)
+    tool_data: Any = None  # what a tool's files need to be joined (see `FileResult.tool_data`)

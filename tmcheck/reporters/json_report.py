@@ -192,6 +192,7 @@ def threat_dict(threat: Threat, result: RunResult | None = None) -> dict[str, An
         "line": entry.line,
         "component": entry.component,
         "category": threat.category,
+        "categories": list(threat.categories),
         "title": entry.title,
         "likelihood": threat.likelihood,
         "impact": threat.impact,

@@ -24,15 +24,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tmcheck.findings import Finding
-from tmcheck.rules.context import RuleContext, threat_finding
+from tmcheck.rules.context import Problem, RuleContext, threat_problem
 from tmcheck.treatment import resolve_approver
 
 ID = "acceptance-unauthorized"
 LEVEL = "error"
 
 
-def check(context: RuleContext) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Problem]:
     settings = context.settings
     for threat in context.threats:
         if threat.status != "accepted" or threat.acceptance_expired or threat.risk_level is None:
@@ -43,17 +42,18 @@ def check(context: RuleContext) -> Iterator[Finding]:
         needed = settings.treatment[threat.risk_level].approver
         approval = resolve_approver(approver, settings.roles, settings.approvers)
         if approval.role is None:
-            yield threat_finding(
-                threat, ID, "warning",
+            yield threat_problem(
+                threat,
                 f"{threat.label}'s acceptance names {approver!r}, neither a role"
                 f" ({', '.join(settings.roles)}) nor a person under approvers:;"
                 f" a {threat.risk_level} threat needs {needed}",
                 key="acceptance",
+                level="warning",
             )  # fmt: skip
         elif threat.acceptance_unauthorized:
             who = f"{approver} ({approval.role})" if approval.person else approval.role
-            yield threat_finding(
-                threat, ID, LEVEL,
+            yield threat_problem(
+                threat,
                 f"{threat.label} is {threat.risk_level}: acceptance needs {needed};"
                 f" approved by {who}",
                 key="acceptance",

@@ -24,17 +24,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tmcheck.findings import Finding
-from tmcheck.rules.context import RuleContext, threat_finding
+from tmcheck.rules.context import Problem, RuleContext, threat_problem
 
 ID = "missing-ticket"
 LEVEL = "note"
 
 
-def check(context: RuleContext) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Problem]:
     for threat in context.threats:
         if threat.blocking and not (threat.entry.ticket or "").strip():
-            yield threat_finding(
-                threat, ID, LEVEL,
+            yield threat_problem(
+                threat,
                 f"blocking threat {threat.label} has no ticket tracking its treatment",
             )  # fmt: skip

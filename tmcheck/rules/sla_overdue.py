@@ -25,14 +25,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tmcheck.findings import Finding
-from tmcheck.rules.context import RuleContext, threat_finding
+from tmcheck.rules.context import Problem, RuleContext, threat_problem
 
 ID = "sla-overdue"
 LEVEL = "warning"
 
 
-def check(context: RuleContext) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Problem]:
     settings = context.settings
     today = settings.today
     for threat in context.threats:
@@ -48,8 +47,8 @@ def check(context: RuleContext) -> Iterator[Finding]:
             origin = "not committed yet"
         sla = settings.treatment[threat.risk_level].sla_text
         open_for = _days((today - clock.start).days)
-        yield threat_finding(
-            threat, ID, LEVEL,
+        yield threat_problem(
+            threat,
             f"{threat.label} ({threat.risk_level}) has been open {open_for}"
             f" since {clock.start.isoformat()} ({origin}); its SLA is {sla}:"
             f" overdue by {_days((today - clock.due).days)}",

@@ -22,22 +22,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tmcheck.findings import Finding
-from tmcheck.rules.context import RuleContext, threat_finding
+from tmcheck.model import id_keys
+from tmcheck.rules.context import Problem, RuleContext, threat_problem
 
 ID = "unresolved-reference"
 LEVEL = "error"
 
 
-def check(context: RuleContext) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Problem]:
     threat_ids = context.known_threat_ids()
     library_ids = context.known_library_ids()
     for file in context.files:
         for reference in file.references:
-            known = threat_ids if reference.kind == "threat" else library_ids
-            if reference.target not in known:
-                yield Finding(
-                    reference.path, reference.line, reference.column, ID, LEVEL,
+            if reference.kind == "threat":
+                known = any(key in threat_ids for key in id_keys(reference.target, reference.path))
+            else:
+                known = reference.target in library_ids
+            if not known:
+                yield Problem(
+                    reference.path, reference.line, reference.column,
                     f"{reference.source} names {reference.kind} id {reference.target},"
                     " which no threat model defines",
                     reference.target,
@@ -45,8 +48,8 @@ def check(context: RuleContext) -> Iterator[Finding]:
     for threat in context.threats:
         for library_id in threat.entry.library:
             if library_id not in library_ids:
-                yield threat_finding(
-                    threat, ID, LEVEL,
+                yield threat_problem(
+                    threat,
                     f"{threat.label} names library id {library_id},"
                     " which no threat library defines",
                     key="library",
