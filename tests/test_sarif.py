@@ -190,7 +190,7 @@ def test_a_file_outside_the_repository_is_left_out_and_counted(
     repository.mkdir()
     git(repository, "init", "-q")
     model = "component: {name: X, owner: o}\nthreats:\n" + (
-        "  - {id: O1, category: Spoofing, likelihood: 5, impact: 5, status: Open}\n"
+        "  - {id: O1, category: Spoofing, likelihood: 5, impact: 5, status: Open, ticket: '#1'}\n"
     )
     write(repository / "models" / "inside.yaml", model.replace("O1", "I1"))
     write(outside / "secret-name.yaml", model)
