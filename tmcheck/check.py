@@ -16,7 +16,7 @@ from tmcheck.findings import LEVEL_ORDER, Finding
 from tmcheck.formats import TOOL_FILE_MAX_BYTES, markdown, mstmt, threagile_risks
 from tmcheck.formats.detect import ALL_LOADERS, LOADERS, detect_format
 from tmcheck.formats.threagile_join import join_threagile, stale_risks
-from tmcheck.globs import GlobSet
+from tmcheck.globs import GlobBudgetError, GlobSet
 from tmcheck.model import Threat, id_keys
 from tmcheck.normalize import normalize
 from tmcheck.parsing.encoding import decode_utf8
@@ -220,6 +220,8 @@ def _check_guarded(
 ) -> FileResult:
     try:
         return check_file(candidate, settings, pinned)
+    except GlobBudgetError:
+        raise  # the config's patterns, not this file: the run stops with exit 2
     except Exception as error:  # never a traceback; one file failing leaves the others
         return FileResult(
             candidate.path, None, False, findings=(internal_error(candidate.path, error),)
