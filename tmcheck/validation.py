@@ -17,11 +17,13 @@ from importlib.resources import files
 from itertools import groupby
 from typing import Any
 
+from tmcheck.file_checks import file_finding
 from tmcheck.findings import Finding
 from tmcheck.parsing.tree import Document
 from tmcheck.schema_compiler import compile_schema
 from tmcheck.schema_keywords import Check, SchemaCompileError
 from tmcheck.suggest import closest
+from tmcheck.wording import shorten
 
 SCHEMA_NAMES = (
     "common",
@@ -156,6 +158,8 @@ def _mapping_errors(group: list[tuple[Any, str | None]]) -> Iterator[tuple[list[
             error.message == f"{key!r} is a required property" for key in misspelled
         ):
             continue  # said with the unknown key that misspells it
+        elif error.validator == "pattern" and hint:  # the pattern says less than its description
+            yield path, _shorten(f"{error.instance!r} is not {hint}")
         else:
             yield path, _shorten(error.message + (f" (allowed: {hint})" if hint else ""))
 
@@ -192,19 +196,12 @@ def validate_document(name: str, document: Document, path: str) -> list[Finding]
     for index, (where, message) in enumerate(iter_schema_errors(name, document.root)):
         if index == MAX_ERRORS_PER_FILE:
             findings.append(
-                Finding(
-                    path,
-                    1,
-                    1,
-                    "schema",
-                    "error",
-                    f"more than {index} schema errors; fix these first",
-                )
+                file_finding(path, "schema", f"more than {index} schema errors; fix these first")
             )
             break
         line, column = document.locate(where)
         findings.append(
-            Finding(path, line, column, "schema", "error", f"{json_path(where)}: {message}")
+            file_finding(path, "schema", f"{json_path(where)}: {message}", line, column)
         )
     return findings
 
@@ -222,4 +219,4 @@ def json_path(path: list[str | int]) -> str:
 
 
 def _shorten(message: str) -> str:
-    return message if len(message) <= _MAX_MESSAGE else message[: _MAX_MESSAGE - 1] + "\u2026"
+    return shorten(message, _MAX_MESSAGE)

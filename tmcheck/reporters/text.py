@@ -13,6 +13,7 @@ from tmcheck.coverage import KIND_NAMES, letters
 from tmcheck.escape import for_log
 from tmcheck.findings import Finding
 from tmcheck.results import RunResult
+from tmcheck.wording import plural
 
 if TYPE_CHECKING:
     from tmcheck.diff import Comparison
@@ -62,7 +63,7 @@ def coverage_lines(result: RunResult) -> list[str]:
     complete = sum(1 for row in table if not row.missing)
     lines = [
         f"STRIDE coverage: {covered} of {asked} categories covered; {complete} of"
-        f" {_count(len(table), 'element')} complete"
+        f" {plural(len(table), 'element')} complete"
     ]
     for row in table:
         element = row.element
@@ -84,12 +85,8 @@ def summary_line(result: RunResult) -> str:
     verdict = "passed" if result.passed else "failed"
     gate = f", gate new: {len(result.debt)} existing not blocking" if result.gate == "new" else ""
     return (
-        f"tmcheck {verdict}: {_count(files, 'file')}, {_count(threats, 'threat')}"
+        f"tmcheck {verdict}: {plural(files, 'file')}, {plural(threats, 'threat')}"
         f" ({len(result.open_threats)} open, {len(result.blocking_threats)} blocking at"
-        f" threshold {result.threshold}{gate}); {_count(result.errors, 'error')},"
-        f" {_count(result.warnings, 'warning')}"
+        f" threshold {result.threshold}{gate}); {plural(result.errors, 'error')},"
+        f" {plural(result.warnings, 'warning')}"
     )
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
