@@ -1,8 +1,8 @@
 """The command line: `main(argv) -> int`, the only place that turns errors into exit codes.
 
-Exit codes: 0 nothing at error level; 1 error-level findings; 2 usage or configuration error;
-3 internal error (a bug); 130 interrupted. A reader that closes the pipe early (`| head`) is no
-error: nothing more is written and the exit code still tells the result.
+Exit codes (`errors.ExitCode`): 0 nothing at error level; 1 error-level findings; 2 usage or
+configuration error; 3 internal error (a bug); 130 interrupted. A reader that closes the pipe
+early (`| head`) is no error: nothing more is written and the exit code still tells the result.
 """
 
 from __future__ import annotations
@@ -17,14 +17,12 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from tmcheck.arguments import build_parser
-from tmcheck.errors import ConfigError, TmcheckError, UsageError
+from tmcheck.errors import ExitCode, UsageError, report_error
 from tmcheck.terminal import silence_closed_pipe
 
 if TYPE_CHECKING:
     from tmcheck.config import Settings
     from tmcheck.git import Git, GitError
-
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 def main(
@@ -38,39 +36,22 @@ def main(
 ) -> int:
     out = stdout or sys.stdout
     err = stderr or sys.stderr
+    environment = os.environ if environ is None else environ
     argv = sys.argv[1:] if argv is None else argv
     try:
         if not argv:  # `tmcheck` alone: what it can do, not a usage error
             out.write(build_parser().format_help())
-            return EXIT_CLEAN
+            return ExitCode.CLEAN
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             arguments = build_parser().parse_args(argv)  # --help and --version print
-        environment = os.environ if environ is None else environ
         return _run(arguments, _Streams(out, err, stdin or sys.stdin), environment, cwd)
     except SystemExit as exit_request:  # --help and --version
-        return exit_request.code if isinstance(exit_request.code, int) else EXIT_CLEAN
-    except TmcheckError as error:
-        from tmcheck.escape import for_log
-
-        # a config error names every bad key, one a line; any other error is one line
-        lines = str(error).split("\n") if isinstance(error, ConfigError) else [str(error)]
-        for line in lines:
-            err.write(f"tmcheck: error: {for_log(line)}\n")
-        return error.exit_code
+        return exit_request.code if isinstance(exit_request.code, int) else ExitCode.CLEAN
     except BrokenPipeError:  # the reader is gone (`tmcheck rules | head -1`): nothing to say
         silence_closed_pipe(out)
-        return EXIT_CLEAN
-    except KeyboardInterrupt:
-        err.write("tmcheck: interrupted\n")
-        return 130
-    except Exception as error:  # a bug: say so plainly, without a traceback
-        from tmcheck.check import REPORT_URL
-
-        err.write(
-            f"tmcheck: internal error ({type(error).__name__}); this is a bug,"
-            f" please report it at {REPORT_URL}\n"
-        )
-        return EXIT_INTERNAL
+        return ExitCode.CLEAN
+    except (Exception, KeyboardInterrupt) as error:  # the one policy: errors.report_error
+        return report_error(error, err, environment)
 
 
 @dataclass(frozen=True)
@@ -92,12 +73,12 @@ def _run(
         return action_main(environ, streams.out, streams.err)
     if arguments.command == "rules":
         streams.out.write(_describe_rules(arguments.rule))
-        return EXIT_CLEAN
+        return ExitCode.CLEAN
     if arguments.command == "schema":
         from tmcheck.schema_export import schema_json, schema_list
 
         streams.out.write(schema_list() if arguments.name is None else schema_json(arguments.name))
-        return EXIT_CLEAN
+        return ExitCode.CLEAN
 
     from tmcheck.config import load_settings
 
@@ -165,8 +146,8 @@ def _check(
         streams.err.write(
             f"tmcheck: {result.internal_errors} internal error(s); see the findings above\n"
         )
-        return EXIT_INTERNAL
-    return EXIT_CLEAN if result.passed else EXIT_FINDINGS
+        return ExitCode.INTERNAL
+    return ExitCode.CLEAN if result.passed else ExitCode.FINDINGS
 
 
 def _repository(cwd: Path) -> Git | GitError:
@@ -223,7 +204,8 @@ def _changed_paths(
 def _describe_rules(rule: str | None) -> str:
     import inspect
 
-    from tmcheck.rules import FILE_CHECKS, RULES
+    from tmcheck.file_checks import FILE_CHECKS
+    from tmcheck.rules import RULES
     from tmcheck.suggest import did_you_mean
 
     if rule is None:

@@ -99,11 +99,13 @@ def load_settings(
     environment: Mapping[str, str] | None = None,
     overrides: Mapping[str, Any] | None = None,
     workspace: Path | None = None,
+    config_bytes: bytes | None = None,
 ) -> Settings:
     """Merge defaults, the config file, `TMCHECK_*` variables and command-line overrides.
 
     With a `workspace` (the action's), the config file is read inside it, no component of its
-    path a link; otherwise no component of the path as given may be a link."""
+    path a link; otherwise no component of the path as given may be a link. `config_bytes`: the
+    content of `config_path` as read elsewhere (the action reads it from the base commit)."""
     merged: dict[str, Any] = {}
     root = cwd
     within = workspace
@@ -112,7 +114,11 @@ def load_settings(
         if config_path is not None and workspace is None:
             within = config_path.parent  # found by looking up from where the user is
     if config_path is not None:
-        merged.update(_read_config_file(config_path, within, _shown(config_path, cwd)))
+        shown = _shown(config_path, cwd)
+        if config_bytes is not None:
+            merged.update(parse_config(config_bytes, shown))
+        else:
+            merged.update(_read_config_file(config_path, within, shown))
         root = config_path.parent
     merged.update(_environment_layer(environment or {}))
     if overrides:
@@ -132,9 +138,6 @@ def _shown(path: Path, cwd: Path) -> str:
 
 def _read_config_file(path: Path, within: Path | None, shown: str) -> dict[str, Any]:
     from tmcheck.confined import GateError, read_bounded
-    from tmcheck.parsing.encoding import decode_utf8
-    from tmcheck.parsing.safe_yaml import load_yaml
-    from tmcheck.parsing.tree import LoadError
 
     try:  # a pull request may commit the config too: the same gate as any file it brings
         raw = read_bounded(
@@ -142,6 +145,15 @@ def _read_config_file(path: Path, within: Path | None, shown: str) -> dict[str, 
         )
     except GateError as error:
         raise ConfigError(f"{shown}: the config file {error}") from None
+    return parse_config(raw, shown)
+
+
+def parse_config(raw: bytes, shown: str) -> dict[str, Any]:
+    """The checked layer of a config file's content; errors name it as `shown`, with the line."""
+    from tmcheck.parsing.encoding import decode_utf8
+    from tmcheck.parsing.safe_yaml import load_yaml
+    from tmcheck.parsing.tree import LoadError
+
     try:
         document = load_yaml(decode_utf8(raw)) if raw.strip() else None
     except LoadError as error:
@@ -178,6 +190,7 @@ def _environment_layer(environment: Mapping[str, str]) -> dict[str, Any]:
 def _check_layer(layer: Mapping[str, Any], where: Any) -> None:
     """Raise ConfigError naming every bad key of one layer (one per line), and what it allows."""
     from tmcheck.escape import for_log
+    from tmcheck.findings import INTERNAL_ERROR
     from tmcheck.rules import DEFAULT_LEVELS
     from tmcheck.validation import iter_schema_errors
 
@@ -195,6 +208,11 @@ def _check_layer(layer: Mapping[str, Any], where: Any) -> None:
                 else f"`tmcheck rules` lists them: {', '.join(sorted(DEFAULT_LEVELS))}"
             )
             problems.append(f"{where('rules.' + rule)}: unknown rule {rule!r}; {hint}")
+        elif rule == INTERNAL_ERROR and rules[rule] != "error":
+            problems.append(
+                f"{where('rules.' + rule)}: the level of {rule} cannot be changed: it reports a"
+                " bug in tmcheck, and a run that met one must not pass"
+            )
     if problems:  # one a line: a key's own line breaks are escaped
         raise ConfigError("\n".join(for_log(problem) for problem in problems))
 

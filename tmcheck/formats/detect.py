@@ -12,6 +12,8 @@ from tmcheck.formats import (
     library,
     mstmt,
     register,
+    threagile,
+    threagile_risks,
     threat_composer,
     worksheet,
 )
@@ -19,6 +21,8 @@ from tmcheck.formats import (
 # Most specific first: a register is "a mapping with a list of threats", so it comes last.
 LOADERS: Mapping[str, ModuleType] = {
     threat_composer.FORMAT: threat_composer,  # a `threats` list too: before the register
+    threagile.FORMAT: threagile,
+    threagile_risks.FORMAT: threagile_risks,
     dragon.FORMAT: dragon,
     architecture.FORMAT: architecture,
     library.FORMAT: library,
