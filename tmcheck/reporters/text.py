@@ -16,6 +16,7 @@ from tmcheck.coverage import KIND_NAMES, letters
 from tmcheck.escape import for_log
 from tmcheck.findings import Finding
 from tmcheck.results import RunResult
+from tmcheck.wording import plural
 
 if TYPE_CHECKING:
     from tmcheck.diff import Comparison
@@ -90,7 +91,7 @@ def coverage_lines(result: RunResult) -> list[str]:
     complete = sum(1 for row in table if not row.missing)
     lines = [
         f"STRIDE coverage: {covered} of {asked} categories covered; {complete} of"
-        f" {_count(len(table), 'element')} complete"
+        f" {plural(len(table), 'element')} complete"
     ]
     for row in table:
         element = row.element
@@ -111,15 +112,11 @@ def summary_line(result: RunResult, *, color: bool = False) -> str:
     threats = len(result.threats)
     verdict = "passed" if result.passed else "failed"
     gate = f", gate new: {len(result.debt)} existing not blocking" if result.gate == "new" else ""
-    notes = f", {_count(result.notes, 'note')}" if result.notes else ""
+    notes = f", {plural(result.notes, 'note')}" if result.notes else ""
     return (
         f"{_paint(f'tmcheck {verdict}', _VERDICT_COLORS[verdict], color)}:"
-        f" {_count(files, 'file')}, {_count(threats, 'threat')}"
+        f" {plural(files, 'file')}, {plural(threats, 'threat')}"
         f" ({len(result.open_threats)} open, {len(result.blocking_threats)} blocking at"
-        f" threshold {result.threshold}{gate}); {_count(result.errors, 'error')},"
-        f" {_count(result.warnings, 'warning')}{notes}"
+        f" threshold {result.threshold}{gate}); {plural(result.errors, 'error')},"
+        f" {plural(result.warnings, 'warning')}{notes}"
     )
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
