@@ -36,6 +36,11 @@ SCHEMA_NAMES = (
     "threat-composer",
 )
 MAX_ERRORS_PER_FILE = 50
+# A format error says how to write the value.
+_FORMAT_WORDS = {
+    "date": "date written YYYY-MM-DD, such as 2026-12-31",
+    "date-time": "date and time written YYYY-MM-DDThh:mm:ssZ, such as 2026-12-31T09:30:00Z",
+}
 _MAX_MESSAGE = 240
 
 
@@ -158,6 +163,9 @@ def _mapping_errors(group: list[tuple[Any, str | None]]) -> Iterator[tuple[list[
             error.message == f"{key!r} is a required property" for key in misspelled
         ):
             continue  # said with the unknown key that misspells it
+        elif error.validator == "format" and error.validator_value in _FORMAT_WORDS:
+            written = _FORMAT_WORDS[error.validator_value]
+            yield path, _shorten(f"{error.instance!r} is not a {written}")
         elif error.validator == "pattern" and hint:  # the pattern says less than its description
             yield path, _shorten(f"{error.instance!r} is not {hint}")
         else:
