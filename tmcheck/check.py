@@ -35,7 +35,7 @@ REPORT_URL = "https://github.com/tmcheck/tmcheck/issues"
 # Every format, in the order messages name them.
 FORMATS = (
     "stride-worksheet", "threat-register", "threat-library", "threat-dragon", "markdown",
-    "architecture",
+    "architecture", "otm", "tm-bom", "pytm", "threatcl",
 )  # fmt: skip
 
 

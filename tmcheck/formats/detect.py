@@ -6,10 +6,26 @@ from collections.abc import Mapping
 from types import ModuleType
 from typing import Any
 
-from tmcheck.formats import architecture, dragon, library, register, worksheet
+from tmcheck.formats import (
+    architecture,
+    dragon,
+    library,
+    otm,
+    pytm,
+    register,
+    threatcl,
+    tmbom,
+    worksheet,
+)
 
-# Most specific first: a register is "a mapping with a list of threats", so it comes last.
+# Most specific first: a register is "a mapping with a list of threats", so it comes last; the
+# tool formats are told by keys no tmcheck format has (a TM-BOM file has `components` and
+# `trust_boundaries`, an architecture's keys), so they come first.
 LOADERS: Mapping[str, ModuleType] = {
+    otm.FORMAT: otm,
+    tmbom.FORMAT: tmbom,
+    pytm.FORMAT: pytm,
+    threatcl.FORMAT: threatcl,
     dragon.FORMAT: dragon,
     architecture.FORMAT: architecture,
     library.FORMAT: library,
