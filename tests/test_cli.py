@@ -65,8 +65,8 @@ def test_json_report_contract(run_cli: RunCli) -> None:
     assert report["version"] == 1 and report["threshold"] == 12
     assert set(report["files"][0]) == {"path", "format", "valid", "threats"}
     assert set(report["threats"][0]) >= {
-        "id", "path", "line", "component", "category", "title", "likelihood", "impact", "score",
-        "level", "level_model", "status", "status_raw", "open", "blocking",
+        "id", "path", "line", "component", "category", "categories", "title", "likelihood",
+        "impact", "score", "level", "level_model", "status", "status_raw", "open", "blocking",
     }  # fmt: skip
     assert set(report["findings"][0]) == {
         "rule", "level", "path", "line", "column", "message", "threat_id",
@@ -78,6 +78,7 @@ def test_json_report_contract(run_cli: RunCli) -> None:
         "line": 9,
         "component": "API Gateway",
         "category": "Spoofing",
+        "categories": ["Spoofing"],
         "title": "Attacker forges JWT tokens to impersonate users",
         "likelihood": 3,
         "impact": 5,

@@ -3,9 +3,10 @@ answer them. Pure: elements and threats in, a coverage table out.
 
 The categories are the seed's (`threat-model.py`): a process S T R D E, a data store T I D, a
 data flow T I D (and S when it crosses a trust boundary), an external entity S R. A threat covers
-an element's category when it is a threat of that category and either names the element as its
-component (case and spacing aside) or is attached to it by the diagram (a Threat Dragon cell's
-threat ids). Any status counts: `not_applicable` records that the category was considered.
+an element's category when it names that category (a threat may name several) and either names
+the element as its component (case and spacing aside) or is attached to it by the diagram (a
+Threat Dragon cell's threat ids). Any status counts: `not_applicable` records that the category
+was considered.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ def coverage_table(
     by_component: dict[str, list[Threat]] = defaultdict(list)
     by_id: dict[str, list[Threat]] = defaultdict(list)
     for threat in threats:
-        if threat.category is None:
+        if not threat.categories:
             continue  # not a STRIDE threat: it answers no STRIDE question
         if threat.entry.component:
             by_component[name_key(threat.entry.component)].append(threat)
@@ -83,7 +84,7 @@ def coverage_table(
                     seen.add(id(threat))
                     candidates.append(threat)
         covering = {
-            category: tuple(t for t in candidates if t.category == category)
+            category: tuple(t for t in candidates if category in t.categories)
             for category in categories
         }
         table.append(ElementCoverage(element, categories, covering))

@@ -51,7 +51,7 @@ _FIELDS: tuple[tuple[str, Callable[[Threat], Any]], ...] = (
     ("id", lambda t: t.entry.id),
     ("title", lambda t: _words(t.entry.title)),
     ("component", lambda t: t.entry.component),
-    ("category", lambda t: t.category or t.entry.category),
+    ("category", lambda t: ", ".join(t.categories or t.entry.categories) or None),
     ("status", lambda t: t.status),
     ("likelihood", lambda t: t.likelihood),
     ("impact", lambda t: t.impact),

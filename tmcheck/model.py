@@ -89,7 +89,10 @@ class ThreatEntry:
     id: str | None
     title: str
     component: str | None = None
+    # The categories as written, each one value of the file (`Tampering`, `T/I`, `S, I`);
+    # `category` is the first. A loader may give either; the other is filled in.
     category: str | None = None
+    categories: tuple[str, ...] = ()
     methodology: str = "STRIDE"  # Threat Dragon models may use CIA, LINDDUN, ...
     likelihood: Any = None
     impact: Any = None
@@ -110,6 +113,12 @@ class ThreatEntry:
         assign = object.__setattr__  # frozen
         if type(self.positions) is not bytes:
             assign(self, "positions", pack_positions(self.positions))  # type: ignore[arg-type]
+        if self.categories:
+            assign(self, "categories", tuple(_intern(value) for value in self.categories))
+            if self.category is None:
+                assign(self, "category", self.categories[0])
+        elif self.category is not None:
+            assign(self, "categories", (self.category,))
         # A run holds every threat: the same status, category, rating and owner words of
         # 100,000 threats are held once (interned strings are freed when no longer used).
         for name in _WORD_FIELDS:
@@ -133,7 +142,7 @@ class Threat:
     """A threat after normalization and scoring."""
 
     entry: ThreatEntry
-    category: str | None  # the STRIDE name, when the threat is a STRIDE threat
+    category: str | None  # the first STRIDE name, when the threat is a STRIDE threat
     likelihood: int | None
     impact: int | None
     score: int | None  # always likelihood x impact on 1..25, or None
@@ -144,6 +153,14 @@ class Threat:
     open: bool
     blocking: bool
     acceptance_expired: bool = False
+    # Every STRIDE name the threat names, in the order written; `category` is the first.
+    categories: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.categories and self.category is not None:
+            object.__setattr__(self, "categories", (self.category,))  # frozen
+        elif self.categories and self.category is None:
+            object.__setattr__(self, "category", self.categories[0])
 
     @property
     def id(self) -> str | None:
@@ -219,6 +236,10 @@ class Element:
     def position_of(self, key: str) -> Position:
         """Where the element's `key` was written, or the element itself when it was not."""
         return self.positions.get(key, (self.line, self.column))
+
+
+def _intern(value: str) -> str:
+    return sys.intern(value) if type(value) is str and len(value) <= _MAX_WORD else value
 
 
 def _shorten(text: str, limit: int) -> str:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping
 
 from tmcheck.config import Settings
 from tmcheck.model import RISK_RANK, STRIDE, Threat, ThreatEntry
@@ -29,9 +30,48 @@ STRIDE_NAMES: Mapping[str, str] = {
 }
 
 
+_STRIDE_LETTERS = {name[0]: name for name in STRIDE}
+# Between several categories in one value: `T/I`, `S, I`, `S+T`, `S & T`, `T; I`.
+_CATEGORY_SEPARATORS = re.compile(r"[/,;+&|]")
+
+
 def stride_category(value: str | None) -> str | None:
     """The STRIDE name for a category as written (`Information disclosure`, `I`, `DoS`)."""
     return STRIDE_NAMES.get(word_key(value)) if value else None
+
+
+def category_parts(values: Iterable[str]) -> Iterator[tuple[str, str | None]]:
+    """Each category a threat names, as written and as its STRIDE name (None when unknown).
+
+    A value may name several: `T/I`, `S, I`, `Spoofing + Tampering`, or initials run together
+    (`TI`, `STRIDE`); `Tampering (T)` is Tampering.
+    """
+    for value in values:
+        for piece in _CATEGORY_SEPARATORS.split(value):
+            piece = piece.strip()
+            if not piece:
+                continue
+            name = stride_category(piece)
+            if name is None and piece.endswith(")") and "(" in piece:
+                before, _, inside = piece[:-1].partition("(")
+                name = stride_category(before) or stride_category(inside)
+            if name is None and _is_initials(piece):
+                for letter in piece:
+                    yield letter, _STRIDE_LETTERS[letter]
+                continue
+            yield piece, name
+
+
+def _is_initials(piece: str) -> bool:
+    return 2 <= len(piece) <= 6 and len(set(piece)) == len(piece) and set(piece) <= set("STRIDE")
+
+
+def stride_categories(entry: ThreatEntry) -> tuple[str, ...]:
+    """The STRIDE names of every category the entry names, each once, in the order written."""
+    if not is_stride(entry):
+        return ()
+    names = (name for _, name in category_parts(entry.categories) if name is not None)
+    return tuple(dict.fromkeys(names))
 
 
 def is_stride(entry: ThreatEntry) -> bool:
@@ -78,9 +118,11 @@ def normalize(entry: ThreatEntry, settings: Settings) -> Threat:
             and level is not None
             and RISK_RANK[level] >= RISK_RANK[settings.threshold_level]
         )
+    categories = stride_categories(entry)
     return Threat(
         entry=entry,
-        category=stride_category(entry.category) if is_stride(entry) else None,
+        category=categories[0] if categories else None,
+        categories=categories,
         likelihood=likelihood,
         impact=impact,
         score=score,

@@ -179,6 +179,7 @@ def threat_dict(threat: Threat) -> dict[str, Any]:
         "line": entry.line,
         "component": entry.component,
         "category": threat.category,
+        "categories": list(threat.categories),
         "title": entry.title,
         "likelihood": threat.likelihood,
         "impact": threat.impact,

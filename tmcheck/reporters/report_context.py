@@ -222,7 +222,7 @@ def _threat_row(threat: Threat, links: Links, kind_of: dict[int, str]) -> dict[s
         "id": Markup(for_markdown_code(entry.id)) if entry.id else "",
         "title": entry.title,
         "component": entry.component or "",
-        "category": threat.category or entry.category or "",
+        "category": ", ".join(threat.categories or entry.categories),
         "rating": threat.rating,
         "level": threat.risk_level or "unrated",
         "status": entry.status if isinstance(entry.status, str) else threat.status,

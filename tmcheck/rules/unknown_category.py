@@ -1,8 +1,9 @@
 """unknown-category: a STRIDE threat's category is one of the six STRIDE categories.
 
 Accepted spellings: the names in any case (`Information disclosure`), the initials
-(`S`, `T`, `R`, `I`, `D`, `E`), `DoS` and `EoP`. Threats of other methodologies (a Threat
-Dragon model of type CIA or LINDDUN) are not checked.
+(`S`, `T`, `R`, `I`, `D`, `E`), `DoS` and `EoP`. One value may name several categories
+(`T/I`, `S, I`, `Spoofing + Tampering`, `TI`); each of them is checked. Threats of other
+methodologies (a Threat Dragon model of type CIA or LINDDUN) are not checked.
 
 Passes::
 
@@ -19,7 +20,7 @@ from collections.abc import Iterator
 
 from tmcheck.findings import Finding
 from tmcheck.model import STRIDE
-from tmcheck.normalize import is_stride
+from tmcheck.normalize import category_parts, is_stride
 from tmcheck.rules.context import RuleContext, threat_finding
 
 ID = "unknown-category"
@@ -28,13 +29,15 @@ LEVEL = "error"
 
 def check(context: RuleContext) -> Iterator[Finding]:
     for threat in context.threats:
-        written = threat.entry.category
-        if written and threat.category is None and is_stride(threat.entry):
-            key = "threat" if threat.entry.format == "threat-register" else "category"
-            if threat.entry.format == "threat-dragon":
-                key = "type"
-            yield threat_finding(
-                threat, ID, LEVEL,
-                f"{threat.label}: {written!r} is not a STRIDE category ({', '.join(STRIDE)})",
-                key=key,
-            )  # fmt: skip
+        if not threat.entry.categories or not is_stride(threat.entry):
+            continue
+        key = "threat" if threat.entry.format == "threat-register" else "category"
+        if threat.entry.format == "threat-dragon":
+            key = "type"
+        for written, name in category_parts(threat.entry.categories):
+            if name is None:
+                yield threat_finding(
+                    threat, ID, LEVEL,
+                    f"{threat.label}: {written!r} is not a STRIDE category ({', '.join(STRIDE)})",
+                    key=key,
+                )  # fmt: skip
