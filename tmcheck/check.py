@@ -24,7 +24,7 @@ from tmcheck.parsing.tree import Document, LoadError
 from tmcheck.results import FileResult, RunResult
 from tmcheck.rules import apply_levels, iter_rule_findings
 from tmcheck.rules.context import RuleContext
-from tmcheck.validation import validate_document
+from tmcheck.validation import has_schema, validate_document
 
 if TYPE_CHECKING:  # the diff is loaded only with --base
     from tmcheck.diff import Comparison
@@ -234,8 +234,13 @@ def check_content(
     format_name = pinned_format or detect_format(document.data)
     if format_name is None or format_name not in LOADERS:
         return _not_a_threat_model(candidate)
-    schema_findings = validate_document(format_name, document, path) if validate else []
-    parsed = LOADERS[format_name].read(document, path)
+    loader = LOADERS[format_name]
+    # A format whose files name their schema's version picks the schema (TM-BOM).
+    schema = loader.schema_name(document.data) if hasattr(loader, "schema_name") else format_name
+    schema_findings = (
+        validate_document(schema, document, path) if validate and has_schema(schema) else []
+    )
+    parsed = loader.read(document, path)
     threats = tuple(normalize(entry, settings) for entry in parsed.entries)
     return FileResult(
         path=path,
@@ -245,7 +250,7 @@ def check_content(
         definitions=parsed.definitions,
         references=parsed.references,
         elements=parsed.elements,
-        findings=tuple(schema_findings),
+        findings=(*schema_findings, *parsed.notes),
     )
 
 

@@ -29,9 +29,17 @@ SCHEMA_NAMES = (
     "threat-library",
     "threat-dragon",
     "architecture",
+    "otm",
+    "tm-bom",
+    "tm-bom-1.0.1",
 )
 MAX_ERRORS_PER_FILE = 50
 _MAX_MESSAGE = 240
+
+
+def has_schema(name: str) -> bool:
+    """Whether `name` is a schema tmcheck has (the tool outputs pytm and threatcl have none)."""
+    return name in SCHEMA_NAMES
 
 
 def schema_text(name: str) -> str:

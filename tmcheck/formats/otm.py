@@ -15,6 +15,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from tmcheck.findings import Finding
 from tmcheck.formats.fields import items, mapping, text
 from tmcheck.formats.parsed import Parsed
 from tmcheck.model import Element, ThreatEntry
@@ -112,8 +113,9 @@ def read(document: Document, path: str) -> Parsed:
             document, path, component, name, key, definitions, mitigation_names, instantiated
         )
         entries.extend(found)
-        if key in groupings:
-            continue  # a grouping of components, not a node of the diagram
+        if key in groupings:  # a grouping of components (a VPC, a subnet), not a diagram node
+            elements.append(Element(name, "boundary", path, line, column, positions=positions))
+            continue
         elements.append(
             Element(
                 name, kind_of(text(component.get("type"))), path, line, column,
@@ -145,20 +147,38 @@ def read(document: Document, path: str) -> Parsed:
     for threat_id, (root, (line, column), positions) in definitions.items():
         if threat_id not in instantiated:
             entries.append(_entry(root, path, line, column, threat_id, None, positions))
-    return Parsed(entries=tuple(entries), elements=tuple(elements))
+    note = placeholder_note(document, path, len(entries))
+    return Parsed(
+        entries=tuple(entries), elements=tuple(elements), notes=(note,) if note else ()
+    )
 
 
-def all_placeholder_ratings(data: Mapping[str, Any]) -> int:
-    """How many root threats are rated exactly 100 x 100 when every one of them is (StartLeft's
-    `.tm7` conversion), else 0."""
-    threats = _list(data.get("threats"))
-    if not threats:
-        return 0
-    for threat in threats:
-        risk = mapping(threat.get("risk"))
-        if risk.get("likelihood") != PLACEHOLDER_RATING or risk.get("impact") != PLACEHOLDER_RATING:
-            return 0
-    return len(threats)
+def placeholder_note(document: Document, path: str, count: int) -> Finding | None:
+    """One note for a file whose threats are all rated 100 x 100: StartLeft writes that for
+    every threat of a converted `.tm7`, where the tool's priority is lost, so `count` threats
+    are critical because of the conversion, not because someone rated them."""
+    threats = _list(document.data.get("threats"))
+    if len(threats) < 2 or any(
+        mapping(threat.get("risk")).get("likelihood") != PLACEHOLDER_RATING
+        or mapping(threat.get("risk")).get("impact") != PLACEHOLDER_RATING
+        for threat in threats
+    ):
+        return None
+    line, column = document.locate(("threats",))
+    source = (
+        " (as StartLeft writes when it converts a Microsoft Threat Modeling Tool model)"
+        if any(
+            "threat modeling tool" in (text(item.get("name")) or "").lower()
+            for item in _list(document.data.get("representations"))
+        )
+        else ""
+    )
+    return Finding(
+        path, line, column, "placeholder-ratings", "note",
+        f"every one of the {len(threats)} threats is rated likelihood 100 and impact 100{source}:"
+        f" the {count} threats on elements are critical because of that, not because someone"
+        " rated them; rate them here, or check the original model",
+    )  # fmt: skip
 
 
 _Definition = tuple[Mapping[str, Any], tuple[int, int], Mapping[str, tuple[int, int]]]
@@ -246,7 +266,7 @@ def _entry(
         id=threat_id,
         title=" ".join((text(root.get("name")) or fallback_title or threat_id).split()),
         component=component,
-        category=stride[0] if stride else None,
+        categories=tuple(stride),  # others (`Authentication`, LINDDUN ...) are not STRIDE
         likelihood=rating(risk.get("likelihood")),
         impact=rating(risk.get("impact")),
         status=status,

@@ -16,7 +16,6 @@ from typing import Any
 from tmcheck.formats.fields import mapping, text, texts
 from tmcheck.formats.parsed import Parsed
 from tmcheck.model import Element, ThreatEntry
-from tmcheck.normalize import stride_category
 from tmcheck.parsing.tree import Document
 
 FORMAT = "threatcl"
@@ -98,14 +97,13 @@ def _entry(
     )
     named = [f"{name} [{'implemented' if control.get('implemented') is True else 'not implemented'}]"
              for name, control in controls]
-    stride = [word for word in texts(threat.get("stride")) if stride_category(word)]
     marks = document.source.marks_of(threat) or {}
     risk_marks = document.source.marks_of(risk) or {}
     return ThreatEntry(
         path=path, line=line, column=column, format=FORMAT,
         id=f"{model_name}/{threat_name}",
         title=" ".join(threat_name.split()),
-        category=stride[0] if stride else None,
+        categories=texts(threat.get("stride")),
         likelihood=_risk_word(risk.get("likelihood")),
         impact=_risk_word(risk.get("impact")),
         severity=text(risk.get("severity")) if not risk.get("likelihood") else None,

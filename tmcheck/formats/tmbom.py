@@ -51,6 +51,16 @@ def matches(data: Mapping[str, Any]) -> bool:
     )
 
 
+def schema_name(data: Mapping[str, Any]) -> str:
+    """The schema a file is checked against: the newest, as the OWASP library checks its models;
+    v1.0.2 made an actor's and a data store's `trust_zone` required, so a file that names v1.0.0
+    or v1.0.1 gets the newest with that key optional."""
+    declared = data.get("$schema")
+    if isinstance(declared, str) and ("/v1.0.0/" in declared or "/v1.0.1/" in declared):
+        return "tm-bom-1.0.1"
+    return "tm-bom"
+
+
 def derived_status(statuses: Iterable[str]) -> tuple[str, str]:
     """The status the linked controls give, and how it was derived (`controls: 2 active, 3
     suggested`)."""
@@ -73,7 +83,8 @@ def read(document: Document, path: str) -> Parsed:
     titles = {
         kind: _titles(data.get(key)) for key, _, kind in _ELEMENT_KINDS
     }
-    component_titles = titles["component"]
+    # A threat's `components_affected` may name data stores and actors as well.
+    component_titles = {**titles["actor"], **titles["data_store"], **titles["component"]}
     threat_items = {
         key: item for item in _list(data.get("threats")) if (key := text(item.get("symbolic_name")))
     }
