@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tmcheck import git
-from tmcheck.check import check_content, internal_error
+from tmcheck.check import check_content, internal_error, read_limit
 from tmcheck.config import Settings
 from tmcheck.diff import Comparison, changed_elements, diff_threats
 from tmcheck.discover import Candidate
@@ -143,7 +143,7 @@ class _BaseReader:
     def read(self, relative: str, display: str, *, report_as: str) -> FileResult | None:
         """`relative` (to the top level) at the base, its threats under the path `display`."""
         try:
-            raw = git.read_at(self.repository, self.commit, relative, self.settings.max_file_bytes)
+            raw = git.read_at(self.repository, self.commit, relative, read_limit(self.settings))
         except git.GitError as error:
             self.fail(report_as, str(error))
             return None

@@ -29,6 +29,7 @@ SCHEMA_NAMES = (
     "threat-library",
     "threat-dragon",
     "architecture",
+    "threat-composer",
     "otm",
     "tm-bom",
     "tm-bom-1.0.1",
@@ -151,7 +152,7 @@ def iter_schema_errors(name: str, instance: Any) -> Iterator[tuple[list[str | in
 def validate_document(name: str, document: Document, path: str) -> list[Finding]:
     """Schema findings for a loaded file, each at the line of the offending node."""
     findings: list[Finding] = []
-    for index, (where, message) in enumerate(iter_schema_errors(name, document.data)):
+    for index, (where, message) in enumerate(_document_errors(name, document.root)):
         if index == MAX_ERRORS_PER_FILE:
             findings.append(
                 Finding(
@@ -169,6 +170,17 @@ def validate_document(name: str, document: Document, path: str) -> list[Finding]
             Finding(path, line, column, "schema", "error", f"{json_path(where)}: {message}")
         )
     return findings
+
+
+def _document_errors(name: str, root: Any) -> Iterator[tuple[list[str | int], str]]:
+    """A list at the top whose schema describes one object (several OTM models exported as one
+    file) is validated item by item."""
+    if isinstance(root, list) and load_schema(name).get("type") == "object":
+        for index, item in enumerate(root):
+            for where, message in iter_schema_errors(name, item):
+                yield [index, *where], message
+        return
+    yield from iter_schema_errors(name, root)
 
 
 def json_path(path: list[str | int]) -> str:

@@ -13,6 +13,7 @@ from tmcheck.formats import (
     otm,
     pytm,
     register,
+    threat_composer,
     threatcl,
     tmbom,
     worksheet,
@@ -22,6 +23,7 @@ from tmcheck.formats import (
 # tool formats are told by keys no tmcheck format has (a TM-BOM file has `components` and
 # `trust_boundaries`, an architecture's keys), so they come first.
 LOADERS: Mapping[str, ModuleType] = {
+    threat_composer.FORMAT: threat_composer,  # a `threats` list too: before the register
     otm.FORMAT: otm,
     tmbom.FORMAT: tmbom,
     pytm.FORMAT: pytm,
@@ -34,8 +36,11 @@ LOADERS: Mapping[str, ModuleType] = {
 }
 
 
-def detect_format(data: Mapping[str, Any]) -> str | None:
+def detect_format(data: Mapping[str, Any] | list[Any]) -> str | None:
+    """The format of a file's top-level value (a mapping, or a list for a tool's output)."""
     for name, loader in LOADERS.items():
+        if isinstance(data, list) and not getattr(loader, "READS_LISTS", False):
+            continue  # the loaders of tmcheck's own formats read mappings only
         if loader.matches(data):
             return name
     return None

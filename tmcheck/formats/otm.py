@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from tmcheck.findings import Finding
+from tmcheck.formats import TOOL_FILE_MAX_BYTES
 from tmcheck.formats.fields import items, mapping, text
 from tmcheck.formats.parsed import Parsed
 from tmcheck.model import Element, ThreatEntry
@@ -23,6 +24,8 @@ from tmcheck.normalize import stride_category
 from tmcheck.parsing.tree import Document
 
 FORMAT = "otm"
+READS_LISTS = True  # threatcl writes a list of OTM documents for several models
+MAX_BYTES = TOOL_FILE_MAX_BYTES  # StartLeft's OTM of a large Terraform project
 
 # Instance `state` words (free strings): the spec's, IriusRisk's, and the Microsoft Threat
 # Modeling Tool states StartLeft passes through from a `.tm7`. Others stay unknown (`hidden`).
@@ -46,7 +49,14 @@ _STORE_WORDS = (
 PLACEHOLDER_RATING = 100
 
 
-def matches(data: Mapping[str, Any]) -> bool:
+def matches(data: Mapping[str, Any] | list[Any]) -> bool:
+    """An OTM document, or a list of them (`threatcl export -format=otm` of several models)."""
+    if isinstance(data, list):
+        return bool(data) and all(isinstance(item, dict) and _is_model(item) for item in data)
+    return _is_model(data)
+
+
+def _is_model(data: Mapping[str, Any]) -> bool:
     return "otmVersion" in data and isinstance(data.get("project"), dict)
 
 
@@ -72,7 +82,33 @@ def kind_of(component_type: str | None) -> str:
 
 
 def read(document: Document, path: str) -> Parsed:
-    data = document.data
+    if isinstance(document.root, dict):
+        return _read_model(document, path, document.root, (), "")
+    parts = [
+        _read_model(document, path, model, (index,), f"{_project_id(model, index)}/")
+        for index, model in enumerate(document.root)
+        if isinstance(model, dict)
+    ]
+    return Parsed(
+        entries=tuple(entry for part in parts for entry in part.entries),
+        elements=tuple(element for part in parts for element in part.elements),
+        findings=tuple(finding for part in parts for finding in part.findings),
+    )
+
+
+def _project_id(model: Mapping[str, Any], index: int) -> str:
+    project = mapping(model.get("project"))
+    return text(project.get("id")) or text(project.get("name")) or str(index + 1)
+
+
+def _read_model(
+    document: Document,
+    path: str,
+    data: Mapping[str, Any],
+    at: tuple[int, ...],
+    prefix: str,
+) -> Parsed:
+    """One OTM document at `at` in the file; `prefix` keeps the ids of several apart."""
     zones = {
         zone_id: text(zone.get("name")) or zone_id
         for zone in _list(data.get("trustZones"))
@@ -91,12 +127,14 @@ def read(document: Document, path: str) -> Parsed:
     names = {key: text(item.get("name")) or key for key, item in components.items()}
     zone_of = {key: _zone(key, components, zones) for key in components}
     elements: list[Element] = []
-    for _, zone, (line, column), positions in items(document, data.get("trustZones"), ("trustZones",)):
+    for _, zone, (line, column), positions in items(
+        document, data.get("trustZones"), (*at, "trustZones")
+    ):
         name = text(zone.get("name")) or text(zone.get("id"))
         if name:
             elements.append(Element(name, "boundary", path, line, column, positions=positions))
 
-    definitions = _root_threats(document)
+    definitions = _root_threats(document, data, at)
     mitigation_names = {
         key: text(item.get("name")) or key
         for item in _list(data.get("mitigations"))
@@ -105,12 +143,12 @@ def read(document: Document, path: str) -> Parsed:
     entries: list[ThreatEntry] = []
     instantiated: set[str] = set()
     for _, component, (line, column), positions in items(
-        document, data.get("components"), ("components",)
+        document, data.get("components"), (*at, "components")
     ):
         key = text(component.get("id")) or ""
         name = names.get(key) or text(component.get("name")) or key
         found = _instances(
-            document, path, component, name, key, definitions, mitigation_names, instantiated
+            document, path, component, name, prefix + key, definitions, mitigation_names, instantiated
         )
         entries.extend(found)
         if key in groupings:  # a grouping of components (a VPC, a subnet), not a diagram node
@@ -124,11 +162,13 @@ def read(document: Document, path: str) -> Parsed:
                 positions=positions,
             )
         )  # fmt: skip
-    for _, flow, (line, column), positions in items(document, data.get("dataflows"), ("dataflows",)):
+    for _, flow, (line, column), positions in items(
+        document, data.get("dataflows"), (*at, "dataflows")
+    ):
         key = text(flow.get("id")) or ""
         name = text(flow.get("name")) or key
         found = _instances(
-            document, path, flow, name, key, definitions, mitigation_names, instantiated
+            document, path, flow, name, prefix + key, definitions, mitigation_names, instantiated
         )
         entries.extend(found)
         source, target = text(flow.get("source")), text(flow.get("destination"))
@@ -146,30 +186,32 @@ def read(document: Document, path: str) -> Parsed:
         )  # fmt: skip
     for threat_id, (root, (line, column), positions) in definitions.items():
         if threat_id not in instantiated:
-            entries.append(_entry(root, path, line, column, threat_id, None, positions))
-    note = placeholder_note(document, path, len(entries))
+            entries.append(_entry(root, path, line, column, prefix + threat_id, None, positions))
+    note = placeholder_note(document, path, data, at, len(entries))
     return Parsed(
-        entries=tuple(entries), elements=tuple(elements), notes=(note,) if note else ()
+        entries=tuple(entries), elements=tuple(elements), findings=(note,) if note else ()
     )
 
 
-def placeholder_note(document: Document, path: str, count: int) -> Finding | None:
+def placeholder_note(
+    document: Document, path: str, data: Mapping[str, Any], at: tuple[int, ...], count: int
+) -> Finding | None:
     """One note for a file whose threats are all rated 100 x 100: StartLeft writes that for
     every threat of a converted `.tm7`, where the tool's priority is lost, so `count` threats
     are critical because of the conversion, not because someone rated them."""
-    threats = _list(document.data.get("threats"))
+    threats = _list(data.get("threats"))
     if len(threats) < 2 or any(
         mapping(threat.get("risk")).get("likelihood") != PLACEHOLDER_RATING
         or mapping(threat.get("risk")).get("impact") != PLACEHOLDER_RATING
         for threat in threats
     ):
         return None
-    line, column = document.locate(("threats",))
+    line, column = document.locate((*at, "threats"))
     source = (
         " (as StartLeft writes when it converts a Microsoft Threat Modeling Tool model)"
         if any(
             "threat modeling tool" in (text(item.get("name")) or "").lower()
-            for item in _list(document.data.get("representations"))
+            for item in _list(data.get("representations"))
         )
         else ""
     )
@@ -184,11 +226,11 @@ def placeholder_note(document: Document, path: str, count: int) -> Finding | Non
 _Definition = tuple[Mapping[str, Any], tuple[int, int], Mapping[str, tuple[int, int]]]
 
 
-def _root_threats(document: Document) -> dict[str, _Definition]:
+def _root_threats(
+    document: Document, data: Mapping[str, Any], at: tuple[int, ...]
+) -> dict[str, _Definition]:
     found: dict[str, _Definition] = {}
-    for _, item, position, positions in items(
-        document, document.data.get("threats"), ("threats",)
-    ):
+    for _, item, position, positions in items(document, data.get("threats"), (*at, "threats")):
         threat_id = text(item.get("id"))
         if threat_id and threat_id not in found:
             risk = mapping(item.get("risk"))
@@ -264,6 +306,7 @@ def _entry(
         column=column,
         format=FORMAT,
         id=threat_id,
+        id_scope="file",
         title=" ".join((text(root.get("name")) or fallback_title or threat_id).split()),
         component=component,
         categories=tuple(stride),  # others (`Authentication`, LINDDUN ...) are not STRIDE

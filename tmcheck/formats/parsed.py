@@ -14,4 +14,4 @@ class Parsed:
     definitions: tuple[Definition, ...] = ()  # library ids (threat ids come with the entries)
     references: tuple[Reference, ...] = ()
     elements: tuple[Element, ...] = ()
-    notes: tuple[Finding, ...] = ()  # what the format's reader says of the file as a whole
+    findings: tuple[Finding, ...] = ()  # what the format itself says about the file (notes)

@@ -12,12 +12,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from tmcheck.formats import TOOL_FILE_MAX_BYTES
 from tmcheck.formats.fields import items, mapping, text, title_of
 from tmcheck.formats.parsed import Parsed
 from tmcheck.model import Element, ThreatEntry
 from tmcheck.parsing.tree import Document
 
 FORMAT = "pytm"
+MAX_BYTES = TOOL_FILE_MAX_BYTES
 
 # Element classes (`__class__`); pytm's other element classes are processes.
 _KINDS: Mapping[str, str] = {
@@ -49,7 +51,7 @@ def read(document: Document, path: str) -> Parsed:
         response = text(finding.get("response"))
         entries.append(
             ThreatEntry(
-                path=path, line=line, column=column, format=FORMAT,
+                path=path, line=line, column=column, format=FORMAT, id_scope="file",
                 id=identifier,
                 title=title_of(finding, "description", "details") or (threat_id or ""),
                 component=target,

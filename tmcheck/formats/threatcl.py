@@ -13,12 +13,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from tmcheck.formats import TOOL_FILE_MAX_BYTES
 from tmcheck.formats.fields import mapping, text, texts
 from tmcheck.formats.parsed import Parsed
 from tmcheck.model import Element, ThreatEntry
 from tmcheck.parsing.tree import Document
 
 FORMAT = "threatcl"
+READS_LISTS = True  # the export is a list of threat models
+MAX_BYTES = TOOL_FILE_MAX_BYTES
 
 RISK_WORDS: Mapping[str, int] = {
     "very_low": 1, "low": 2, "medium": 3, "high": 4, "very_high": 5,
@@ -55,7 +58,7 @@ def _is_export_model(item: Any) -> bool:
 def read(document: Document, path: str) -> Parsed:
     entries: list[ThreatEntry] = []
     elements: list[Element] = []
-    for model_name, model, model_path in _models(document.data):
+    for model_name, model, model_path in _models(document.root):
         for threat_name, threat, threat_path in _named(model.get("threat"), (*model_path, "threat")):
             line, column = document.locate(threat_path)
             entries.append(_entry(document, path, model_name, threat_name, threat, threat_path, line, column))
@@ -100,7 +103,7 @@ def _entry(
     marks = document.source.marks_of(threat) or {}
     risk_marks = document.source.marks_of(risk) or {}
     return ThreatEntry(
-        path=path, line=line, column=column, format=FORMAT,
+        path=path, line=line, column=column, format=FORMAT, id_scope="file",
         id=f"{model_name}/{threat_name}",
         title=" ".join(threat_name.split()),
         categories=texts(threat.get("stride")),

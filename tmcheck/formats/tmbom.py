@@ -16,12 +16,14 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from tmcheck.formats import TOOL_FILE_MAX_BYTES
 from tmcheck.formats.fields import items, mapping, text, texts
 from tmcheck.formats.parsed import Parsed
 from tmcheck.model import Element, ThreatEntry
 from tmcheck.parsing.tree import Document
 
 FORMAT = "tm-bom"
+MAX_BYTES = TOOL_FILE_MAX_BYTES
 
 LIKELIHOODS: Mapping[str, int] = {"rare": 1, "unlikely": 2, "possible": 3, "likely": 4, "certain": 5}
 IMPACTS: Mapping[str, int] = {"negligible": 1, "minor": 2, "moderate": 3, "major": 4, "severe": 5}
@@ -103,7 +105,7 @@ def read(document: Document, path: str) -> Parsed:
         status, why = derived_status(text(c.get("status")) or "" for c in controls)
         entries.append(
             ThreatEntry(
-                path=path, line=line, column=column, format=FORMAT,
+                path=path, line=line, column=column, format=FORMAT, id_scope="file",
                 id=text(risk.get("symbolic_name")),
                 title=" ".join((text(risk.get("title")) or "").split()),
                 component=components[0] if components else None,
@@ -126,7 +128,7 @@ def read(document: Document, path: str) -> Parsed:
         status, why = derived_status(text(c.get("status")) or "" for c in controls)
         entries.append(
             ThreatEntry(
-                path=path, line=line, column=column, format=FORMAT,
+                path=path, line=line, column=column, format=FORMAT, id_scope="file",
                 id=name,
                 title=" ".join((text(threat.get("title")) or "").split()),
                 component=components[0] if components else None,
