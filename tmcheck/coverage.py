@@ -74,7 +74,7 @@ def coverage_table(
     table = []
     for element in elements:
         categories = applicable(element)
-        if not categories or element.out_of_scope:
+        if not categories or element.out_of_scope or not element.asks_stride:
             continue
         candidates = list(by_component.get(name_key(element.name), ()))
         seen = set(map(id, candidates))

@@ -51,7 +51,11 @@ def read(document: Document, path: str) -> Parsed:
         response = text(finding.get("response"))
         entries.append(
             ThreatEntry(
-                path=path, line=line, column=column, format=FORMAT, id_scope="file",
+                path=path,
+                line=line,
+                column=column,
+                format=FORMAT,
+                id_scope="file",
                 id=identifier,
                 title=title_of(finding, "description", "details") or (threat_id or ""),
                 component=target,
@@ -59,11 +63,14 @@ def read(document: Document, path: str) -> Parsed:
                 severity=text(finding.get("severity")) or None,
                 status=response or None,  # pytm writes "" until an override sets a response
                 mitigation=text(finding.get("mitigations")) or None,
-                positions={**positions, "id": positions.get("threat_id", (line, column)),
-                           "status": positions.get("response", (line, column)),
-                           "component": positions.get("target", (line, column))},
+                positions={
+                    **positions,
+                    "id": positions.get("threat_id", (line, column)),
+                    "status": positions.get("response", (line, column)),
+                    "component": positions.get("target", (line, column)),
+                },
             )
-        )  # fmt: skip
+        )
         if identifier and target:
             ids_of.setdefault(target, []).append(identifier)
     return Parsed(entries=tuple(entries), elements=tuple(_elements(document, path, ids_of)))
@@ -72,10 +79,10 @@ def read(document: Document, path: str) -> Parsed:
 def _elements(document: Document, path: str, ids_of: Mapping[str, list[str]]) -> list[Element]:
     data = document.data
     elements: list[Element] = []
-    for _, boundary, (line, column), positions in items(
+    for _, zone, (line, column), positions in items(
         document, data.get("boundaries"), ("boundaries",)
     ):
-        name = text(boundary.get("name"))
+        name = text(zone.get("name"))
         if name:
             elements.append(Element(name, "boundary", path, line, column, positions=positions))
     boundary_of: dict[str, str | None] = {}
@@ -89,13 +96,18 @@ def _elements(document: Document, path: str, ids_of: Mapping[str, list[str]]) ->
         boundary_of.setdefault(name, boundary)
         elements.append(
             Element(
-                name, _KINDS.get(text(element.get("__class__")) or "", "process"), path, line, column,
+                name,
+                _KINDS.get(text(element.get("__class__")) or "", "process"),
+                path,
+                line,
+                column,
+                asks_stride=False,
                 boundary=boundary,
                 threat_ids=tuple(ids_of.get(name, ())),
                 out_of_scope=element.get("inScope") is False,
                 positions={**positions, "boundary": positions.get("inBoundary", (line, column))},
             )
-        )  # fmt: skip
+        )
     for _, flow, (line, column), positions in items(document, data.get("flows"), ("flows",)):
         name = text(flow.get("name"))
         source, sink = text(flow.get("source")), text(flow.get("sink"))
@@ -103,17 +115,25 @@ def _elements(document: Document, path: str, ids_of: Mapping[str, list[str]]) ->
             continue
         elements.append(
             Element(
-                name, "flow", path, line, column,
+                name,
+                "flow",
+                path,
+                line,
+                column,
+                asks_stride=False,
                 source=source,
                 target=sink,
                 crosses_boundary=boundary_of.get(source or "") != boundary_of.get(sink or ""),
                 threat_ids=tuple(ids_of.get(name, ())),
                 protocol=text(flow.get("protocol")) or None,
                 out_of_scope=flow.get("inScope") is False,
-                positions={**positions, "from": positions.get("source", (line, column)),
-                           "to": positions.get("sink", (line, column))},
+                positions={
+                    **positions,
+                    "from": positions.get("source", (line, column)),
+                    "to": positions.get("sink", (line, column)),
+                },
             )
-        )  # fmt: skip
+        )
     return elements
 
 

@@ -22,10 +22,20 @@ from tmcheck.parsing.tree import Document
 FORMAT = "threatcl"
 READS_LISTS = True  # the export is a list of threat models
 MAX_BYTES = TOOL_FILE_MAX_BYTES
+# threatcl has no threat status: the reader derives one from the controls and says so.
+STATUS_WORDS: Mapping[str, str] = {
+    "derived: mitigated": "mitigated",
+    "derived: partially mitigated": "partially_mitigated",
+    "derived: open": "open",
+}
 
 RISK_WORDS: Mapping[str, int] = {
-    "very_low": 1, "low": 2, "medium": 3, "high": 4, "very_high": 5,
-}  # fmt: skip
+    "very_low": 1,
+    "low": 2,
+    "medium": 3,
+    "high": 4,
+    "very_high": 5,
+}
 _NODE_KINDS = (
     ("process", "process"),
     ("externalElement", "external_entity"),
@@ -41,8 +51,10 @@ Path = tuple[str | int, ...]
 def matches(data: Any) -> bool:
     if isinstance(data, list):
         return bool(data) and all(_is_export_model(item) for item in data)
-    return isinstance(data, dict) and "spec_version" in data and isinstance(
-        data.get("threatmodel"), dict
+    return (
+        isinstance(data, dict)
+        and "spec_version" in data
+        and isinstance(data.get("threatmodel"), dict)
     )
 
 
@@ -59,9 +71,13 @@ def read(document: Document, path: str) -> Parsed:
     entries: list[ThreatEntry] = []
     elements: list[Element] = []
     for model_name, model, model_path in _models(document.root):
-        for threat_name, threat, threat_path in _named(model.get("threat"), (*model_path, "threat")):
+        for threat_name, threat, threat_path in _named(
+            model.get("threat"), (*model_path, "threat")
+        ):
             line, column = document.locate(threat_path)
-            entries.append(_entry(document, path, model_name, threat_name, threat, threat_path, line, column))
+            entries.append(
+                _entry(document, path, model_name, threat_name, threat, threat_path, line, column)
+            )
         diagrams = model.get("dataFlowDiagram", model.get("data_flow_diagram_v2"))
         key = "dataFlowDiagram" if "dataFlowDiagram" in model else "data_flow_diagram_v2"
         for _, diagram, diagram_path in _named(diagrams, (*model_path, key)):
@@ -70,10 +86,11 @@ def read(document: Document, path: str) -> Parsed:
 
 
 def controls_status(implemented: list[bool]) -> str:
-    """Every control implemented: mitigated; some: partially mitigated; none: open."""
+    """Every control implemented: mitigated; some: partially mitigated; none: open (a word of
+    `STATUS_WORDS`, which says the status was derived)."""
     if implemented and all(implemented):
-        return "mitigated"
-    return "partially_mitigated" if any(implemented) else "open"
+        return "derived: mitigated"
+    return "derived: partially mitigated" if any(implemented) else "derived: open"
 
 
 def _entry(
@@ -95,15 +112,23 @@ def _entry(
     implemented = [control.get("implemented") is True for _, control in controls]
     status = controls_status(implemented)
     done = sum(implemented)
-    why = f"derived from controls: {done} of {len(controls)} implemented" if controls else (
-        "derived: no control"
+    why = (
+        f"derived from controls: {done} of {len(controls)} implemented"
+        if controls
+        else ("derived: no control")
     )
-    named = [f"{name} [{'implemented' if control.get('implemented') is True else 'not implemented'}]"
-             for name, control in controls]
+    named = [
+        f"{name} [{'implemented' if control.get('implemented') is True else 'not implemented'}]"
+        for name, control in controls
+    ]
     marks = document.source.marks_of(threat) or {}
     risk_marks = document.source.marks_of(risk) or {}
     return ThreatEntry(
-        path=path, line=line, column=column, format=FORMAT, id_scope="file",
+        path=path,
+        line=line,
+        column=column,
+        format=FORMAT,
+        id_scope="file",
         id=f"{model_name}/{threat_name}",
         title=" ".join(threat_name.split()),
         categories=texts(threat.get("stride")),
@@ -116,7 +141,7 @@ def _entry(
             **{key: marks[key] for key in ("name",) if key in marks},
             **{key: risk_marks[key] for key in ("likelihood", "impact") if key in risk_marks},
         },
-    )  # fmt: skip
+    )
 
 
 def _risk_word(value: Any) -> Any:
@@ -130,13 +155,14 @@ def _diagram(
     nodes: list[tuple[str, str, str | None, Path]] = []
     for key, kind in _NODE_KINDS:
         for name, node, node_path in _named(diagram.get(key), (*diagram_path, key)):
-            nodes.append((name, kind, text(node.get("trustZone")) or text(node.get("trust_zone")), node_path))
+            zone = text(node.get("trustZone")) or text(node.get("trust_zone"))
+            nodes.append((name, kind, zone, node_path))
     for zone_key in ("trustZone", "trust_zone"):
-        for zone_name, zone, zone_path in _named(diagram.get(zone_key), (*diagram_path, zone_key)):
+        for zone_name, block, zone_path in _named(diagram.get(zone_key), (*diagram_path, zone_key)):
             line, column = document.locate(zone_path)
             yield Element(zone_name, "boundary", path, line, column)
             for key, kind in _NODE_KINDS:
-                for name, _, node_path in _named(zone.get(key), (*zone_path, key)):
+                for name, _, node_path in _named(block.get(key), (*zone_path, key)):
                     nodes.append((name, kind, zone_name, node_path))
     for name, kind, zone, node_path in nodes:
         zone_of.setdefault(name, zone)
@@ -146,12 +172,16 @@ def _diagram(
         source, target = text(flow.get("from")), text(flow.get("to"))
         line, column = document.locate(flow_path)
         yield Element(
-            name, "flow", path, line, column,
+            name,
+            "flow",
+            path,
+            line,
+            column,
             source=source,
             target=target,
             crosses_boundary=zone_of.get(source or "") != zone_of.get(target or ""),
             protocol=text(flow.get("protocol")) or None,
-        )  # fmt: skip
+        )
 
 
 def _models(data: Any) -> Iterator[tuple[str, Mapping[str, Any], Path]]:

@@ -24,8 +24,21 @@ from tmcheck.parsing.tree import Document
 
 FORMAT = "tm-bom"
 MAX_BYTES = TOOL_FILE_MAX_BYTES
+# TM-BOM has no status: the reader derives one from the controls and says so in the word.
+STATUS_WORDS: Mapping[str, str] = {
+    "derived: mitigated": "mitigated",
+    "derived: partially mitigated": "partially_mitigated",
+    "derived: in progress": "in_progress",
+    "derived: open": "open",
+}
 
-LIKELIHOODS: Mapping[str, int] = {"rare": 1, "unlikely": 2, "possible": 3, "likely": 4, "certain": 5}
+LIKELIHOODS: Mapping[str, int] = {
+    "rare": 1,
+    "unlikely": 2,
+    "possible": 3,
+    "likely": 4,
+    "certain": 5,
+}
 IMPACTS: Mapping[str, int] = {"negligible": 1, "minor": 2, "moderate": 3, "major": 4, "severe": 5}
 _SCHEMA_URL = re.compile(
     r"https://github\.com/OWASP/www-project-threat-model-library/blob/v[0-9]{1,4}\.[0-9]{1,4}"
@@ -64,27 +77,25 @@ def schema_name(data: Mapping[str, Any]) -> str:
 
 
 def derived_status(statuses: Iterable[str]) -> tuple[str, str]:
-    """The status the linked controls give, and how it was derived (`controls: 2 active, 3
-    suggested`)."""
+    """The status word the linked controls give (`derived: mitigated`, one of `STATUS_WORDS`),
+    and what it was derived from (`controls: 2 active, 3 suggested`)."""
     counts = Counter(status for status in statuses if status not in _IGNORED)
     summary = ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
     why = f"derived from controls: {summary}" if summary else "derived: no control"
     done = sum(counts[status] for status in _DONE)
     if counts and done == sum(counts.values()):
-        return "mitigated", why
+        return "derived: mitigated", why
     if done:
-        return "partially_mitigated", why
+        return "derived: partially mitigated", why
     if any(counts[status] for status in _UNDER_WAY):
-        return "in_progress", why
-    return "open", why
+        return "derived: in progress", why
+    return "derived: open", why
 
 
 def read(document: Document, path: str) -> Parsed:
     data = document.data
     zones = _titles(data.get("trust_zones"))
-    titles = {
-        kind: _titles(data.get(key)) for key, _, kind in _ELEMENT_KINDS
-    }
+    titles = {kind: _titles(data.get(key)) for key, _, kind in _ELEMENT_KINDS}
     # A threat's `components_affected` may name data stores and actors as well.
     component_titles = {**titles["actor"], **titles["data_store"], **titles["component"]}
     threat_items = {
@@ -92,8 +103,8 @@ def read(document: Document, path: str) -> Parsed:
     }
     controls_of: dict[str, list[Mapping[str, Any]]] = {}
     for control in _list(data.get("controls")):
-        for threat in texts(control.get("threats")):
-            controls_of.setdefault(threat, []).append(control)
+        for named in texts(control.get("threats")):
+            controls_of.setdefault(named, []).append(control)
 
     entries: list[ThreatEntry] = []
     rated: set[str] = set()
@@ -105,7 +116,11 @@ def read(document: Document, path: str) -> Parsed:
         status, why = derived_status(text(c.get("status")) or "" for c in controls)
         entries.append(
             ThreatEntry(
-                path=path, line=line, column=column, format=FORMAT, id_scope="file",
+                path=path,
+                line=line,
+                column=column,
+                format=FORMAT,
+                id_scope="file",
                 id=text(risk.get("symbolic_name")),
                 title=" ".join((text(risk.get("title")) or "").split()),
                 component=components[0] if components else None,
@@ -115,10 +130,13 @@ def read(document: Document, path: str) -> Parsed:
                 risk_score=risk.get("score"),
                 status=status,
                 mitigation=_mitigation(controls, why),
-                positions={**positions, "id": positions.get("symbolic_name", (line, column)),
-                           "risk_score": positions.get("score", (line, column))},
+                positions={
+                    **positions,
+                    "id": positions.get("symbolic_name", (line, column)),
+                    "risk_score": positions.get("score", (line, column)),
+                },
             )
-        )  # fmt: skip
+        )
     for _, threat, (line, column), positions in items(document, data.get("threats"), ("threats",)):
         name = text(threat.get("symbolic_name"))
         if not name or name in rated:
@@ -128,7 +146,11 @@ def read(document: Document, path: str) -> Parsed:
         status, why = derived_status(text(c.get("status")) or "" for c in controls)
         entries.append(
             ThreatEntry(
-                path=path, line=line, column=column, format=FORMAT, id_scope="file",
+                path=path,
+                line=line,
+                column=column,
+                format=FORMAT,
+                id_scope="file",
                 id=name,
                 title=" ".join((text(threat.get("title")) or "").split()),
                 component=components[0] if components else None,
@@ -137,7 +159,7 @@ def read(document: Document, path: str) -> Parsed:
                 mitigation=_mitigation(controls, why),
                 positions={**positions, "id": positions.get("symbolic_name", (line, column))},
             )
-        )  # fmt: skip
+        )
     return Parsed(entries=tuple(entries), elements=tuple(_elements(document, path, zones, titles)))
 
 
@@ -149,28 +171,36 @@ def _elements(
 ) -> list[Element]:
     data = document.data
     elements: list[Element] = []
-    for _, zone, (line, column), positions in items(
+    for _, item, (line, column), positions in items(
         document, data.get("trust_zones"), ("trust_zones",)
     ):
-        name = text(zone.get("title")) or text(zone.get("symbolic_name"))
+        name = _one_line(text(item.get("title")) or text(item.get("symbolic_name")))
         if name:
             elements.append(Element(name, "boundary", path, line, column, positions=positions))
     zone_of: dict[tuple[str, str], str | None] = {}
     for key, kind, ref_type in _ELEMENT_KINDS:
         for _, item, (line, column), positions in items(document, data.get(key), (key,)):
             symbol = text(item.get("symbolic_name"))
-            name = text(item.get("title")) or symbol
+            name = _one_line(text(item.get("title")) or symbol)
             if not name:
                 continue
             zone = text(item.get("trust_zone"))
             zone_of[(ref_type, symbol or name)] = zone
             elements.append(
                 Element(
-                    name, kind, path, line, column,
+                    name,
+                    kind,
+                    path,
+                    line,
+                    column,
+                    asks_stride=False,
                     boundary=zones.get(zone or "", zone),
-                    positions={**positions, "boundary": positions.get("trust_zone", (line, column))},
+                    positions={
+                        **positions,
+                        "boundary": positions.get("trust_zone", (line, column)),
+                    },
                 )
-            )  # fmt: skip
+            )
     for _, flow, (line, column), positions in items(
         document, data.get("data_flows"), ("data_flows",)
     ):
@@ -178,17 +208,25 @@ def _elements(
         refs = [(text(end.get("type")) or "", text(end.get("object")) or "") for end in ends]
         names = [titles.get(kind, {}).get(symbol, symbol) or None for kind, symbol in refs]
         end_zones = [zone_of.get(ref) for ref in refs]
-        name = text(flow.get("title")) or text(flow.get("symbolic_name"))
+        name = _one_line(text(flow.get("title")) or text(flow.get("symbolic_name")))
         elements.append(
             Element(
-                name or f"{names[0]} -> {names[1]}", "flow", path, line, column,
+                name or f"{names[0]} -> {names[1]}",
+                "flow",
+                path,
+                line,
+                column,
+                asks_stride=False,
                 source=names[0],
                 target=names[1],
                 crosses_boundary=end_zones[0] != end_zones[1],
-                positions={**positions, "from": positions.get("source", (line, column)),
-                           "to": positions.get("destination", (line, column))},
+                positions={
+                    **positions,
+                    "from": positions.get("source", (line, column)),
+                    "to": positions.get("destination", (line, column)),
+                },
             )
-        )  # fmt: skip
+        )
     return elements
 
 
@@ -198,13 +236,15 @@ def _components(
     component_titles: Mapping[str, str],
 ) -> list[str]:
     """The titles of the components the threats affect, each once, in order."""
-    symbols = [s for name in threats for s in texts(threat_items.get(name, {}).get("components_affected"))]
+    symbols = [
+        s for name in threats for s in texts(threat_items.get(name, {}).get("components_affected"))
+    ]
     return list(dict.fromkeys(component_titles.get(symbol, symbol) for symbol in symbols))
 
 
 def _mitigation(controls: Iterable[Mapping[str, Any]], why: str) -> str:
     named = [
-        f"{text(c.get('title')) or text(c.get('symbolic_name')) or '?'} [{text(c.get('status')) or '?'}]"
+        f"{text(c.get('title')) or text(c.get('symbolic_name'))} [{text(c.get('status'))}]"
         for c in controls
     ]
     return f"{'; '.join(named)} (status {why})" if named else f"(status {why})"
@@ -217,7 +257,7 @@ def _word(value: Any, scale: Mapping[str, int]) -> Any:
 
 def _titles(value: Any) -> dict[str, str]:
     return {
-        symbol: text(item.get("title")) or symbol
+        symbol: _one_line(text(item.get("title"))) or symbol
         for item in _list(value)
         if (symbol := text(item.get("symbolic_name")))
     }
@@ -231,6 +271,11 @@ def _unique(controls: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
             seen.add(id(control))
             result.append(control)
     return result
+
+
+def _one_line(value: str | None) -> str | None:
+    """A title as one line: the library's titles break lines to fit their diagrams."""
+    return " ".join(value.split()) if value else value
 
 
 def _list(value: Any) -> list[Mapping[str, Any]]:
