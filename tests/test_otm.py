@@ -47,9 +47,7 @@ def _no_broken_findings(result: RunResult) -> None:
     assert [f for f in result.findings if f.rule in BLOCKING_RULES] == []
 
 
-@pytest.mark.parametrize(
-    "name", ["OpenThreatModel-EXAMPLE.yaml", "example-open-threat-model.json"]
-)
+@pytest.mark.parametrize("name", ["OpenThreatModel-EXAMPLE.yaml", "example-open-threat-model.json"])
 def test_the_spec_example_one_threat_on_two_elements(shared: Path, name: str) -> None:
     """The spec's example instantiates its one threat (50 / 100) on a component and a flow."""
     result = _check(_corpus(shared, name), root=shared)
@@ -78,7 +76,10 @@ def test_the_spec_example_one_threat_on_two_elements(shared: Path, name: str) ->
         ("process", "Class CustomerDatabase", "Private"),
     ]
     flows = [(e.source, e.target, e.crosses_boundary) for e in file.elements if e.kind == "flow"]
-    assert flows == [("Web Client", "Web Service", True), ("Web Service", "Customer Database", False)]
+    assert flows == [
+        ("Web Client", "Web Service", True),
+        ("Web Service", "Customer Database", False),
+    ]
     covered = {row.element.name: row.covered for row in result.coverage}
     assert covered["Web Service"] == ("Spoofing", "Tampering")
 

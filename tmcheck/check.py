@@ -243,6 +243,8 @@ def check_content(
 ) -> FileResult:
     """Parse, detect, validate and normalize the bytes of one file (read from disk or git)."""
     path = candidate.path
+    if path.lower().endswith(PYTHON_SUFFIXES):
+        return _python_model(candidate)
     # Past max_file_bytes, only a tool's file (JSON or XML, recognised) is read on.
     oversized = len(raw) > settings.max_file_bytes
     too_large = _too_large(settings.max_file_bytes, "max_file_bytes")
@@ -306,6 +308,22 @@ def _check_markdown(candidate: Candidate, raw: bytes, settings: Settings) -> Fil
         valid=not model.findings,
         threats=tuple(normalize(entry, settings) for entry in model.entries),
         findings=model.findings,
+    )
+
+
+# A pytm model is a Python program: tmcheck neither runs nor parses one, whatever its content.
+PYTHON_SUFFIXES = (".py", ".pyw")
+
+
+def _python_model(candidate: Candidate) -> FileResult:
+    if not candidate.explicit:
+        return FileResult(candidate.path, None, True)
+    name = os.path.basename(candidate.path)
+    return _failed(
+        candidate.path,
+        "unknown-format",
+        "a Python file is a program, never read as a threat model (a pytm model is not run);"
+        f" check the JSON it writes: `python {name} --json tm.json`, then `tmcheck check tm.json`",
     )
 
 
