@@ -28,6 +28,7 @@ from tmcheck.validation import has_schema, validate_document
 
 if TYPE_CHECKING:  # the diff is loaded only with --base
     from tmcheck.diff import Comparison
+    from tmcheck.git import Git, GitError
 
 REPORT_URL = "https://github.com/tmcheck/tmcheck/issues"
 
@@ -47,10 +48,12 @@ def run_check(
     explicit: bool = True,
     base: str | None = None,
     changed: frozenset[str] | None = None,
+    repository: Git | GitError | None = None,
 ) -> RunResult:
     """Check `paths` (files and directories) together, as one set of threat models.
 
-    With `base` (a git revision), also say what changed since, and gate on it with `gate: new`.
+    With `base` (a git revision), also say what changed since, and gate on it with `gate: new`;
+    `repository` is where git looks for it (or why it cannot), by default the current directory.
     `changed` holds the real paths (`os.path.realpath`) of the files a change touched, when
     known; the `stale-threat-model` rule needs it."""
     discovery = discover(
@@ -75,7 +78,7 @@ def run_check(
     if base is not None:
         from tmcheck.baseline import compare_with_base  # git only when asked for
 
-        baseline = compare_with_base(base, files, paths, settings, pinned)
+        baseline = compare_with_base(base, files, paths, settings, pinned, repository)
         comparison, uncompared = baseline.comparison, baseline.uncompared
         extra.extend(baseline.findings)
     gate, debt = "all", tuple[Threat, ...]()
