@@ -37,7 +37,7 @@ def _hand_count(path: Path) -> list[dict[str, Any]]:
         expected.append(
             {
                 "id": "T-" + str(threat["numericId"]).zfill(4),
-                "category": LETTERS[metadata["STRIDE"][0]] if metadata.get("STRIDE") else None,
+                "categories": tuple(LETTERS[letter] for letter in metadata.get("STRIDE", [])),
                 "level": metadata["Priority"].lower() if "Priority" in metadata else None,
                 "status": {"threatIdentified": "open", "threatResolved": "mitigated",
                            "threatResolvedNotUseful": "not_applicable"}[status],
@@ -58,7 +58,7 @@ def test_corpus_files_read_as_counted_by_hand(shared: Path, name: str) -> None:
     read = [
         {
             "id": t.id,
-            "category": t.category,
+            "categories": t.categories,
             "level": t.risk_level,
             "status": t.status,
             "title": t.entry.title,
@@ -126,10 +126,10 @@ def test_statuses_priorities_and_multi_letter_stride(tmp_path: Path) -> None:
     path = tmp_path / "model.tc.json"
     path.write_text(json.dumps(model, indent=2), encoding="utf-8")
     threats = run_check([str(path)], Settings(root=tmp_path)).threats
-    assert [(t.id, t.status, t.risk_level, t.category) for t in threats] == [
-        ("T-0001", "open", "high", "Spoofing"),
-        ("T-0002", "not_applicable", "low", None),
-        ("T-0003", "open", None, None),
+    assert [(t.id, t.status, t.risk_level, t.category, t.categories) for t in threats] == [
+        ("T-0001", "open", "high", "Spoofing", ("Spoofing", "Elevation of Privilege")),
+        ("T-0002", "not_applicable", "low", None, ()),
+        ("T-0003", "open", None, None, ()),
     ]
     assert threats[2].entry.title == (
         "An insider with access can delete the logs, which leads to lost audit trail"

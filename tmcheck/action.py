@@ -9,6 +9,7 @@ workflow commands instead. The exit code is decided by the threats, never by Git
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -18,7 +19,7 @@ from typing import IO, TYPE_CHECKING
 from tmcheck import git
 from tmcheck.check import assemble, run_check
 from tmcheck.config import Settings, load_settings
-from tmcheck.errors import TmcheckError
+from tmcheck.errors import TmcheckError, UsageError
 from tmcheck.escape import for_log
 from tmcheck.github.context import ActionInputs, RunContext
 from tmcheck.github.publish import publish
@@ -53,6 +54,7 @@ def main(
     environ = os.environ if environ is None else environ
     out = stdout or sys.stdout
     try:
+        _require_pygithub()
         inputs = ActionInputs.from_environ(environ)
         context = RunContext.from_environ(environ)
     except TmcheckError as error:
@@ -66,6 +68,15 @@ def main(
         failure = log.scrub(for_log(str(error)))
         append_summary(context.summary_file, f"**tmcheck could not run:** {failure}\n")
         return error.exit_code
+
+
+def _require_pygithub() -> None:
+    # PyGithub is an extra: the check path (CLI, pre-commit hook) installs without it.
+    if importlib.util.find_spec("github") is None:
+        raise UsageError(
+            "`tmcheck action` needs PyGithub, which tmcheck installs only with its extra:"
+            " pip install 'tmcheck[github]'"
+        )
 
 
 def run_action(

@@ -81,7 +81,7 @@ def read(document: Document, path: str) -> Parsed:
             id=_display_id(item.get("numericId")) or uuid,
             title=_title(item),
             component=next(iter(texts(item.get("impactedAssets"))), None),
-            category=letters[0] if letters else None,
+            categories=letters,
             severity=metadata.get("Priority"),
             status=item.get("status"),
             owner=text(metadata.get("custom:owner")),
