@@ -24,7 +24,7 @@ from tmcheck.parsing.tree import Document, LoadError
 from tmcheck.results import FileResult, RunResult
 from tmcheck.rules import apply_levels, iter_rule_findings
 from tmcheck.rules.context import RuleContext
-from tmcheck.validation import has_schema, validate_document
+from tmcheck.validation import validate_document
 
 if TYPE_CHECKING:  # the diff is loaded only with --base
     from tmcheck.diff import Comparison
@@ -281,9 +281,7 @@ def check_content(
     loader = LOADERS[format_name]
     # A format whose files name their schema's version picks the schema (TM-BOM).
     schema = loader.schema_name(document.data) if hasattr(loader, "schema_name") else format_name
-    schema_findings = (
-        validate_document(schema, document, path) if validate and has_schema(schema) else []
-    )
+    schema_findings = validate_document(schema, document, path) if validate else []
     parsed = loader.read(document, path)
     threats = tuple(normalize(entry, settings) for entry in parsed.entries)
     return FileResult(

@@ -150,7 +150,10 @@ def iter_schema_errors(name: str, instance: Any) -> Iterator[tuple[list[str | in
 
 
 def validate_document(name: str, document: Document, path: str) -> list[Finding]:
-    """Schema findings for a loaded file, each at the line of the offending node."""
+    """Schema findings for a loaded file, each at the line of the offending node (none for a
+    format without a schema: pytm's and threatcl's outputs)."""
+    if not has_schema(name):
+        return []
     findings: list[Finding] = []
     for index, (where, message) in enumerate(_document_errors(name, document.root)):
         if index == MAX_ERRORS_PER_FILE:
