@@ -102,9 +102,7 @@ def test_sarif_names_the_threats_of_each_format(tmp_path: Path, run_cli: RunCli)
     result = run_cli("check", "--no-config", "--format", "sarif", ".", cwd=root)
     sarif = json.loads(result.stdout)
     blocking = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "blocking-threat"]
-    where = {
-        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in blocking
-    }
+    where = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in blocking}
     assert where == {"shop.otm", "shop.tmbom.json", "tm.json", "threatcl.json"}
     one_line = [
         r for r in blocking

@@ -69,7 +69,7 @@ def test_elements_come_from_the_model_part() -> None:
         ("Place order", "Customer", "Shop API", True),
         ("Store order", "Shop API", "Orders DB", False),
     ]
-    assert not any(e.asks_stride for e in file.elements if e.kind != "boundary")
+    assert not any(e.stride_coverage for e in file.elements if e.kind != "boundary")
 
 
 def test_pytm_own_output_sample_has_elements_and_no_findings(shared: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import traceback
 from collections.abc import Iterator, Sequence
@@ -12,13 +13,15 @@ from tmcheck.config import Settings
 from tmcheck.coverage import ElementCoverage
 from tmcheck.discover import Candidate, GateError, discover, read_bounded
 from tmcheck.findings import LEVEL_ORDER, Finding
-from tmcheck.formats import TOOL_FILE_MAX_BYTES, markdown
-from tmcheck.formats.detect import LOADERS, detect_format
+from tmcheck.formats import TOOL_FILE_MAX_BYTES, markdown, mstmt, threagile_risks
+from tmcheck.formats.detect import ALL_LOADERS, LOADERS, detect_format
+from tmcheck.formats.threagile_join import join_threagile, stale_risks
 from tmcheck.globs import GlobSet
 from tmcheck.model import Threat, id_keys
 from tmcheck.normalize import normalize
 from tmcheck.parsing.encoding import decode_utf8
 from tmcheck.parsing.safe_json import load_json
+from tmcheck.parsing.safe_xml import load_xml, looks_like_xml
 from tmcheck.parsing.safe_yaml import load_yaml
 from tmcheck.parsing.tree import Document, LoadError
 from tmcheck.results import FileResult, RunResult
@@ -67,12 +70,13 @@ def run_check(
     )
     pinned = pinned_formats(settings)
     files = tuple(_check_guarded(candidate, settings, pinned) for candidate in discovery.candidates)
+    files = join_tool_files(files, settings)
     context: tuple[FileResult, ...] = ()
     missing = unresolved_ids(files)
     if paths and missing:
         checked = {candidate.path for candidate in discovery.candidates}
         context = tuple(_context_files(settings, pinned, checked, missing, workspace))
-    extra = list(discovery.findings)
+    extra = [*discovery.findings, *stale_risks(files, repository)]
     comparison: Comparison | None = None
     uncompared: frozenset[str] = frozenset()
     if base is not None:
@@ -91,6 +95,17 @@ def run_check(
     return assemble(
         files, settings, extra, context, changed, comparison=comparison, gate=gate, debt=debt
     )
+
+
+def join_tool_files(files: Sequence[FileResult], settings: Settings) -> tuple[FileResult, ...]:
+    """Files of one tool that complete each other (a Threagile model and its `risks.json`)."""
+    if not any(file.format == threagile_risks.FORMAT for file in files):
+        return tuple(files)
+    try:
+        return join_threagile(files, settings)
+    except Exception as error:  # a bug: say so, keep the files as they were read
+        return (*files[:-1], dataclasses.replace(files[-1], findings=(
+            *files[-1].findings, internal_error(files[-1].path, error))))  # fmt: skip
 
 
 def pinned_formats(settings: Settings) -> list[tuple[GlobSet, str]]:
@@ -219,7 +234,7 @@ def check_file(
     validate: bool = True,
 ) -> FileResult:
     try:
-        raw = read_bounded(candidate.path, read_limit(settings))
+        raw = read_bounded(candidate.path, read_limit(settings), within=candidate.within)
     except GateError as error:
         return _failed(candidate.path, "read-error", str(error))
     return check_content(raw, candidate, settings, pinned, validate=validate)
@@ -261,6 +276,8 @@ def check_content(
         return _check_markdown(candidate, raw, settings)
     if oversized and not _may_be_tool_file(raw):  # YAML
         return _failed(path, "read-error", too_large)
+    if pinned_format == mstmt.FORMAT or (pinned_format is None and looks_like_xml(raw)):
+        return _check_xml(candidate, raw, settings)
     try:
         document = parse(raw, path)
     except LoadError as error:
@@ -270,18 +287,14 @@ def check_content(
         return (
             _failed(path, "read-error", too_large) if oversized else _not_a_threat_model(candidate)
         )
-    own = getattr(LOADERS[format_name], "MAX_BYTES", 0)
-    if len(raw) > max(own, settings.max_file_bytes):
-        limit, setting = (
-            (own, f"the limit for {format_name} files")
-            if own > settings.max_file_bytes
-            else (settings.max_file_bytes, "max_file_bytes")
-        )
-        return _failed(path, "read-error", _too_large(limit, setting))
+    refused = _over_ceiling(path, len(raw), format_name, settings)
+    if refused is not None:
+        return refused
     loader = LOADERS[format_name]
-    # A format whose files name their schema's version picks the schema (TM-BOM).
-    schema = loader.schema_name(document.data) if hasattr(loader, "schema_name") else format_name
-    schema_findings = validate_document(schema, document, path) if validate else []
+    schema = getattr(loader, "SCHEMA", format_name)  # None: a tool's, unchecked
+    if hasattr(loader, "schema_name"):  # the format's files name their schema's version
+        schema = loader.schema_name(document.data)
+    schema_findings = validate_document(schema, document, path) if validate and schema else []
     parsed = loader.read(document, path)
     threats = tuple(normalize(entry, settings) for entry in parsed.entries)
     return FileResult(
@@ -293,6 +306,48 @@ def check_content(
         references=parsed.references,
         elements=parsed.elements,
         findings=(*schema_findings, *parsed.findings),
+        tool_data=parsed.tool_data,
+    )
+
+
+def _over_ceiling(path: str, size: int, format_name: str, settings: Settings) -> FileResult | None:
+    """A read-error when the file is larger than its format allows (`max_file_bytes`, or the
+    format's own ceiling when larger), else None."""
+    own = getattr(ALL_LOADERS[format_name], "MAX_BYTES", 0)
+    if size <= max(own, settings.max_file_bytes):
+        return None
+    limit, setting = (
+        (own, f"the limit for {format_name} files")
+        if own > settings.max_file_bytes
+        else (settings.max_file_bytes, "max_file_bytes")
+    )
+    return _failed(path, "read-error", _too_large(limit, setting))
+
+
+def _check_xml(candidate: Candidate, raw: bytes, settings: Settings) -> FileResult:
+    """An XML file: a Microsoft Threat Modeling Tool model, or no threat model."""
+    path = candidate.path
+    try:
+        document = load_xml(raw, mstmt.MARKED)
+    except LoadError as error:
+        return _failed(path, "parse-error", error.message, error.line, error.column)
+    if not mstmt.is_model(document.root):
+        if len(raw) > settings.max_file_bytes:
+            return _failed(
+                path, "read-error", _too_large(settings.max_file_bytes, "max_file_bytes")
+            )
+        return _not_a_threat_model(candidate)
+    refused = _over_ceiling(path, len(raw), mstmt.FORMAT, settings)
+    if refused is not None:
+        return refused
+    parsed = mstmt.read(document, path)
+    return FileResult(
+        path=path,
+        format=mstmt.FORMAT,
+        valid=True,
+        threats=tuple(normalize(entry, settings) for entry in parsed.entries),
+        elements=parsed.elements,
+        findings=parsed.findings,
     )
 
 
@@ -353,7 +408,7 @@ def _may_be_tool_file(raw: bytes) -> bool:
     """Whether an oversized file may be a tool's (JSON or XML), which may be larger than
     `max_file_bytes`; YAML and Markdown never are."""
     start = raw[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
-    return start[:1] in (b"{", b"[", b"<")
+    return start[:1] in (b"{", b"[") or looks_like_xml(raw)
 
 
 def _relative(path: str, root: Path) -> str:

@@ -10,9 +10,12 @@ from tmcheck.formats import (
     architecture,
     dragon,
     library,
+    mstmt,
     otm,
     pytm,
     register,
+    threagile,
+    threagile_risks,
     threat_composer,
     threatcl,
     tmbom,
@@ -24,6 +27,8 @@ from tmcheck.formats import (
 # `trust_boundaries`, an architecture's keys), so they come first.
 LOADERS: Mapping[str, ModuleType] = {
     threat_composer.FORMAT: threat_composer,  # a `threats` list too: before the register
+    threagile.FORMAT: threagile,
+    threagile_risks.FORMAT: threagile_risks,
     otm.FORMAT: otm,
     tmbom.FORMAT: tmbom,
     pytm.FORMAT: pytm,
@@ -34,6 +39,10 @@ LOADERS: Mapping[str, ModuleType] = {
     worksheet.FORMAT: worksheet,
     register.FORMAT: register,
 }
+
+# Formats read from XML rather than from a JSON or YAML tree (`check.py` routes them).
+XML_LOADERS: Mapping[str, ModuleType] = {mstmt.FORMAT: mstmt}
+ALL_LOADERS: Mapping[str, ModuleType] = {**LOADERS, **XML_LOADERS}
 
 
 def detect_format(data: Mapping[str, Any] | list[Any]) -> str | None:

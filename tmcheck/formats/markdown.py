@@ -1,4 +1,4 @@
-"""`markdown`: the seed's "Quick Threat Model Template" (`# Threat Model: ...`, `## Threats`).
+"""`markdown`: a Markdown threat model (`# Threat Model: ...`, `## Threats` with a table).
 
 Read line by line, so every threat keeps the line of its own table row: the title, the `Key:
 value` lines under it (Date, Author, Scope), the list items of every `##` section (Assets,

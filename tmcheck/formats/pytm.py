@@ -20,6 +20,7 @@ from tmcheck.parsing.tree import Document
 
 FORMAT = "pytm"
 MAX_BYTES = TOOL_FILE_MAX_BYTES
+SCHEMA = None  # a tool's output with no published schema
 
 # Element classes (`__class__`); pytm's other element classes are processes.
 _KINDS: Mapping[str, str] = {
@@ -101,7 +102,7 @@ def _elements(document: Document, path: str, ids_of: Mapping[str, list[str]]) ->
                 path,
                 line,
                 column,
-                asks_stride=False,
+                stride_coverage=False,
                 boundary=boundary,
                 threat_ids=tuple(ids_of.get(name, ())),
                 out_of_scope=element.get("inScope") is False,
@@ -120,7 +121,7 @@ def _elements(document: Document, path: str, ids_of: Mapping[str, list[str]]) ->
                 path,
                 line,
                 column,
-                asks_stride=False,
+                stride_coverage=False,
                 source=source,
                 target=sink,
                 crosses_boundary=boundary_of.get(source or "") != boundary_of.get(sink or ""),

@@ -22,6 +22,7 @@ from tmcheck.parsing.tree import Document
 FORMAT = "threatcl"
 READS_LISTS = True  # the export is a list of threat models
 MAX_BYTES = TOOL_FILE_MAX_BYTES
+SCHEMA = None  # a tool's output with no published schema
 # threatcl has no threat status: the reader derives one from the controls and says so.
 STATUS_WORDS: Mapping[str, str] = {
     "derived: mitigated": "mitigated",

@@ -193,7 +193,7 @@ def _elements(
                     path,
                     line,
                     column,
-                    asks_stride=False,
+                    stride_coverage=False,
                     boundary=zones.get(zone or "", zone),
                     positions={
                         **positions,
@@ -216,7 +216,7 @@ def _elements(
                 path,
                 line,
                 column,
-                asks_stride=False,
+                stride_coverage=False,
                 source=names[0],
                 target=names[1],
                 crosses_boundary=end_zones[0] != end_zones[1],
