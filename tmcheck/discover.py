@@ -10,13 +10,23 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tmcheck.confined import GateError, open_directory_beneath, read_bounded
+from tmcheck.confined import (
+    GateError,
+    open_directory_at,
+    open_directory_beneath,
+    read_bounded,
+)
+from tmcheck.file_checks import file_finding
 from tmcheck.findings import Finding
-from tmcheck.globs import GlobSet
+from tmcheck.selection import FileSelection
+
+if TYPE_CHECKING:
+    from tmcheck.config import Settings
 
 __all__ = ["Candidate", "Discovery", "GateError", "discover", "printable", "read_bounded"]
 
@@ -41,111 +51,143 @@ class Discovery:
 
 def discover(
     paths: Sequence[str],
+    settings: Settings,
     *,
-    root: Path,
-    include: Sequence[str],
-    exclude: Sequence[str],
-    max_files: int,
     workspace: Path | None = None,
     explicit: bool = True,
 ) -> Discovery:
-    """Expand `paths` (files and directories; the root when empty) into files to check.
+    """Expand `paths` (files and directories; the root when empty) into the files to check:
+    those the settings' include/exclude select, at most `max_files`.
 
     Files named in `paths` are `explicit` (a file in no known format is then an error) unless
     told otherwise: the action names the files a pull request changed, which may be anything,
     but not a directory (git names a submodule, a directory once checked out, as a file)."""
-    included, excluded = GlobSet(include), GlobSet(exclude)
+    selection = FileSelection.of(settings)
     within = os.fspath(workspace) if workspace is not None else None
     candidates: dict[str, Candidate] = {}
     findings: list[Finding] = []
 
-    def relative(path: str) -> str | None:
-        try:
-            return Path(os.path.abspath(path)).relative_to(root).as_posix()
-        except ValueError:
-            return None
-
-    for given in paths or [os.path.relpath(root)]:
+    for given in paths or [os.path.relpath(settings.root)]:
         problem = _path_problem(given, workspace)
         if problem:
-            findings.append(Finding(printable(given), 1, 1, "read-error", "error", problem))
+            findings.append(file_finding(printable(given), "read-error", problem))
             continue
         if stat.S_ISDIR(os.lstat(given).st_mode):
             if paths and not explicit:
                 refused = "is not a regular file (a submodule?)"
-                findings.append(Finding(given, 1, 1, "read-error", "error", refused))
+                findings.append(file_finding(given, "read-error", refused))
                 continue
-            for path, refusal in _walk(given, relative, included, excluded, within):
+            for path, refusal in _walk(given, selection, within):
                 if refusal:
-                    findings.append(Finding(path, 1, 1, "read-error", "error", refusal))
+                    findings.append(file_finding(path, "read-error", refusal))
                 else:
                     candidates.setdefault(path, Candidate(path, False, within))
             continue
-        rel = relative(given)
-        if excluded and excluded.matches(rel if rel is not None else given):
+        if selection.excludes(given):
             continue
         candidates[given] = Candidate(given, explicit, within)
 
+    max_files = settings.max_files
     ordered = sorted(candidates.values(), key=lambda candidate: candidate.path)
     if len(ordered) > max_files:
         skipped = len(ordered) - max_files
         findings.append(
-            Finding(
-                ordered[max_files].path, 1, 1, "too-many-files", "error",
+            file_finding(
+                ordered[max_files].path,
+                "too-many-files",
                 f"{skipped} files not checked: a run checks at most {max_files} (max_files);"
-                f" the first not checked is this one",
+                " the first not checked is this one",
             )
-        )  # fmt: skip
+        )
         ordered = ordered[:max_files]
     return Discovery(tuple(ordered), tuple(findings))
 
 
-def _walk(
-    top: str,
-    relative: Callable[[str], str | None],
-    included: GlobSet,
-    excluded: GlobSet,
-    within: str | None,
-) -> list[tuple[str, str | None]]:
-    """(path, refusal) for files below `top` that the globs select, without following links:
-    each directory is listed through a descriptor reached one component at a time, so one
-    swapped for a link meanwhile is refused, and no name outside is ever seen."""
+def _walk(top: str, selection: FileSelection, within: str | None) -> list[tuple[str, str | None]]:
+    """(path, refusal) for files below `top` that the selection selects, without following
+    links.
+
+    Each directory is opened from its parent's descriptor (`O_NOFOLLOW`), never by its path: a
+    directory swapped for a link meanwhile is refused, no name outside is ever listed. The globs
+    advance one name at a time from the parent's state. So a tree 1,900 levels deep costs one
+    open and one glob step per directory, not one per level per directory; a parent stays open
+    only while it has directories left to enter."""
     found: list[tuple[str, str | None]] = []
-    pending = [top]
-    while pending:
-        directory = pending.pop()
+    included, excluded = selection.included, selection.excluded
+    top_key = selection.key(top)
+    Frame = tuple[str, int, list[tuple[str, int, int]]]  # path, descriptor, directories to enter
+
+    def visit(path: str, descriptor: int, inside: int, outside: int) -> list[tuple[str, int, int]]:
+        """Record the files of one directory; return its subdirectories to enter, sorted, with
+        the include and exclude states below them."""
         try:
-            entries = _list(directory, within)
-        except (GateError, OSError) as error:
-            reason = error.strerror if isinstance(error, OSError) else str(error)
-            reason = str(reason).removeprefix("cannot read: ")
-            found.append((directory, f"cannot list the directory: {reason}"))
-            continue
+            entries = _list(descriptor)
+        except OSError as error:
+            found.append((path, f"cannot list the directory: {error.strerror}"))
+            return []
+        subdirectories = []
         for name, kind in entries:
-            path = os.path.join(directory, name) if directory != "." else name
-            rel = relative(path)
-            key = rel if rel is not None else path
+            child = os.path.join(path, name) if path != "." else name
+            excluding = excluded.advance(outside, name)
             if kind == "directory":
-                if not excluded.matches_directory(key):
-                    pending.append(path)
+                if not excluded.accepts_directory(excluding):
+                    subdirectories.append((name, included.advance(inside, name), excluding))
+            elif excluded.accepts(excluding) or not included.accepts(
+                included.advance(inside, name)
+            ):
                 continue
-            if excluded.matches(key) or not included.matches(key):
-                continue
-            if printable(path) != path:
-                found.append((printable(path), _NOT_UTF8))
+            elif printable(child) != child:
+                found.append((printable(child), _NOT_UTF8))
             elif kind == "link":
-                found.append((path, "is a symbolic link; tmcheck does not follow links"))
+                found.append((child, "is a symbolic link; tmcheck does not follow links"))
             elif kind != "file":
-                found.append((path, "is not a regular file"))
+                found.append((child, "is not a regular file"))
             else:
-                found.append((path, None))
+                found.append((child, None))
+        return subdirectories
+
+    try:
+        with open_directory_beneath(top, within) as opened:
+            descriptor = os.dup(opened)
+    except (GateError, OSError) as error:
+        reason = error.strerror if isinstance(error, OSError) else str(error)
+        found.append(
+            (top, f"cannot list the directory: {str(reason).removeprefix('cannot read: ')}")
+        )
+        return found
+    stack: list[Frame] = [(top, descriptor, [])]
+    try:
+        inside = included.advance(included.start(), top_key)
+        outside = excluded.advance(excluded.start(), top_key)
+        stack[-1][2].extend(visit(top, descriptor, inside, outside))
+        while stack:
+            path, descriptor, pending = stack[-1]
+            if not pending:
+                os.close(stack.pop()[1])
+                continue
+            name, inside, outside = pending.pop(0)
+            child = os.path.join(path, name) if path != "." else name
+            try:
+                inner = open_directory_at(name, descriptor)
+            except GateError as error:
+                reason = str(error).removeprefix("cannot read: ")
+                found.append((child, f"cannot list the directory: {reason}"))
+                continue
+            if not pending:  # its last directory: the parent is done, and need not stay open
+                os.close(stack.pop()[1])
+            stack.append((child, inner, []))
+            stack[-1][2].extend(visit(child, inner, inside, outside))
+    finally:  # only when a budget or a bug stops the walk
+        for _, left_open, _ in stack:
+            os.close(left_open)
     return found
 
 
-def _list(directory: str, within: str | None) -> list[tuple[str, str]]:
-    """(name, kind) of each entry, sorted; kind is directory, link, file or other."""
+def _list(descriptor: int) -> list[tuple[str, str]]:
+    """(name, kind) of each entry of an open directory, sorted; kind is directory, link, file
+    or other."""
     listed = []
-    with open_directory_beneath(directory, within) as descriptor, os.scandir(descriptor) as it:
+    with os.scandir(descriptor) as it:
         for entry in it:
             if entry.is_symlink():
                 kind = "link"
