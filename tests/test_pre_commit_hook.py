@@ -51,3 +51,25 @@ def test_hook_passes_a_clean_model(tmp_path: Path) -> None:
     result = _try_repo(repo, "threats/library.yaml")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Passed" in result.stdout
+
+
+def test_hook_reads_the_tools_files(tmp_path: Path) -> None:
+    """A .tm7 (XML, no pre-commit type) and a threagile.yaml are the hook's files too."""
+    corpus = Path(os.environ.get("TMCHECK_SHARED", REPO.parent / "shared")).resolve() / "corpus"
+    need((corpus / "tm7").is_dir(), f"the shared corpus is not at {corpus}")
+    repo = tmp_path / "repo"
+    (repo / "docs").mkdir(parents=True)
+    shutil.copy(corpus / "tm7" / "autocert-threat-model.tm7", repo / "docs" / "threat-model.tm7")
+    shutil.copy(corpus / "threagile" / "example-threagile.yaml", repo / "threagile.yaml")
+    (repo / "docs" / "threat-icon.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    result = _try_repo(repo, "docs/threat-model.tm7", "threagile.yaml", "docs/threat-icon.png")
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert (
+        "threagile.yaml:1275:7: error [blocking-threat] open threat"
+        " something-strange@contract-file-server (open) scores 5 x 5 = 25 (critical)"
+    ) in output
+    assert "tmcheck passed" not in output and "2 files, 18 threats" in output
+    assert "threat-icon.png" not in output

@@ -102,6 +102,9 @@ class FileChecker:
         if hasattr(loader, "schema_name"):  # the format's files name their schema's version
             schema = loader.schema_name(document.data)
         schema_findings = validate_document(schema, document, path) if validate and schema else []
+        review = getattr(loader, "review_schema_findings", None)
+        if review is not None:  # a tool's newer version, checked against the schema of the last
+            schema_findings = review(schema_findings, document)
         parsed = loader.read(document, path)
         return FileResult(
             path=path,
