@@ -110,3 +110,17 @@ def test_sarif_names_the_threats_of_each_format(tmp_path: Path, run_cli: RunCli)
     ]  # fmt: skip
     assert all(r["locations"][0]["physicalLocation"]["region"]["startLine"] == 1 for r in one_line)
     assert any("INP05@Shop API" in r["message"]["text"] for r in one_line)
+
+
+def test_the_comment_lists_the_blocking_threats_of_each_format(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    root = _repository(tmp_path)
+    result = run_cli(
+        "check", "--no-config", "--format", "markdown", "--base", "HEAD~1", "--gate", "new",
+        cwd=root,
+    )  # fmt: skip
+    blocking = result.stdout.split("### Blocking threats", 1)[1].split("\n### ", 1)[0]
+    for row in ("`session-theft@orders-db`", "`order-history-loss`", "`Shop/Order flooding`"):
+        assert row in blocking
+    assert "`INP05@Shop API`" not in blocking  # old debt under gate: new

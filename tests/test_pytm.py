@@ -118,3 +118,14 @@ def test_the_corpus_model_is_not_a_threat_model(shared: Path, run_cli: RunCli) -
     report = json.loads(result.stdout)
     formats = {Path(f["path"]).name: f["format"] for f in report["files"]}
     assert formats == {"pytm-tests-input.json": None, "pytm-tests-output.json": "pytm"}
+
+
+def test_the_corpus_model_named_is_refused_unread(shared: Path, run_cli: RunCli) -> None:
+    """OWASP/pytm's own `tm.py`, named on the command line: refused by its name, not parsed."""
+    path = (shared / "corpus" / "pytm" / "pytm-tm.py").resolve()
+    need(path.is_file(), f"{path} is missing")
+    result = run_cli("check", "--no-config", "--format", "json", str(path), cwd=shared)
+    report = json.loads(result.stdout)
+    assert report["files"] == [{"path": str(path), "format": None, "valid": False, "threats": 0}]
+    assert [(f["rule"], f["line"]) for f in report["findings"]] == [("unknown-format", 1)]
+    assert "never read as a threat model" in report["findings"][0]["message"]
