@@ -129,3 +129,12 @@ def test_the_corpus_model_named_is_refused_unread(shared: Path, run_cli: RunCli)
     assert report["files"] == [{"path": str(path), "format": None, "valid": False, "threats": 0}]
     assert [(f["rule"], f["line"]) for f in report["findings"]] == [("unknown-format", 1)]
     assert "never read as a threat model" in report["findings"][0]["message"]
+
+
+def test_an_output_without_excluded_findings_is_read(tmp_path: Path) -> None:
+    data = json.loads(OUTPUT.read_text(encoding="utf-8"))
+    del data["excluded_findings"]
+    path = tmp_path / "tm.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    [file] = run_check([str(path)], Settings(root=tmp_path)).files
+    assert (file.format, len(file.threats)) == ("pytm", 59)

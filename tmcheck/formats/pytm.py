@@ -33,10 +33,12 @@ _OUTPUT_KEYS = ("threatsFile", "onDuplicates", "mergeResponses", "isOrdered")
 
 
 def matches(data: Mapping[str, Any]) -> bool:
+    """A `findings` list beside pytm's own keys, and its `excluded_findings` (pytm 1.3 and
+    later) or its `flows`."""
     return (
         isinstance(data.get("findings"), list)
-        and isinstance(data.get("excluded_findings"), list)
         and any(key in data for key in _OUTPUT_KEYS)
+        and ("excluded_findings" in data or isinstance(data.get("flows"), list))
     )
 
 
