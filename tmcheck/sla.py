@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from tmcheck.config import Settings
 from tmcheck.model import SlaClock, Threat
 from tmcheck.results import FileResult
+from tmcheck.wording import plural
 
 if TYPE_CHECKING:
     from tmcheck.file_checker import FileChecker
@@ -104,11 +105,7 @@ def describe_due(clock: SlaClock | None, today: datetime.date) -> str:
         return "no SLA"
     days = (clock.due - today).days
     if days > 0:
-        return f"in {_days(days)}"
+        return f"in {plural(days, 'day')}"
     if days == 0:
         return "due today"
-    return f"overdue {_days(-days)}"
-
-
-def _days(number: int) -> str:
-    return "1 day" if number == 1 else f"{number} days"
+    return f"overdue {plural(-days, 'day')}"

@@ -4,21 +4,21 @@ The clock starts at the threat's `identified:` date, else at the commit that fir
 at its current level (raising the level restarts it; lowering keeps it). Due is the start plus
 the SLA: 24 hours for critical, 1 week for high, 1 month for medium, 1 quarter for low.
 
-Passes (today 2026-11-10)::
+Passes (on 2026-06-01: due 2026-06-05)::
 
     - id: T003
       likelihood: High
       impact: Medium         # high: 1 week
       status: Open
-      identified: 2026-11-06
+      identified: 2026-05-29
 
-Fails (today 2026-11-29: overdue by 16 days)::
+Fails (on 2026-06-01: due 2026-05-13, overdue by 19 days)::
 
     - id: T003
       likelihood: High
       impact: Medium
       status: Open
-      identified: 2026-11-06
+      identified: 2026-05-06
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tmcheck.rules.context import Problem, RuleContext, threat_problem
+from tmcheck.wording import plural
 
 ID = "sla-overdue"
 LEVEL = "warning"
@@ -46,15 +47,11 @@ def check(context: RuleContext) -> Iterator[Problem]:
         else:
             origin = "not committed yet"
         sla = settings.treatment[threat.risk_level].sla_text
-        open_for = _days((today - clock.start).days)
+        open_for = plural((today - clock.start).days, "day")
         yield threat_problem(
             threat,
             f"{threat.label} ({threat.risk_level}) has been open {open_for}"
             f" since {clock.start.isoformat()} ({origin}); its SLA is {sla}:"
-            f" overdue by {_days((today - clock.due).days)}",
+            f" overdue by {plural((today - clock.due).days, 'day')}",
             key="identified" if clock.source == "identified" else "status",
         )  # fmt: skip
-
-
-def _days(number: int) -> str:
-    return "1 day" if number == 1 else f"{number} days"
