@@ -9,6 +9,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tmcheck.budget import RULE as BUDGET_RULE
+from tmcheck.budget import RunBudget
 from tmcheck.config import Settings
 from tmcheck.coverage import ElementCoverage
 from tmcheck.discover import Candidate, GateError, discover, read_bounded
@@ -69,13 +71,24 @@ def run_check(
         explicit=explicit,
     )
     pinned = pinned_formats(settings)
-    files = tuple(_check_guarded(candidate, settings, pinned) for candidate in discovery.candidates)
+    budget = RunBudget()
+    read: list[FileResult] = []
+    for index, candidate in enumerate(discovery.candidates):
+        if budget.spent:  # the rest is not read: one error names how many, and the first
+            not_read = len(discovery.candidates) - index
+            refusal = Finding(candidate.path, 1, 1, BUDGET_RULE, "error", budget.refusal(not_read))
+            read.append(FileResult(candidate.path, None, False, findings=(refusal,)))
+            break
+        result = _check_guarded(candidate, settings, pinned, budget)
+        budget.charge(threats=len(result.threats))
+        read.append(result)
+    files = tuple(read)
     files = join_tool_files(files, settings)
     context: tuple[FileResult, ...] = ()
     missing = unresolved_ids(files)
     if paths and missing:
         checked = {candidate.path for candidate in discovery.candidates}
-        context = tuple(_context_files(settings, pinned, checked, missing, workspace))
+        context = tuple(_context_files(settings, pinned, checked, missing, workspace, budget))
     extra = [*discovery.findings, *stale_risks(files, repository)]
     comparison: Comparison | None = None
     uncompared: frozenset[str] = frozenset()
@@ -139,8 +152,10 @@ def _context_files(
     checked: set[str],
     missing: set[str],
     workspace: Path | None,
+    budget: RunBudget,
 ) -> Iterator[FileResult]:
-    """The other threat models under the root, read until they define every missing id."""
+    """The other threat models under the root, read until they define every missing id (or
+    the run's budget is spent: context is a courtesy)."""
     discovery = discover(
         [],
         root=settings.root,
@@ -152,14 +167,15 @@ def _context_files(
     remaining = set(missing)
     already = {os.path.abspath(path) for path in checked}
     for candidate in discovery.candidates:
-        if not remaining:
+        if not remaining or budget.spent:
             return
         if os.path.abspath(candidate.path) in already:
             continue
         try:
-            result = check_file(candidate, settings, pinned, validate=False)
+            result = check_file(candidate, settings, pinned, validate=False, budget=budget)
         except Exception:  # context is a courtesy; a file that fails here is skipped
             continue
+        budget.charge(threats=len(result.threats))
         defined = run_wide_ids(result)
         if defined & remaining:
             remaining -= defined
@@ -216,10 +232,13 @@ def sort_key(finding: Finding) -> tuple[str, int, int, int, str, str]:
 
 
 def _check_guarded(
-    candidate: Candidate, settings: Settings, pinned: Sequence[tuple[GlobSet, str]]
+    candidate: Candidate,
+    settings: Settings,
+    pinned: Sequence[tuple[GlobSet, str]],
+    budget: RunBudget | None = None,
 ) -> FileResult:
     try:
-        return check_file(candidate, settings, pinned)
+        return check_file(candidate, settings, pinned, budget=budget)
     except GlobBudgetError:
         raise  # the config's patterns, not this file: the run stops with exit 2
     except Exception as error:  # never a traceback; one file failing leaves the others
@@ -234,12 +253,15 @@ def check_file(
     pinned: Sequence[tuple[GlobSet, str]] = (),
     *,
     validate: bool = True,
+    budget: RunBudget | None = None,
 ) -> FileResult:
     try:
         raw = read_bounded(candidate.path, read_limit(settings), within=candidate.within)
     except GateError as error:
         return _failed(candidate.path, "read-error", str(error))
-    return check_content(raw, candidate, settings, pinned, validate=validate)
+    if budget is not None:
+        budget.charge(bytes=len(raw))
+    return check_content(raw, candidate, settings, pinned, validate=validate, budget=budget)
 
 
 def read_limit(settings: Settings) -> int:
@@ -260,6 +282,7 @@ def check_content(
     pinned: Sequence[tuple[GlobSet, str]] = (),
     *,
     validate: bool = True,
+    budget: RunBudget | None = None,
 ) -> FileResult:
     """Parse, detect, validate and normalize the bytes of one file (read from disk or git)."""
     path = candidate.path
@@ -282,6 +305,8 @@ def check_content(
         document = parse(raw, path)
     except LoadError as error:
         return _failed(path, "parse-error", error.message, error.line, error.column)
+    if budget is not None:
+        budget.charge(values=document.values)
     format_name = pinned_format or detect_format(document.root)
     if format_name is None or format_name not in LOADERS:
         return (

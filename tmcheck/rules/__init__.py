@@ -60,6 +60,8 @@ FILE_CHECKS: Mapping[str, tuple[str, str]] = {
     "markdown-table": ("error", "a Markdown Threats table: a row with the wrong number of cells,"
                        " no ID or STRIDE column or value, or no table at all"),
     "too-many-files": ("error", "more files than max_files: the rest were not checked"),
+    "run-budget": ("error", "the run read as many bytes, values or threats as a run may:"
+                   " the rest were not read"),
     "internal-error": ("error", "tmcheck failed on this file: a bug, please report it"),
     "base-unreadable": ("warning", "the --base revision, or a file at it, cannot be read"),
     "gate-without-base": ("warning", "gate: new without --base: it falls back to gate: all"),
