@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tmcheck.confined import (
     GateError,
@@ -20,8 +21,12 @@ from tmcheck.confined import (
     open_directory_beneath,
     read_bounded,
 )
+from tmcheck.file_checks import file_finding
 from tmcheck.findings import Finding
-from tmcheck.globs import GlobSet
+from tmcheck.selection import FileSelection
+
+if TYPE_CHECKING:
+    from tmcheck.config import Settings
 
 __all__ = ["Candidate", "Discovery", "GateError", "discover", "printable", "read_bounded"]
 
@@ -46,73 +51,61 @@ class Discovery:
 
 def discover(
     paths: Sequence[str],
+    settings: Settings,
     *,
-    root: Path,
-    include: Sequence[str],
-    exclude: Sequence[str],
-    max_files: int,
     workspace: Path | None = None,
     explicit: bool = True,
 ) -> Discovery:
-    """Expand `paths` (files and directories; the root when empty) into files to check.
+    """Expand `paths` (files and directories; the root when empty) into the files to check:
+    those the settings' include/exclude select, at most `max_files`.
 
     Files named in `paths` are `explicit` (a file in no known format is then an error) unless
     told otherwise: the action names the files a pull request changed, which may be anything,
     but not a directory (git names a submodule, a directory once checked out, as a file)."""
-    included, excluded = GlobSet(include), GlobSet(exclude)
+    selection = FileSelection.of(settings)
     within = os.fspath(workspace) if workspace is not None else None
     candidates: dict[str, Candidate] = {}
     findings: list[Finding] = []
 
-    def relative(path: str) -> str | None:
-        try:
-            return Path(os.path.abspath(path)).relative_to(root).as_posix()
-        except ValueError:
-            return None
-
-    for given in paths or [os.path.relpath(root)]:
+    for given in paths or [os.path.relpath(settings.root)]:
         problem = _path_problem(given, workspace)
         if problem:
-            findings.append(Finding(printable(given), 1, 1, "read-error", "error", problem))
+            findings.append(file_finding(printable(given), "read-error", problem))
             continue
         if stat.S_ISDIR(os.lstat(given).st_mode):
             if paths and not explicit:
                 refused = "is not a regular file (a submodule?)"
-                findings.append(Finding(given, 1, 1, "read-error", "error", refused))
+                findings.append(file_finding(given, "read-error", refused))
                 continue
-            for path, refusal in _walk(given, relative, included, excluded, within):
+            for path, refusal in _walk(given, selection, within):
                 if refusal:
-                    findings.append(Finding(path, 1, 1, "read-error", "error", refusal))
+                    findings.append(file_finding(path, "read-error", refusal))
                 else:
                     candidates.setdefault(path, Candidate(path, False, within))
             continue
-        rel = relative(given)
-        if excluded and excluded.matches(rel if rel is not None else given):
+        if selection.excludes(given):
             continue
         candidates[given] = Candidate(given, explicit, within)
 
+    max_files = settings.max_files
     ordered = sorted(candidates.values(), key=lambda candidate: candidate.path)
     if len(ordered) > max_files:
         skipped = len(ordered) - max_files
         findings.append(
-            Finding(
-                ordered[max_files].path, 1, 1, "too-many-files", "error",
+            file_finding(
+                ordered[max_files].path,
+                "too-many-files",
                 f"{skipped} files not checked: a run checks at most {max_files} (max_files);"
-                f" the first not checked is this one",
+                " the first not checked is this one",
             )
-        )  # fmt: skip
+        )
         ordered = ordered[:max_files]
     return Discovery(tuple(ordered), tuple(findings))
 
 
-def _walk(
-    top: str,
-    relative: Callable[[str], str | None],
-    included: GlobSet,
-    excluded: GlobSet,
-    within: str | None,
-) -> list[tuple[str, str | None]]:
-    """(path, refusal) for files below `top` that the globs select, without following links.
+def _walk(top: str, selection: FileSelection, within: str | None) -> list[tuple[str, str | None]]:
+    """(path, refusal) for files below `top` that the selection selects, without following
+    links.
 
     Each directory is opened from its parent's descriptor (`O_NOFOLLOW`), never by its path: a
     directory swapped for a link meanwhile is refused, no name outside is ever listed. The globs
@@ -120,8 +113,8 @@ def _walk(
     open and one glob step per directory, not one per level per directory; a parent stays open
     only while it has directories left to enter."""
     found: list[tuple[str, str | None]] = []
-    top_key = relative(top)
-    top_key = top_key if top_key is not None else top
+    included, excluded = selection.included, selection.excluded
+    top_key = selection.key(top)
     Frame = tuple[str, int, list[tuple[str, int, int]]]  # path, descriptor, directories to enter
 
     def visit(path: str, descriptor: int, inside: int, outside: int) -> list[tuple[str, int, int]]:

@@ -20,15 +20,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tmcheck.findings import Finding
 from tmcheck.model import IdKey
-from tmcheck.rules.context import RuleContext, threat_finding
+from tmcheck.rules.context import Problem, RuleContext, threat_problem
 
 ID = "duplicate-id"
 LEVEL = "error"
 
 
-def check(context: RuleContext) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Problem]:
     first_threat: dict[IdKey, tuple[str, int]] = {}
     # Ids of files read only for context count as defined first: a checked file repeating one
     # is the duplicate (a file not checked in this run is not reported on).
@@ -41,10 +40,8 @@ def check(context: RuleContext) -> Iterator[Finding]:
         where = (threat.entry.path, threat.entry.line)
         if key in first_threat and id(threat) in reported:
             path, line = first_threat[key]
-            yield threat_finding(
+            yield threat_problem(
                 threat,
-                ID,
-                LEVEL,
                 f"duplicate threat id {threat.id} (first defined at {path}:{line})",
                 key="id",
             )
@@ -56,8 +53,8 @@ def check(context: RuleContext) -> Iterator[Finding]:
         for definition in file.definitions:
             if definition.id in first_library and id(file) in reported_files:
                 path, line = first_library[definition.id]
-                yield Finding(
-                    definition.path, definition.line, definition.column, ID, LEVEL,
+                yield Problem(
+                    definition.path, definition.line, definition.column,
                     f"duplicate library id {definition.id} (first defined at {path}:{line})",
                     definition.id,
                 )  # fmt: skip
