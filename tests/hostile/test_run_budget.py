@@ -5,19 +5,14 @@ each, through `tmcheck check` and `tmcheck action`, each in its own process: it 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from tests.github.fake_api import FakeGitHub, serve
+from tests.github.fake_api import FakeGitHub
 from tests.hostile.checks import assert_nothing_leaks
 from tests.hostile.harness import (
     CANARY,
     HOSTILE,
-    REPOSITORY,
-    TOKEN,
     Case,
     Outcome,
     collect,
@@ -25,18 +20,13 @@ from tests.hostile.harness import (
     materialize,
     pull_request,
 )
-from tests.hostile.test_bounds import Measured, measure
+from tests.hostile.test_cases import Measured, measure
 
 SPEC: dict[str, Any] = json.loads((HOSTILE / "budgets" / "run.json").read_text(encoding="utf-8"))
 CASE = Case(
     klass="budgets", id=SPEC["id"], file=SPEC["file"], about=SPEC["about"], exit=SPEC["exit"],
     findings=(), make=SPEC["make"],
 )  # fmt: skip
-
-
-@pytest.fixture
-def server() -> Iterator[FakeGitHub]:
-    yield from serve(REPOSITORY, token=TOKEN)
 
 
 def _assert_within(run: Measured, lines: list[str]) -> None:
