@@ -400,3 +400,23 @@ def test_job_summary_is_cut_in_bytes(tmp_path: Path) -> None:
     written = summary.read_bytes()
     assert len(written) <= STEP_SUMMARY_LIMIT
     assert written.decode("utf-8").endswith("(summary cut to fit the runner's limit)\n")
+
+
+def test_app_token_keeps_one_comment_when_graphql_cannot_say(
+    server: FakeGitHub, workspace: Workspace
+) -> None:
+    """Without GraphQL (a proxy, an old GitHub Enterprise), the check run's App names the
+    token's bot; without a check run either, a bot comment that starts with the marker is ours,
+    and a person's never is."""
+    app_token = "ghs_appInstallationCanary0123456789"
+    server.add_token(app_token, Identity("threat-bot[bot]", "Bot", 90001))
+    server.fail("POST", "/graphql", 502, times=None)
+    _add_pull(server, workspace)
+    server.add_comment(1, "<!-- tmcheck:report tmcheck -->\nforged", author=Identity("mallory"))
+    for check_run in ("true", "true", "false", "false"):
+        environ = workspace.environ(server, check_run=check_run)
+        environ["INPUT_TOKEN"] = app_token
+        assert _run(environ).code == 1
+    comments = server.comments_on(1)
+    assert [c.author.login for c in comments] == ["mallory", "threat-bot[bot]"]
+    assert not server.requests_to("GET", "/user")
