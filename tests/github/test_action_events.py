@@ -420,3 +420,16 @@ def test_app_token_keeps_one_comment_when_graphql_cannot_say(
     comments = server.comments_on(1)
     assert [c.author.login for c in comments] == ["mallory", "threat-bot[bot]"]
     assert not server.requests_to("GET", "/user")
+
+
+def test_push_whose_before_is_not_in_the_clone_stays_quiet(
+    server: FakeGitHub, workspace: Workspace
+) -> None:
+    """A shallow clone lacks `before`: with `gate: all` that is no reason for a warning."""
+    _event(workspace, {"ref": "refs/heads/main", "before": "1" * 40, "after": workspace.head})
+    environ = workspace.environ(server, "push")
+    environ["GITHUB_SHA"] = workspace.head
+    result = _run(environ)
+    assert result.code == 1 and "base-unreadable" not in result.stdout
+    with_gate = _run(workspace.environ(server, "push", gate="new"))
+    assert "base-unreadable" in with_gate.stdout or "gate-without-base" in with_gate.stdout
