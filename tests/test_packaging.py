@@ -164,9 +164,12 @@ def test_the_image_installs_the_pinned_closure_of_the_github_extra() -> None:
         name = re.split(r"[<>=!~\[; ]", requirement, maxsplit=1)[0].lower()
         assert name in pinned, f"{name} is not pinned in requirements/action.txt"
     dockerfile = (REPO / "Dockerfile").read_text()
-    assert "-r /tmp/requirements.txt" in dockerfile
+    assert "-r /tmp/tmcheck/action.txt" in dockerfile
     assert "'/tmp/tmcheck[github]'" in dockerfile
-    assert "COPY pyproject.toml README.md LICENSE " in dockerfile
+    assert "COPY requirements/action.txt pyproject.toml README.md LICENSE " in dockerfile
+    # one pip layer: the pinned wheels and tmcheck in the same RUN
+    runs = [step for step in dockerfile.split("\nRUN ")[1:] if "pip install" in step]
+    assert len(runs) == 1 and runs[0].count("pip install") == 2
 
 
 def test_the_version_is_written_once() -> None:
