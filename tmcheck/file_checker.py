@@ -97,6 +97,9 @@ class FileChecker:
             return refused
         schema = getattr(LOADERS[format_name], "SCHEMA", format_name)  # None: a tool's, unchecked
         schema_findings = validate_document(schema, document, path) if validate and schema else []
+        review = getattr(LOADERS[format_name], "review_schema_findings", None)
+        if review is not None:  # a tool's newer version, checked against the schema of the last
+            schema_findings = review(schema_findings, document)
         parsed = LOADERS[format_name].read(document, path)
         return FileResult(
             path=path,

@@ -23,6 +23,7 @@ from tmcheck.parsing.tree import Document
 from tmcheck.schema_compiler import compile_schema
 from tmcheck.schema_keywords import Check, SchemaCompileError
 from tmcheck.suggest import closest
+from tmcheck.wording import shorten
 
 SCHEMA_NAMES = (
     "common",
@@ -35,6 +36,11 @@ SCHEMA_NAMES = (
     "threat-composer",
 )
 MAX_ERRORS_PER_FILE = 50
+# A format error says how to write the value.
+_FORMAT_WORDS = {
+    "date": "date written YYYY-MM-DD, such as 2026-12-31",
+    "date-time": "date and time written YYYY-MM-DDThh:mm:ssZ, such as 2026-12-31T09:30:00Z",
+}
 _MAX_MESSAGE = 240
 
 
@@ -157,6 +163,11 @@ def _mapping_errors(group: list[tuple[Any, str | None]]) -> Iterator[tuple[list[
             error.message == f"{key!r} is a required property" for key in misspelled
         ):
             continue  # said with the unknown key that misspells it
+        elif error.validator == "format" and error.validator_value in _FORMAT_WORDS:
+            written = _FORMAT_WORDS[error.validator_value]
+            yield path, _shorten(f"{error.instance!r} is not a {written}")
+        elif error.validator == "pattern" and hint:  # the pattern says less than its description
+            yield path, _shorten(f"{error.instance!r} is not {hint}")
         else:
             yield path, _shorten(error.message + (f" (allowed: {hint})" if hint else ""))
 
@@ -216,4 +227,4 @@ def json_path(path: list[str | int]) -> str:
 
 
 def _shorten(message: str) -> str:
-    return message if len(message) <= _MAX_MESSAGE else message[: _MAX_MESSAGE - 1] + "\u2026"
+    return shorten(message, _MAX_MESSAGE)

@@ -13,13 +13,12 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.github.fake_api import FakeGitHub, Identity, serve
+from tests.github.fake_api import FakeGitHub, Identity
 from tests.gitrepo import git
 from tmcheck.cli import main
 
@@ -29,11 +28,6 @@ CASES = SPEC["cases"]
 REPOSITORY = "octo-org/octo-repo"
 TOKEN = "ghs_publishingCanaryToken0123456789"
 CANARY = "tmcheck-publishing-canary-5d1e"
-
-
-@pytest.fixture
-def server() -> Iterator[FakeGitHub]:
-    yield from serve(REPOSITORY, token=TOKEN)
 
 
 def _pull_request(tmp_path: Path, case: dict[str, Any]) -> tuple[Path, Path, str, str]:
