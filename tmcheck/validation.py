@@ -34,6 +34,9 @@ SCHEMA_NAMES = (
     "threat-dragon",
     "architecture",
     "threat-composer",
+    "otm",
+    "tm-bom",
+    "tm-bom-1.0.1",
 )
 MAX_ERRORS_PER_FILE = 50
 # A format error says how to write the value.
@@ -42,6 +45,11 @@ _FORMAT_WORDS = {
     "date-time": "date and time written YYYY-MM-DDThh:mm:ssZ, such as 2026-12-31T09:30:00Z",
 }
 _MAX_MESSAGE = 240
+
+
+def has_schema(name: str) -> bool:
+    """Whether `name` is a schema tmcheck has (the tool outputs pytm and threatcl have none)."""
+    return name in SCHEMA_NAMES
 
 
 def schema_text(name: str) -> str:
@@ -199,9 +207,12 @@ def _unknown_keys(
 
 
 def validate_document(name: str, document: Document, path: str) -> list[Finding]:
-    """Schema findings for a loaded file, each at the line of the offending node."""
+    """Schema findings for a loaded file, each at the line of the offending node (none for a
+    format without a schema: pytm's and threatcl's outputs)."""
+    if not has_schema(name):
+        return []
     findings: list[Finding] = []
-    for index, (where, message) in enumerate(iter_schema_errors(name, document.root)):
+    for index, (where, message) in enumerate(_document_errors(name, document.root)):
         if index == MAX_ERRORS_PER_FILE:
             findings.append(
                 file_finding(path, "schema", f"more than {index} schema errors; fix these first")
@@ -212,6 +223,17 @@ def validate_document(name: str, document: Document, path: str) -> list[Finding]
             file_finding(path, "schema", f"{json_path(where)}: {message}", line, column)
         )
     return findings
+
+
+def _document_errors(name: str, root: Any) -> Iterator[tuple[list[str | int], str]]:
+    """A list at the top whose schema describes one object (several OTM models exported as one
+    file) is validated item by item."""
+    if isinstance(root, list) and load_schema(name).get("type") == "object":
+        for index, item in enumerate(root):
+            for where, message in iter_schema_errors(name, item):
+                yield [index, *where], message
+        return
+    yield from iter_schema_errors(name, root)
 
 
 def json_path(path: list[str | int]) -> str:
