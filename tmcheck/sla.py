@@ -8,7 +8,6 @@ overdue the day after that.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -44,40 +43,46 @@ def start_clocks(
     history = History(checker, repository)
     if undated_files:
         history.read(undated_files)
-    clocked = []
+    unknown: dict[str, SlaClock] = {}  # one clock per reason: thousands of threats share it
+    made: dict[tuple[str, datetime.date, str, str | None], SlaClock] = {}
     for file, wanted in zip(files, wanted_by_file, strict=True):
         if not wanted:
-            clocked.append(file)
             continue
         undated = [t for t in wanted if identified_date(t) is None]
         starts: dict[str, Start | str] = history.starts(file, undated) if undated else {}
-        threats = []
-        for threat in file.threats:
-            if threat.open and threat.risk_level is not None:
-                identified = identified_date(threat)
-                if identified is not None:
-                    clock = make_clock(threat, settings, identified, "identified")
-                else:
-                    start = starts.get(threat_key(threat), "no git history")
-                    if isinstance(start, Start):
-                        clock = make_clock(threat, settings, start.date, "git", start.commit)
-                    else:
-                        clock = SlaClock(None, None, None, unknown=start)
-                threat = dataclasses.replace(threat, clock=clock)
-            threats.append(threat)
-        clocked.append(dataclasses.replace(file, threats=tuple(threats)))
-    return tuple(clocked)
+        for threat in wanted:
+            assert threat.risk_level is not None
+            identified = identified_date(threat)
+            key: tuple[str, datetime.date, str, str | None]
+            if identified is not None:
+                key = (threat.risk_level, identified, "identified", None)
+            else:
+                start = starts.get(threat_key(threat), "no git history")
+                if not isinstance(start, Start):
+                    clock = unknown.setdefault(start, SlaClock(None, None, None, unknown=start))
+                    _set_clock(threat, clock)
+                    continue
+                key = (threat.risk_level, start.date, "git", start.commit)
+            if key not in made:
+                made[key] = make_clock(key[0], settings, key[1], key[2], key[3])
+            _set_clock(threat, made[key])
+    return tuple(files)
+
+
+def _set_clock(threat: Threat, clock: SlaClock) -> None:
+    # The threats were made by this run's file checks and nothing holds them yet: setting the
+    # clock in place spares a copy of each of thousands of threats.
+    object.__setattr__(threat, "clock", clock)
 
 
 def make_clock(
-    threat: Threat,
+    level: str,
     settings: Settings,
     start: datetime.date,
     source: str,
     commit: str | None = None,
 ) -> SlaClock:
-    assert threat.risk_level is not None
-    due = settings.treatment[threat.risk_level].sla.due(start)
+    due = settings.treatment[level].sla.due(start)
     overdue = due is not None and settings.today > due
     return SlaClock(start, source, due, overdue, commit)
 

@@ -180,7 +180,11 @@ def sync_issues(
 ) -> SyncReport:
     """Bring the repository's threat issues in line with `result`. `complete` says every
     threat model was read: only then is a threat missing from the run "removed"."""
+    from tmcheck.github.client import Unavailable
+
     author = client.identity()
+    if author is None:  # then no issue could be told ours: adopting one would be a guess
+        raise Unavailable("this token's identity is unknown, so are the issues it opened")
     existing: dict[str, IssueInfo] = {}
     for listed in client.issues_by(author):
         first_line = listed.body.split("\n", 1)[0].rstrip("\r")

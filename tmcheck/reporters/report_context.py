@@ -89,7 +89,9 @@ def report_context(
     other_open = sorted(
         (t for t in result.open_threats if not t.blocking and id(t) not in in_debt), key=_severity
     )
-    findings = [f for f in result.findings if f.rule != "blocking-threat"]
+    # The blocking table shows these: its rows are the blocking threats, its Ticket column
+    # the missing tickets.
+    findings = [f for f in result.findings if f.rule not in ("blocking-threat", "missing-ticket")]
     icon, verdict = _verdict(result, blocking, kind_of if comparison else None)
     context: dict[str, Any] = {
         "marker": Markup(marker),
