@@ -70,7 +70,11 @@ class History:
     def __init__(
         self, checker: FileChecker, repository: git.Git | git.GitError | None = None
     ) -> None:
-        self._checker = checker
+        from tmcheck.file_checker import FileChecker
+
+        # Old versions are read with a run budget of their own: the history of hostile files
+        # costs at most what one run of them may, and never the run's own budget.
+        self._checker = FileChecker(checker.settings)
         self._settings = checker.settings
         self._given = repository
         self._repository: git.Git | None = None
@@ -151,6 +155,9 @@ class History:
         for sha, date, blob in file_log.commits:
             if blob is not None and blob == current_blob and newer[1] is None:
                 states = _states_of(file.threats)  # committed as it is: nothing to read
+            elif self._checker.budget.spent:
+                reason = "its history is larger than a run may read"
+                return {**found, **dict.fromkeys(pending, reason)}
             else:
                 states = self._states(file.path, blob)
             for key, rank in list(pending.items()):

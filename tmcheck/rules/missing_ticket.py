@@ -28,12 +28,25 @@ from tmcheck.rules.context import Problem, RuleContext, threat_problem
 
 ID = "missing-ticket"
 LEVEL = "note"
+# A note each for the first ones; a model with thousands of blocking threats gets one more
+# note counting the rest, not thousands of lines repeating the blocking-threat errors.
+MAX_NOTES = 100
 
 
 def check(context: RuleContext) -> Iterator[Problem]:
-    for threat in context.threats:
-        if threat.blocking and not (threat.entry.ticket or "").strip():
-            yield threat_problem(
-                threat,
-                f"blocking threat {threat.label} has no ticket tracking its treatment",
-            )  # fmt: skip
+    missing = [
+        threat
+        for threat in context.threats
+        if threat.blocking and not (threat.entry.ticket or "").strip()
+    ]
+    for threat in missing[:MAX_NOTES]:
+        yield threat_problem(
+            threat, f"blocking threat {threat.label} has no ticket tracking its treatment"
+        )
+    if len(missing) > MAX_NOTES:
+        rest = len(missing) - MAX_NOTES
+        yield threat_problem(
+            missing[MAX_NOTES],
+            f"and {rest} more blocking threat{'s' if rest != 1 else ''} have no ticket"
+            f" ({missing[MAX_NOTES].label} and those after it)",
+        )
