@@ -254,8 +254,12 @@ def _check_markdown(candidate: Candidate, raw: bytes, settings: Settings) -> Fil
         model = markdown.read_markdown(decode_utf8(raw), candidate.path)
     except LoadError as error:
         return _failed(candidate.path, "parse-error", error.message, error.line, error.column)
-    if model is None:
-        return _not_a_threat_model(candidate)
+    if model is None or (not model.tables and not model.findings):
+        if not candidate.explicit:
+            return FileResult(candidate.path, None, True)  # prose Markdown, walked past
+        return FileResult(
+            candidate.path, None, True, findings=(markdown.no_table_note(candidate.path),)
+        )
     return FileResult(
         path=candidate.path,
         format=markdown.FORMAT,
