@@ -21,9 +21,10 @@ RUN if ! command -v git >/dev/null; then \
 COPY requirements/action.txt /tmp/requirements.txt
 RUN python -m pip install --only-binary=:all: -r /tmp/requirements.txt && rm /tmp/requirements.txt
 
-COPY pyproject.toml README.md /tmp/tmcheck/
+# With the github extra (PyGithub): `tmcheck action` needs it; its pins are in the file above.
+COPY pyproject.toml README.md LICENSE /tmp/tmcheck/
 COPY tmcheck /tmp/tmcheck/tmcheck
-RUN python -m pip install --no-deps /tmp/tmcheck && rm -rf /tmp/tmcheck
+RUN python -m pip install --no-deps '/tmp/tmcheck[github]' && rm -rf /tmp/tmcheck
 
 # No USER line: the runner mounts the workspace owned by its own user and runs the container as
 # root; another user could not read or write it.

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.gitrepo import git
-from tmcheck.git import Change, GitError, changes, files_at, read_at, resolve_commit, top_level
+from tmcheck.git import Change, Git, GitError
 
 
 @pytest.fixture
@@ -24,40 +24,43 @@ def repo(tmp_path: Path) -> Path:
 
 
 def test_changes_between_commits_and_working_tree(repo: Path) -> None:
-    base = resolve_commit(repo, "HEAD")
+    found = Git.find(repo)
+    base = found.resolve_commit("HEAD")
     (repo / "keep.yaml").write_text("a: 2\n")
     git(repo, "mv", "old-name.yaml", "new\nname.yaml")
     git(repo, "rm", "-q", "gone.yaml")
     git(repo, "commit", "-qam", "head")
     (repo / "untracked.yaml").write_text("c: 3\n")
-    head = resolve_commit(repo, "HEAD")
-    assert sorted(changes(repo, base, head), key=lambda c: c.path) == [
+    head = found.resolve_commit("HEAD")
+    assert sorted(found.changes(base, head), key=lambda c: c.path) == [
         Change("D", "gone.yaml"),
         Change("M", "keep.yaml"),
         Change("R", "new\nname.yaml", "old-name.yaml"),
     ]
-    assert Change("A", "untracked.yaml") in changes(repo, base)
+    assert Change("A", "untracked.yaml") in found.changes(base)
 
 
 def test_read_at_revision(repo: Path) -> None:
-    base = resolve_commit(repo, "HEAD")
-    assert files_at(repo, base) == {"keep.yaml", "old-name.yaml", "gone.yaml", "link.yaml"}
+    found = Git.find(repo)
+    base = found.resolve_commit("HEAD")
+    assert found.files_at(base) == {"keep.yaml", "old-name.yaml", "gone.yaml", "link.yaml"}
     (repo / "keep.yaml").write_text("a: 2\n")
-    assert read_at(repo, base, "keep.yaml", 1000) == b"a: 1\n"
-    assert read_at(repo, base, "missing.yaml", 1000) is None
+    assert found.read_at(base, "keep.yaml", 1000) == b"a: 1\n"
+    assert found.read_at(base, "missing.yaml", 1000) is None
     with pytest.raises(GitError, match="is not a regular file"):
-        read_at(repo, base, "link.yaml", 1000)
+        found.read_at(base, "link.yaml", 1000)
     with pytest.raises(GitError, match="larger than 10 bytes"):
-        read_at(repo, base, "old-name.yaml", 10)
+        found.read_at(base, "old-name.yaml", 10)
 
 
 def test_bad_revisions_and_directories(
     repo: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
+    found = Git.find(repo)
     with pytest.raises(GitError):
-        resolve_commit(repo, "no-such-branch")
+        found.resolve_commit("no-such-branch")
     with pytest.raises(GitError, match="is not a revision"):
-        resolve_commit(repo, "--output=/tmp/x")
-    assert top_level(repo / ".git" / "..") == repo.resolve()
-    with pytest.raises(GitError):
-        top_level(tmp_path_factory.mktemp("not-a-repo"))
+        found.resolve_commit("--output=/tmp/x")
+    assert Git.find(repo / ".git" / "..").top == repo.resolve()
+    with pytest.raises(GitError, match="not a git repository"):
+        Git.find(tmp_path_factory.mktemp("not-a-repo"))

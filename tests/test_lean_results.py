@@ -15,6 +15,7 @@ from tests.gitrepo import make_repository
 from tmcheck.check import run_check
 from tmcheck.config import load_settings
 from tmcheck.formats.fields import short_title
+from tmcheck.git import Git
 from tmcheck.model import ThreatEntry
 from tmcheck.reporters import json_report
 from tmcheck.results import RunResult
@@ -22,7 +23,8 @@ from tmcheck.results import RunResult
 
 def _result(paths: list[str], cwd: Path, base: str | None = None) -> RunResult:
     settings = load_settings(cwd=cwd, use_config_file=True, environment={})
-    return run_check(paths, settings, base=base)
+    repository = Git.find(cwd) if base is not None else None
+    return run_check(paths, settings, base=base, repository=repository)
 
 
 def _whole(result: RunResult) -> str:

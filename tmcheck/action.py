@@ -9,6 +9,7 @@ workflow commands instead. The exit code is decided by the threats, never by Git
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -18,7 +19,7 @@ from typing import IO, TYPE_CHECKING
 from tmcheck import git
 from tmcheck.check import assemble, run_check
 from tmcheck.config import Settings, load_settings
-from tmcheck.errors import TmcheckError
+from tmcheck.errors import TmcheckError, UsageError
 from tmcheck.escape import for_log
 from tmcheck.github.context import ActionInputs, RunContext
 from tmcheck.github.publish import publish
@@ -53,6 +54,7 @@ def main(
     environ = os.environ if environ is None else environ
     out = stdout or sys.stdout
     try:
+        _require_pygithub()
         inputs = ActionInputs.from_environ(environ)
         context = RunContext.from_environ(environ)
     except TmcheckError as error:
@@ -66,6 +68,15 @@ def main(
         failure = log.scrub(for_log(str(error)))
         append_summary(context.summary_file, f"**tmcheck could not run:** {failure}\n")
         return error.exit_code
+
+
+def _require_pygithub() -> None:
+    # PyGithub is an extra: the check path (CLI, pre-commit hook) installs without it.
+    if importlib.util.find_spec("github") is None:
+        raise UsageError(
+            "`tmcheck action` needs PyGithub, which tmcheck installs only with its extra:"
+            " pip install 'tmcheck[github]'"
+        )
 
 
 def run_action(
@@ -85,18 +96,22 @@ def run_action(
     )
     notes: list[str] = []
     client = _client(inputs, context)
+    repository = _repository(workspace)
     if context.is_pull_request and inputs.scope == "all":
         # Every configured file, compared with the base: the whole picture (the diagram, the
         # heat map, old debt folded), with what the pull request changed marked.
-        result = run_check([], settings, workspace=workspace, base=context.base_sha)
+        result = run_check(
+            [], settings, workspace=workspace, base=context.base_sha, repository=repository
+        )
     elif context.is_pull_request:
-        paths = _changed_threat_models(context, settings, client, notes)
+        paths = _changed_threat_models(context, settings, client, notes, repository)
         if paths:
             # The checkout is the merge of the pull request into its base: compared with the
             # base commit, what differs is what the pull request changes.
             result = run_check(
-                paths, settings, workspace=workspace, explicit=False, base=context.base_sha
-            )
+                paths, settings, workspace=workspace, explicit=False, base=context.base_sha,
+                repository=repository,
+            )  # fmt: skip
         else:
             notes.append("No threat-model file changed in this pull request.")
             result = assemble((), settings)
@@ -108,7 +123,7 @@ def run_action(
             f"{len(result.findings) - len(annotated)} findings beyond the first"
             f" {MAX_ANNOTATIONS} are not annotated; the tables list them."
         )
-    template = _template(inputs, context, workspace, notes)
+    template = _template(inputs, context, workspace, notes, repository)
     links = Links(context.server_url, context.repository, context.commit)
 
     # One report for the comment, the check run and the summary: the check run's limit is the
@@ -150,19 +165,31 @@ def _client(inputs: ActionInputs, context: RunContext) -> GitHubClient | None:
     return GitHubClient(context.api_url, inputs.token, context.repository)
 
 
+def _repository(workspace: Path) -> git.Git | git.GitError:
+    """The workspace's repository, found once: the only one git runs on. It belongs to another
+    user inside the container, so git's ownership check is lifted for it, and for it alone."""
+    try:
+        return git.Git.find(workspace, trusted_workspace=True)
+    except git.GitError as error:
+        return error
+
+
 def _changed_threat_models(
-    context: RunContext, settings: Settings, client: GitHubClient | None, notes: list[str]
+    context: RunContext,
+    settings: Settings,
+    client: GitHubClient | None,
+    notes: list[str],
+    repository: git.Git | git.GitError,
 ) -> list[str]:
     """The files the pull request changed that the include/exclude globs select."""
     from tmcheck.github.client import Unavailable
 
     changed: Sequence[str] | None = None
-    if context.base_sha and context.head_sha:
+    if context.base_sha and context.head_sha and isinstance(repository, git.Git):
         try:
-            top = git.top_level(context.workspace)
-            changes = git.changes(top, context.base_sha, context.head_sha, since_fork=True)
+            changes = repository.changes(context.base_sha, context.head_sha, since_fork=True)
             changed = [
-                os.path.relpath(top / change.path, context.workspace)
+                os.path.relpath(repository.top / change.path, context.workspace)
                 for change in changes
                 if change.status != "D"
             ]
@@ -193,7 +220,11 @@ def _changed_threat_models(
 
 
 def _template(
-    inputs: ActionInputs, context: RunContext, workspace: Path, notes: list[str]
+    inputs: ActionInputs,
+    context: RunContext,
+    workspace: Path,
+    notes: list[str],
+    repository: git.Git | git.GitError,
 ) -> str | None:
     """A configured template, read from the base commit on pull requests: a pull request may
     not choose the template that renders its own report."""
@@ -201,9 +232,10 @@ def _template(
         return None
     revision = context.base_sha if context.is_pull_request else context.sha
     try:
-        top = git.top_level(workspace)
-        relative = os.path.relpath(workspace / inputs.template, top)
-        raw = git.read_at(top, revision or "HEAD", relative, MAX_TEMPLATE_BYTES)
+        if isinstance(repository, git.GitError):
+            raise repository
+        relative = os.path.relpath(workspace / inputs.template, repository.top)
+        raw = repository.read_at(revision or "HEAD", relative, MAX_TEMPLATE_BYTES)
     except git.GitError as error:
         notes.append(
             f"The template could not be read from commit {str(revision)[:12]} ({error});"

@@ -2,7 +2,7 @@
 
 Only files that git reports as changed since the base are read again (a file that git does
 not report but that is not in the base tree, an ignored one, is new) (`git show`-style, through
-`git.read_at`, then the same parser, loaders and normalization as the head, with the head's
+`Git.read_at`, then the same parser, loaders and normalization as the head, with the head's
 settings, so that the diff is about the threat models and not the configuration); the others
 are the same at both ends. Files deleted since the base that the run would have checked are read
 at the base too, and a renamed file's base version is read under its old name. Whatever cannot
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tmcheck import git
-from tmcheck.check import check_content, internal_error
+from tmcheck.check import check_content, internal_error, read_limit
 from tmcheck.config import Settings
 from tmcheck.diff import Comparison, changed_elements, diff_threats
 from tmcheck.discover import Candidate
@@ -43,24 +43,33 @@ def compare_with_base(
     paths: Sequence[str],
     settings: Settings,
     pinned: Sequence[tuple[GlobSet, str]] = (),
+    repository: git.Git | git.GitError | None = None,
 ) -> Baseline:
-    """Compare the checked `files` with their versions at revision `ref`."""
+    """Compare the checked `files` with their versions at revision `ref`.
+
+    `repository` is the one the run was pointed at, or why there is none; by default, the
+    current directory's. Never the one around the config file: a pull request can plant one."""
+    if repository is None:
+        try:
+            repository = git.Git.find(Path.cwd())
+        except git.GitRefused:
+            raise  # git's ownership check: the user decides, not tmcheck
+        except git.GitError as error:
+            repository = error
+    if isinstance(repository, git.GitError):
+        return _unavailable(ref, str(repository), settings)
     try:
-        repository = git.top_level(settings.root)
-    except git.GitError as error:
-        return _unavailable(ref, str(error), settings)
-    try:
-        commit = git.resolve_commit(repository, ref)
+        commit = repository.resolve_commit(ref)
     except git.GitError:
         return _unavailable(
             ref,
-            f"no commit {ref!r} in {repository} (a shallow clone may not have it: fetch it,"
+            f"no commit {ref!r} in {repository.top} (a shallow clone may not have it: fetch it,"
             " or check out with fetch-depth: 0)",
             settings,
         )
     try:
-        changed = git.changes(repository, commit)
-        at_base = git.files_at(repository, commit)
+        changed = repository.changes(commit)
+        at_base = repository.files_at(commit)
     except git.GitError as error:
         return _unavailable(ref, str(error), settings)
 
@@ -71,7 +80,7 @@ def compare_with_base(
     renamed: dict[str, str] = {}
     uncompared: set[str] = set()
     for file in files:
-        relative = _repository_path(file.path, repository)
+        relative = repository.relative(file.path)
         change = by_path.get(relative) if relative else None
         if any(finding.rule in _NOT_LOADED for finding in file.findings):
             uncompared.add(file.path)  # broken now: its own error says so; a diff would mislead
@@ -93,7 +102,7 @@ def compare_with_base(
                 if display != file.path:
                     renamed[display] = file.path
 
-    checked = {_repository_path(file.path, repository) for file in files}
+    checked = {repository.relative(file.path) for file in files}
     for change in changed:
         if change.status == "D":
             gone = change.path
@@ -130,7 +139,7 @@ class _BaseReader:
 
     def __init__(
         self,
-        repository: Path,
+        repository: git.Git,
         commit: str,
         settings: Settings,
         pinned: Sequence[tuple[GlobSet, str]],
@@ -143,7 +152,7 @@ class _BaseReader:
     def read(self, relative: str, display: str, *, report_as: str) -> FileResult | None:
         """`relative` (to the top level) at the base, its threats under the path `display`."""
         try:
-            raw = git.read_at(self.repository, self.commit, relative, self.settings.max_file_bytes)
+            raw = self.repository.read_at(self.commit, relative, read_limit(self.settings))
         except git.GitError as error:
             self.fail(report_as, str(error))
             return None
@@ -172,17 +181,9 @@ class _BaseReader:
         )  # fmt: skip
 
 
-def _repository_path(path: str, repository: Path) -> str | None:
-    """`path` relative to the top level, with `/`; None when it lies outside."""
-    try:
-        return Path(os.path.realpath(path)).relative_to(repository).as_posix()
-    except ValueError:
-        return None
-
-
-def _display_path(repository: Path, relative: str) -> str:
+def _display_path(repository: git.Git, relative: str) -> str:
     """A path from git, shown the way a directory walk shows it: relative to where we are."""
-    return os.path.relpath(repository / relative)
+    return os.path.relpath(repository.top / relative)
 
 
 def _in_scope(display: str, paths: Sequence[str], settings: Settings) -> bool:

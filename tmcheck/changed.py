@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from tmcheck.errors import UsageError
+
+if TYPE_CHECKING:
+    from tmcheck.git import Git, GitError
 
 MAX_LIST_BYTES = 16 * 1024 * 1024
 
@@ -37,22 +40,23 @@ def read_changed_list(source: str, cwd: Path, stdin: IO[str]) -> frozenset[str]:
     return parse_changed_list(text, cwd)
 
 
-def changed_since(base: str, cwd: Path) -> frozenset[str]:
+def changed_since(base: str, repository: Git | GitError) -> frozenset[str]:
     """Files that differ between `base` and the working tree (untracked files included).
 
     None are known when git cannot say: the comparison with the base reports that once, as a
     `base-unreadable` warning, and a base that cannot be read is no reason to stop the run."""
-    from tmcheck.git import GitError, changes, resolve_commit, top_level
+    from tmcheck.git import GitError
 
+    if isinstance(repository, GitError):
+        return frozenset()
     try:
-        top = top_level(cwd)
-        commit = resolve_commit(top, base)  # also refuses a "revision" that is an option
-        found = changes(top, commit)
+        commit = repository.resolve_commit(base)  # also refuses a "revision" that is an option
+        found = repository.changes(commit)
     except GitError:
         return frozenset()
     paths: set[str] = set()
     for change in found:
-        paths.add(os.path.realpath(top / change.path))
+        paths.add(os.path.realpath(repository.top / change.path))
         if change.old_path:
-            paths.add(os.path.realpath(top / change.old_path))
+            paths.add(os.path.realpath(repository.top / change.old_path))
     return frozenset(paths)

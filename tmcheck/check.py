@@ -12,10 +12,10 @@ from tmcheck.config import Settings
 from tmcheck.coverage import ElementCoverage
 from tmcheck.discover import Candidate, GateError, discover, read_bounded
 from tmcheck.findings import LEVEL_ORDER, Finding
-from tmcheck.formats import markdown
+from tmcheck.formats import TOOL_FILE_MAX_BYTES, markdown
 from tmcheck.formats.detect import LOADERS, detect_format
 from tmcheck.globs import GlobSet
-from tmcheck.model import Threat
+from tmcheck.model import Threat, id_keys
 from tmcheck.normalize import normalize
 from tmcheck.parsing.encoding import decode_utf8
 from tmcheck.parsing.safe_json import load_json
@@ -28,11 +28,12 @@ from tmcheck.validation import validate_document
 
 if TYPE_CHECKING:  # the diff is loaded only with --base
     from tmcheck.diff import Comparison
+    from tmcheck.git import Git, GitError
 
 REPORT_URL = "https://github.com/tmcheck/tmcheck/issues"
 
 
-# Every format, in the order messages name them.
+# tmcheck's own formats, in the order messages name them (tools' files are known by content).
 FORMATS = (
     "stride-worksheet", "threat-register", "threat-library", "threat-dragon", "markdown",
     "architecture",
@@ -47,10 +48,12 @@ def run_check(
     explicit: bool = True,
     base: str | None = None,
     changed: frozenset[str] | None = None,
+    repository: Git | GitError | None = None,
 ) -> RunResult:
     """Check `paths` (files and directories) together, as one set of threat models.
 
-    With `base` (a git revision), also say what changed since, and gate on it with `gate: new`.
+    With `base` (a git revision), also say what changed since, and gate on it with `gate: new`;
+    `repository` is where git looks for it (or why it cannot), by default the current directory.
     `changed` holds the real paths (`os.path.realpath`) of the files a change touched, when
     known; the `stale-threat-model` rule needs it."""
     discovery = discover(
@@ -75,7 +78,7 @@ def run_check(
     if base is not None:
         from tmcheck.baseline import compare_with_base  # git only when asked for
 
-        baseline = compare_with_base(base, files, paths, settings, pinned)
+        baseline = compare_with_base(base, files, paths, settings, pinned, repository)
         comparison, uncompared = baseline.comparison, baseline.uncompared
         extra.extend(baseline.findings)
     gate, debt = "all", tuple[Threat, ...]()
@@ -97,11 +100,22 @@ def pinned_formats(settings: Settings) -> list[tuple[GlobSet, str]]:
 
 def unresolved_ids(files: Sequence[FileResult]) -> set[str]:
     """Threat and library ids the files name but do not define."""
-    defined = {t.id for f in files for t in f.threats if t.id}
-    defined |= {d.id for f in files for d in f.definitions}
-    named = {r.target for f in files for r in f.references}
-    named |= {library_id for f in files for t in f.threats for library_id in t.entry.library}
-    return named - defined
+    defined = {key for f in files for t in f.threats if (key := t.id_key)}
+    defined |= {("", d.id) for f in files for d in f.definitions}
+    missing = {
+        r.target
+        for f in files
+        for r in f.references
+        if not any(key in defined for key in id_keys(r.target, r.path))
+    }
+    named = {library_id for f in files for t in f.threats for library_id in t.entry.library}
+    return missing | {library_id for library_id in named if ("", library_id) not in defined}
+
+
+def run_wide_ids(result: FileResult) -> set[str]:
+    """The ids a file defines that other files may name (not its file-scoped threat ids)."""
+    ids = {t.id for t in result.threats if t.id and t.entry.id_scope == "run"}
+    return ids | {d.id for d in result.definitions}
 
 
 def _context_files(
@@ -131,7 +145,7 @@ def _context_files(
             result = check_file(candidate, settings, pinned, validate=False)
         except Exception:  # context is a courtesy; a file that fails here is skipped
             continue
-        defined = {t.id for t in result.threats} | {d.id for d in result.definitions}
+        defined = run_wide_ids(result)
         if defined & remaining:
             remaining -= defined
             yield result
@@ -205,10 +219,21 @@ def check_file(
     validate: bool = True,
 ) -> FileResult:
     try:
-        raw = read_bounded(candidate.path, settings.max_file_bytes)
+        raw = read_bounded(candidate.path, read_limit(settings))
     except GateError as error:
         return _failed(candidate.path, "read-error", str(error))
     return check_content(raw, candidate, settings, pinned, validate=validate)
+
+
+def read_limit(settings: Settings) -> int:
+    """How many bytes a read may take: a tool's file may be larger than `max_file_bytes`;
+    whether it may is decided once its content is recognised (`check_content`)."""
+    return max(settings.max_file_bytes, TOOL_FILE_MAX_BYTES)
+
+
+def _too_large(limit: int, setting: str) -> str:
+    """As `read_bounded` says it, for a file refused once read."""
+    return f"is larger than {limit} bytes ({setting}); not read"
 
 
 def check_content(
@@ -221,19 +246,36 @@ def check_content(
 ) -> FileResult:
     """Parse, detect, validate and normalize the bytes of one file (read from disk or git)."""
     path = candidate.path
+    # Past max_file_bytes, only a tool's file (JSON or XML, recognised) is read on.
+    oversized = len(raw) > settings.max_file_bytes
+    too_large = _too_large(settings.max_file_bytes, "max_file_bytes")
     relative = _relative(path, settings.root)
     pinned_format = next((name for globs, name in pinned if globs.matches(relative)), None)
     if pinned_format == markdown.FORMAT or (
         pinned_format is None and markdown.is_markdown_path(path)
     ):
+        if oversized:
+            return _failed(path, "read-error", too_large)
         return _check_markdown(candidate, raw, settings)
+    if oversized and not _may_be_tool_file(raw):  # YAML
+        return _failed(path, "read-error", too_large)
     try:
         document = parse(raw, path)
     except LoadError as error:
         return _failed(path, "parse-error", error.message, error.line, error.column)
-    format_name = pinned_format or detect_format(document.data)
+    format_name = pinned_format or detect_format(document.root)
     if format_name is None or format_name not in LOADERS:
-        return _not_a_threat_model(candidate)
+        return (
+            _failed(path, "read-error", too_large) if oversized else _not_a_threat_model(candidate)
+        )
+    own = getattr(LOADERS[format_name], "MAX_BYTES", 0)
+    if len(raw) > max(own, settings.max_file_bytes):
+        limit, setting = (
+            (own, f"the limit for {format_name} files")
+            if own > settings.max_file_bytes
+            else (settings.max_file_bytes, "max_file_bytes")
+        )
+        return _failed(path, "read-error", _too_large(limit, setting))
     schema_findings = validate_document(format_name, document, path) if validate else []
     parsed = LOADERS[format_name].read(document, path)
     threats = tuple(normalize(entry, settings) for entry in parsed.entries)
@@ -245,7 +287,7 @@ def check_content(
         definitions=parsed.definitions,
         references=parsed.references,
         elements=parsed.elements,
-        findings=tuple(schema_findings),
+        findings=(*schema_findings, *parsed.findings),
     )
 
 
@@ -281,12 +323,20 @@ def _not_a_threat_model(candidate: Candidate) -> FileResult:
 
 
 def parse(raw: bytes, path: str) -> Document:
-    """Decode and parse a file: JSON by its name or its first character, YAML otherwise."""
+    """Decode and parse a file: JSON by its name or its first character, YAML otherwise.
+    A JSON file may hold a list at the top (a tool's output: Threagile's `risks.json`)."""
     text = decode_utf8(raw)
     suffix = os.path.splitext(path)[1].lower()
-    if suffix == ".json" or (suffix not in (".yaml", ".yml") and text.lstrip()[:1] == "{"):
-        return load_json(text)
+    if suffix == ".json" or (suffix not in (".yaml", ".yml") and text.lstrip()[:1] in ("{", "[")):
+        return load_json(text, allow_list=True)
     return load_yaml(text)
+
+
+def _may_be_tool_file(raw: bytes) -> bool:
+    """Whether an oversized file may be a tool's (JSON or XML), which may be larger than
+    `max_file_bytes`; YAML and Markdown never are."""
+    start = raw[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return start[:1] in (b"{", b"[", b"<")
 
 
 def _relative(path: str, root: Path) -> str:

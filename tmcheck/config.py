@@ -20,7 +20,7 @@ CONFIG_NAMES = (".tmcheck.yaml", ".tmcheck.yml")
 MAX_CONFIG_BYTES = 256 * 1024
 
 DEFAULT_INCLUDE: tuple[str, ...] = (
-    "**/*.yaml", "**/*.yml", "**/*.json", "**/*.md", "**/*.markdown",
+    "**/*.yaml", "**/*.yml", "**/*.json", "**/*.md", "**/*.markdown", "**/*.otm",
 )  # fmt: skip
 DEFAULT_EXCLUDE: tuple[str, ...] = (
     "**/.git/**",

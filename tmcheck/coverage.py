@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from tmcheck.model import STRIDE, Element, Threat, name_key
+from tmcheck.model import STRIDE, Element, IdKey, Threat, id_keys, name_key
 
 SPOOFING, TAMPERING, REPUDIATION, DISCLOSURE, DENIAL, ELEVATION = STRIDE
 
@@ -63,14 +63,14 @@ def coverage_table(
 ) -> tuple[ElementCoverage, ...]:
     """Coverage of every in-scope element that STRIDE asks something of, in the given order."""
     by_component: dict[str, list[Threat]] = defaultdict(list)
-    by_id: dict[str, list[Threat]] = defaultdict(list)
+    by_id: dict[IdKey, list[Threat]] = defaultdict(list)
     for threat in threats:
         if not threat.categories:
             continue  # not a STRIDE threat: it answers no STRIDE question
         if threat.entry.component:
             by_component[name_key(threat.entry.component)].append(threat)
-        if threat.id:
-            by_id[threat.id].append(threat)
+        if threat.id_key:
+            by_id[threat.id_key].append(threat)
     table = []
     for element in elements:
         categories = applicable(element)
@@ -79,7 +79,8 @@ def coverage_table(
         candidates = list(by_component.get(name_key(element.name), ()))
         seen = set(map(id, candidates))
         for threat_id in element.threat_ids:
-            for threat in by_id.get(threat_id, ()):
+            keys = id_keys(threat_id, element.path)
+            for threat in (*by_id.get(keys[0], ()), *by_id.get(keys[1], ())):
                 if id(threat) not in seen:
                     seen.add(id(threat))
                     candidates.append(threat)

@@ -2,7 +2,8 @@
 
 Matching, in two passes:
 
-1. by id, for every id that occurs at most once on each side;
+1. by id, for every id that occurs at most once on each side (a file-scoped id, a tool's per-file
+   number, together with its file, a renamed file's base path mapped to its new path);
 2. the rest by file and title (whitespace and case ignored; a renamed file's base path is first
    mapped to its new path), in order of appearance, unless both carry ids and the ids differ.
 
@@ -25,7 +26,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tmcheck.model import RISK_RANK, Element, Threat, name_key
+from tmcheck.model import RISK_RANK, Element, IdKey, Threat, name_key
 
 # Most severe first: the order reports list changes in.
 CHANGE_KINDS: tuple[str, ...] = (
@@ -217,17 +218,23 @@ def _match(
     base: Sequence[Threat], head: Sequence[Threat], renamed: Mapping[str, str]
 ) -> tuple[list[tuple[Threat, Threat]], list[Threat], list[Threat]]:
     """(matched pairs, unmatched base threats, unmatched head threats)."""
-    base_ids = Counter(t.id for t in base if t.id)
-    head_ids = Counter(t.id for t in head if t.id)
+
+    def base_key(threat: Threat) -> IdKey | None:
+        key = threat.id_key
+        return (renamed.get(key[0], key[0]), key[1]) if key and key[0] else key
+
+    base_keys = {id(t): base_key(t) for t in base}
+    base_ids = Counter(key for key in base_keys.values() if key)
+    head_ids = Counter(t.id_key for t in head if t.id_key)
     usable = {i for i in base_ids.keys() & head_ids.keys() if base_ids[i] == head_ids[i] == 1}
-    head_by_id = {t.id: t for t in head if t.id in usable}
-    pairs = [(t, head_by_id[t.id]) for t in base if t.id in usable]
+    head_by_id = {t.id_key: t for t in head if t.id_key in usable}
+    pairs = [(t, head_by_id[key]) for t in base if (key := base_keys[id(t)]) in usable and key]
 
     waiting: dict[tuple[str, str], list[Threat]] = defaultdict(list)
-    for threat in (t for t in head if t.id not in usable):
+    for threat in (t for t in head if t.id_key not in usable):
         waiting[(threat.entry.path, _title_key(threat))].append(threat)
     removed = []
-    for threat in (t for t in base if t.id not in usable):
+    for threat in (t for t in base if base_keys[id(t)] not in usable):
         path = renamed.get(threat.entry.path, threat.entry.path)
         candidates = waiting.get((path, _title_key(threat)), [])
         partner = next((c for c in candidates if not _different_ids(threat, c)), None)

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 Position = tuple[int, int]
+# A threat id with its scope: ("", id) for a run-wide id, (path, id) for a file-scoped one.
+IdKey = tuple[str, str]
 
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
@@ -106,6 +108,10 @@ class ThreatEntry:
     mitigation: str | None = None
     library: tuple[str, ...] = ()
     acceptance: Mapping[str, Any] | None = None
+    # "run": the id names one threat across every file of a run (tmcheck's own formats);
+    # "file": tools number threats per file (Threat Composer T-0001, a .tm7's Id), so the id
+    # names one threat only within its file.
+    id_scope: str = "run"
     # Loaders give the positions of the entry's keys; the entry keeps them packed.
     positions: Mapping[str, Position] | bytes = b""
 
@@ -125,6 +131,13 @@ class ThreatEntry:
             value = getattr(self, name)
             if type(value) is str and len(value) <= _MAX_WORD:
                 assign(self, name, sys.intern(value))
+
+    @property
+    def id_key(self) -> IdKey | None:
+        """What the id is unique in: `("", id)` run-wide, `(path, id)` for a file-scoped id."""
+        if not self.id:
+            return None
+        return (self.path if self.id_scope == "file" else "", self.id)
 
     def position_of(self, key: str) -> Position:
         """Where the entry's `key` was written, or the entry itself when it was not."""
@@ -147,7 +160,7 @@ class Threat:
     impact: int | None
     score: int | None  # always likelihood x impact on 1..25, or None
     risk_level: str | None  # "info" .. "critical"; a finding's severity is `Finding.level`
-    level_model: str | None  # "bands", "matrix", "dread", "severity" or "rating"
+    level_model: str | None  # "bands", "matrix", "dread", "severity", "priority" or "rating"
     dread_total: int | None
     status: str  # normalized, or "unknown"
     open: bool
@@ -165,6 +178,10 @@ class Threat:
     @property
     def id(self) -> str | None:
         return self.entry.id
+
+    @property
+    def id_key(self) -> IdKey | None:
+        return self.entry.id_key
 
     @property
     def label(self) -> str:
@@ -186,8 +203,8 @@ class Threat:
             return f"DREAD {self.dread_total}/15"
         if self.level_model == "rating":
             return f"risk {self.entry.risk}"
-        if self.level_model == "severity":
-            return f"severity {self.entry.severity}"
+        if self.level_model in ("severity", "priority"):  # the tool's word for it
+            return f"{self.level_model} {self.entry.severity}"
         return "unrated"
 
 
@@ -245,6 +262,12 @@ def _intern(value: str) -> str:
 def _shorten(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def id_keys(target: str, path: str) -> tuple[IdKey, IdKey]:
+    """The keys an id named in the file `path` may resolve to: a run-wide id, or an id scoped
+    to that same file (a diagram names the threats of its own file)."""
+    return ("", target), (path, target)
 
 
 def name_key(name: str) -> str:

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 
 from tmcheck.config import Settings
+from tmcheck.formats.vocabulary import level_words, severity_name, status_words
 from tmcheck.model import RISK_RANK, STRIDE, Threat, ThreatEntry
 from tmcheck.scoring import (
     band_level,
@@ -102,12 +103,13 @@ def normalize(entry: ThreatEntry, settings: Settings) -> Threat:
     total = dread_total(entry.dread) if entry.dread else None
     if level is None and total is not None:
         level, level_model = dread_level(total), "dread"
-    if level is None and level_word(entry.risk):
-        level, level_model = level_word(entry.risk), "rating"
-    if level is None and level_word(entry.severity):
-        level, level_model = level_word(entry.severity), "severity"
+    levels = level_words(entry.format)
+    if level is None and level_word(entry.risk, levels):
+        level, level_model = level_word(entry.risk, levels), "rating"
+    if level is None and level_word(entry.severity, levels):
+        level, level_model = level_word(entry.severity, levels), severity_name(entry.format)
 
-    status = normalize_status(entry.status, settings.status_words)
+    status = normalize_status(entry.status, settings.status_words, status_words(entry.format))
     expired = status == "accepted" and _expired(entry, settings.today)
     is_open = status not in settings.closed_statuses or expired
     if score is not None:

@@ -20,6 +20,9 @@ Compiled = Check | None
 STRING_KEYWORDS = ("minLength", "maxLength", "pattern", "format")
 NUMBER_KEYWORDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
 VALUE_KEYWORDS = ("type", "enum", "const")
+# `date` is asserted; `date-time` is not: jsonschema asserts it only when the optional
+# rfc3339-validator is installed (the Threat Composer schema pairs it with a pattern anyway).
+_FORMATS = ("date", "date-time")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)  # jsonschema's, then date.fromisoformat
 
 
@@ -73,9 +76,9 @@ def string_check(schema: Mapping[str, Any]) -> Compiled:
         return None
     low, high = schema.get("minLength", 0), schema.get("maxLength")
     pattern = re.compile(schema["pattern"]) if "pattern" in schema else None
-    if schema.get("format", "date") != "date":
+    if schema.get("format", "date") not in _FORMATS:
         raise SchemaCompileError(f"format {schema['format']!r} is not implemented")
-    is_date = "format" in schema
+    is_date = schema.get("format") == "date"
 
     def check(value: Any) -> bool:
         if not isinstance(value, str):

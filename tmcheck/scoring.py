@@ -126,15 +126,22 @@ def matrix_level(likelihood: int, impact: int, matrix: Sequence[Sequence[str]]) 
     return matrix[likelihood - 1][impact - 1]
 
 
-def level_word(value: Any) -> str | None:
-    """A level from a severity or rating word (`HIGH`, `Critical`, `TBD`); None if unknown."""
+def level_word(value: Any, format_words: Mapping[str, str | None] | None = None) -> str | None:
+    """A level from a severity or rating word (`HIGH`, `Critical`, `TBD`); None if unknown.
+    `format_words` are the words of the file's format (Threagile's `elevated`), tried first."""
     if not isinstance(value, str):
         return None
-    return _LEVEL_WORDS.get(word_key(value))
+    key = word_key(value)
+    if format_words and key in format_words:
+        return format_words[key]
+    return _LEVEL_WORDS.get(key)
 
 
-def is_level_word(value: Any) -> bool:
-    return isinstance(value, str) and word_key(value) in _LEVEL_WORDS
+def is_level_word(value: Any, format_words: Mapping[str, str | None] | None = None) -> bool:
+    if not isinstance(value, str):
+        return False
+    key = word_key(value)
+    return key in _LEVEL_WORDS or bool(format_words and key in format_words)
 
 
 def parse_product(value: Any) -> tuple[int, int] | None:
@@ -166,11 +173,20 @@ def dread_level(total: int) -> str:
     return "low"
 
 
-def normalize_status(raw: Any, extra_words: Mapping[str, str]) -> str:
-    """The normalized status for a raw status word; "unknown" when no table knows it."""
+def normalize_status(
+    raw: Any, extra_words: Mapping[str, str], format_words: Mapping[str, str] | None = None
+) -> str:
+    """The normalized status for a raw status word; "unknown" when no table knows it. The
+    config's words (`extra_words`) come first, then the words of the file's format (Threat
+    Composer's `threatResolved`), then the default table."""
     if raw is None:
         return "open"  # nothing says the threat was handled
     if not isinstance(raw, str):
         return "unknown"
     key = word_key(raw)
-    return extra_words.get(key) or DEFAULT_STATUS_WORDS.get(key) or "unknown"
+    return (
+        extra_words.get(key)
+        or (format_words or {}).get(key)
+        or DEFAULT_STATUS_WORDS.get(key)
+        or "unknown"
+    )

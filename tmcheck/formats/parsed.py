@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tmcheck.findings import Finding
 from tmcheck.model import Definition, Element, Reference, ThreatEntry
 
 
@@ -13,3 +14,4 @@ class Parsed:
     definitions: tuple[Definition, ...] = ()  # library ids (threat ids come with the entries)
     references: tuple[Reference, ...] = ()
     elements: tuple[Element, ...] = ()
+    findings: tuple[Finding, ...] = ()  # what the format itself says about the file (notes)

@@ -24,8 +24,8 @@ _NON_FINITE = ("NaN", "Infinity", "-Infinity")
 _VALUE, _VALUE_OR_CLOSE, _KEY, _KEY_OR_CLOSE, _COLON, _COMMA_OR_CLOSE, _DONE = range(7)
 
 
-def load_json(text: str) -> Document:
-    """Parse a JSON document whose top level is an object."""
+def load_json(text: str, *, allow_list: bool = False) -> Document:
+    """Parse a JSON document whose top level is an object (or an array, if allowed)."""
     builder = TreeBuilder()
     in_object: list[bool] = []
     expect = _VALUE
@@ -106,7 +106,7 @@ def load_json(text: str) -> Document:
             line,
             index - line_start + 1,
         )
-    return builder.document()
+    return builder.document(allow_list=allow_list)
 
 
 def _string(text: str, index: int, position: tuple[int, int]) -> tuple[str, int]:

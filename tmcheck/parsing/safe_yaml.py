@@ -24,7 +24,7 @@ from yaml.events import (
 )
 
 from tmcheck.parsing.scalars import resolve_plain, resolve_tagged
-from tmcheck.parsing.tree import Document, LoadError, TreeBuilder
+from tmcheck.parsing.tree import MAX_DEPTH, Document, LoadError, TreeBuilder
 
 try:
     from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
@@ -40,6 +40,12 @@ except ImportError:  # PyYAML built without libyaml: the pure-Python parser yiel
 _COLLECTION_TAGS = (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
+# libyaml 0.2.5 as bundled with PyYAML 6.0.4 refuses nesting past 1,000 levels on its own, and
+# its scanner reads up to 1,024 characters ahead, so it can refuse before tmcheck's 64-level
+# check has seen the 65th level. This is its message for that.
+_LIBYAML_NESTING = "exceeded maximum nesting depth"
+
+
 def load_yaml(text: str) -> Document:
     """Parse one YAML document whose top level is a mapping."""
     builder = TreeBuilder()
@@ -47,6 +53,8 @@ def load_yaml(text: str) -> Document:
     try:
         _build(parser.get_event, builder)
     except yaml.MarkedYAMLError as error:
+        if error.problem == _LIBYAML_NESTING and error.problem_mark is not None:
+            raise _nesting_error(text, error.problem_mark) from None
         raise _located(error) from None
     except yaml.reader.ReaderError as error:
         raise _reader_error(error, text) from None
@@ -91,6 +99,20 @@ def _build(get_event: Any, builder: TreeBuilder) -> None:
         raise LoadError(
             "a second YAML document starts here; tmcheck reads one document per file", line, column
         )
+
+
+def _nesting_error(text: str, mark: Any) -> LoadError:
+    """The refusal tmcheck gives whatever libyaml's own limit: the text before libyaml's mark is
+    read again, so the error is the one found where a libyaml without that limit finds it."""
+    refused_at = (mark.line + 1, mark.column + 1)
+    end = mark.index if 0 < mark.index < len(text) else 0
+    try:
+        load_yaml(text[:end])
+    except LoadError as error:
+        # an error before the cut is the file's own; one at the cut comes from cutting
+        if error.message.startswith("nesting deeper") or (error.line, error.column) < refused_at:
+            return error
+    return LoadError(f"nesting deeper than {MAX_DEPTH} levels", *refused_at)
 
 
 def _refuse_tag(tag: str, position: tuple[int, int]) -> None:

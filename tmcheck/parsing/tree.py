@@ -69,13 +69,20 @@ class SourceMap:
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """A loaded file: its data (a mapping) and where each part of it was written."""
+    """A loaded file: its top-level value and where each part of it was written.
 
-    data: dict[str, Any]
+    The top level is a mapping, or a list where the reader allowed one (a tool's output such
+    as Threagile's `risks.json` is a JSON array); `data` is the mapping, empty for a list."""
+
+    root: dict[str, Any] | list[Any]
     source: SourceMap
 
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.root if isinstance(self.root, dict) else {}
+
     def locate(self, path: Sequence[str | int]) -> Position:
-        return self.source.locate(self.data, path)
+        return self.source.locate(self.root, path)
 
 
 _NO_KEY = object()
@@ -190,10 +197,13 @@ class TreeBuilder:
         frame[1][key] = frame[3]
         frame[2] = _NO_KEY
 
-    def document(self) -> Document:
+    def document(self, *, allow_list: bool = False) -> Document:
+        """The built document; its top level must be a mapping (or a list, if allowed)."""
         if self._root is None:
             raise LoadError("the file is empty")
         value, position = self._root
+        if allow_list and isinstance(value, list):
+            return Document(value, SourceMap(self._marks, position))
         if not isinstance(value, dict):
             raise LoadError(f"the top level must be a mapping, found {_describe(value)}", *position)
         return Document(value, SourceMap(self._marks, position))

@@ -172,10 +172,11 @@ def artifact_uri(path: str, root: Path) -> str:
 
 
 def _uri_root(root: Path | None) -> Path:
-    from tmcheck.git import GitError, top_level
+    """The top of the current directory's repository (never one found from the config's
+    directory, which a pull request may have made a repository), else the root."""
+    from tmcheck.git import Git, GitError
 
-    directory = root or Path.cwd()
     try:
-        return top_level(directory)
+        return Git.find(Path.cwd()).top
     except GitError:
-        return Path(os.path.realpath(directory))
+        return Path(os.path.realpath(root or Path.cwd()))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from tmcheck.config import Settings
 from tmcheck.coverage import ElementCoverage, coverage_table
 from tmcheck.findings import Finding
-from tmcheck.model import Element, Threat
+from tmcheck.model import Element, IdKey, Threat
 from tmcheck.results import FileResult
 
 
@@ -34,9 +34,10 @@ class RuleContext:
         every = (*self.threats, *(t for f in self.context_files for t in f.threats))
         return coverage_table(self.elements(), every)
 
-    def known_threat_ids(self) -> set[str]:
+    def known_threat_ids(self) -> set[IdKey]:
+        """The ids of every threat the run read, with their scope (see `model.id_keys`)."""
         every = (*self.threats, *(t for f in self.context_files for t in f.threats))
-        return {threat.id for threat in every if threat.id}
+        return {key for threat in every if (key := threat.id_key)}
 
     def known_library_ids(self) -> set[str]:
         every = (*self.files, *self.context_files)

@@ -1,5 +1,8 @@
 """duplicate-id: a threat id (or a library id) is defined once across all checked files.
 
+Tools number their threats per file (Threat Composer's T-0001, a .tm7's Id, Threagile's
+synthetic ids): their ids must be unique within their file only.
+
 Passes::
 
     threats:
@@ -18,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tmcheck.findings import Finding
+from tmcheck.model import IdKey
 from tmcheck.rules.context import RuleContext, threat_finding
 
 ID = "duplicate-id"
@@ -25,17 +29,18 @@ LEVEL = "error"
 
 
 def check(context: RuleContext) -> Iterator[Finding]:
-    first_threat: dict[str, tuple[str, int]] = {}
+    first_threat: dict[IdKey, tuple[str, int]] = {}
     # Ids of files read only for context count as defined first: a checked file repeating one
     # is the duplicate (a file not checked in this run is not reported on).
     reported = set(map(id, context.threats))
     context_threats = [t for file in context.context_files for t in file.threats]
     for threat in (*context_threats, *context.threats):
-        if threat.id is None:
+        key = threat.id_key
+        if key is None:
             continue
         where = (threat.entry.path, threat.entry.line)
-        if threat.id in first_threat and id(threat) in reported:
-            path, line = first_threat[threat.id]
+        if key in first_threat and id(threat) in reported:
+            path, line = first_threat[key]
             yield threat_finding(
                 threat,
                 ID,
@@ -43,8 +48,8 @@ def check(context: RuleContext) -> Iterator[Finding]:
                 f"duplicate threat id {threat.id} (first defined at {path}:{line})",
                 key="id",
             )
-        elif threat.id not in first_threat:
-            first_threat[threat.id] = where
+        elif key not in first_threat:
+            first_threat[key] = where
     first_library: dict[str, tuple[str, int]] = {}
     reported_files = set(map(id, context.files))
     for file in (*context.context_files, *context.files):

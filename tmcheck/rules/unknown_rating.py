@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tmcheck.findings import Finding
+from tmcheck.formats.vocabulary import level_words
 from tmcheck.rules.context import RuleContext, threat_finding
 from tmcheck.scoring import is_level_word, parse_product, rate
 
@@ -42,8 +43,13 @@ def check(context: RuleContext) -> Iterator[Finding]:
                     f"{threat.label}: {key} {value!r} is neither 1 to 5 nor a scale word ({words})",
                     key=key,
                 )  # fmt: skip
+        levels = level_words(entry.format)
         risk = entry.risk
-        if isinstance(risk, str) and not is_level_word(risk) and parse_product(risk) is None:
+        if (
+            isinstance(risk, str)
+            and not is_level_word(risk, levels)
+            and parse_product(risk) is None
+        ):
             yield threat_finding(
                 threat, ID, LEVEL,
                 f"{threat.label}: risk {risk!r} is neither a level (critical, high, medium, low,"
@@ -51,7 +57,7 @@ def check(context: RuleContext) -> Iterator[Finding]:
                 key="risk",
             )  # fmt: skip
         severity = entry.severity
-        if isinstance(severity, str) and not is_level_word(severity):
+        if isinstance(severity, str) and not is_level_word(severity, levels):
             yield threat_finding(
                 threat, ID, LEVEL,
                 f"{threat.label}: severity {severity!r} is not a level (critical, high, medium,"

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tmcheck.findings import Finding
+from tmcheck.model import id_keys
 from tmcheck.rules.context import RuleContext, threat_finding
 
 ID = "unresolved-reference"
@@ -34,8 +35,11 @@ def check(context: RuleContext) -> Iterator[Finding]:
     library_ids = context.known_library_ids()
     for file in context.files:
         for reference in file.references:
-            known = threat_ids if reference.kind == "threat" else library_ids
-            if reference.target not in known:
+            if reference.kind == "threat":
+                known = any(key in threat_ids for key in id_keys(reference.target, reference.path))
+            else:
+                known = reference.target in library_ids
+            if not known:
                 yield Finding(
                     reference.path, reference.line, reference.column, ID, LEVEL,
                     f"{reference.source} names {reference.kind} id {reference.target},"
