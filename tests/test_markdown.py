@@ -156,14 +156,19 @@ def test_front_matter_lines_are_the_files_and_give_defaults(
         ("G2", 13, "API Gateway", "Core Team"),
     ]
     _write(
-        tmp_path / "bad.md", "---\ntitle: x\nowner: !!python/name:os.system\n---\n# Threat Model\n"
+        tmp_path / "bad.md",
+        "---\ntitle: x\nowner: !!python/name:os.system\n---\n# Threat Model\n\n"
+        "| ID | STRIDE |\n|---|---|\n| B1 | Spoofing |\n",
     )
     bad = run_cli("check", "bad.md", cwd=tmp_path)
     assert bad.stdout.splitlines()[:1] == [
         "bad.md:3:8: error [parse-error] front matter: unsupported YAML tag '!!python/name:os.system':"
         " only plain data (mappings, sequences, strings, numbers, booleans, null) is read",
     ]
-    _write(tmp_path / "open.md", "---\ntitle: x\n# Threat Model\n")
+    _write(
+        tmp_path / "open.md",
+        "---\ntitle: x\n# Threat Model\n| ID | STRIDE |\n|--|--|\n| O1 | S |\n",
+    )
     assert run_cli("check", "open.md", cwd=tmp_path).stdout.splitlines()[0] == (
         "open.md:1:1: error [parse-error] the YAML front matter opened here is never closed"
         " (a line with --- ends it)"

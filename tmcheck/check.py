@@ -296,7 +296,7 @@ def _check_markdown(candidate: Candidate, raw: bytes, settings: Settings) -> Fil
         model = markdown.read_markdown(decode_utf8(raw), candidate.path)
     except LoadError as error:
         return _failed(candidate.path, "parse-error", error.message, error.line, error.column)
-    if model is None or (not model.tables and not model.findings):
+    if model is None:
         if not candidate.explicit:
             return FileResult(candidate.path, None, True)  # prose Markdown, walked past
         return FileResult(

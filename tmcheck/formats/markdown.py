@@ -106,9 +106,7 @@ def read_markdown(text: str, path: str) -> MarkdownModel | None:
                 _metadata_line(lines[index].strip(), title, metadata)
     title = title or metadata.get("title")
     if not tables:
-        if findings:  # front matter that does not parse: the file meant something
-            return MarkdownModel(title, metadata, {}, (), tuple(findings))
-        return None
+        return None  # whatever its front matter holds: the file is no threat model
     return MarkdownModel(
         title=title,
         metadata=metadata,

@@ -18,6 +18,7 @@ from tmcheck.rules import (
     duplicate_element,
     duplicate_id,
     missing_owner,
+    risk_level_mismatch,
     risk_score_mismatch,
     stale_threat_model,
     stride_coverage,
@@ -34,6 +35,7 @@ from tmcheck.rules.context import RuleContext
 _MODULES: tuple[ModuleType, ...] = (
     blocking_threat,
     risk_score_mismatch,
+    risk_level_mismatch,
     duplicate_id,
     unresolved_reference,
     unknown_category,
