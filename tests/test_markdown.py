@@ -180,9 +180,12 @@ def test_other_markdown_is_skipped_when_walked_and_a_note_when_named(
 ) -> None:
     _write(tmp_path / "README.md", "# Project\n\n## Threats\n\nWe worry about many.\n")
     _write(tmp_path / "docs" / "notes.markdown", "| a | b |\n|---|---|\n| 1 | 2 |\n")
-    walked = run_cli("check", "--format", "json", ".", cwd=tmp_path)
-    assert [(f["path"], f["format"]) for f in json.loads(walked.stdout)["files"]] == [
-        ("README.md", None), ("docs/notes.markdown", None),
+    walked = run_cli("check", "--format", "json", "-v", ".", cwd=tmp_path)
+    report = json.loads(walked.stdout)
+    assert report["files"] == []  # skipped files are not counted
+    assert [f["rule"] for f in report["findings"]] == ["no-threat-models"]
+    assert walked.stderr.splitlines() == [
+        "skipped README.md: no threat table", "skipped docs/notes.markdown: no threat table",
     ]  # fmt: skip
     assert walked.code == 0
     named = run_cli("check", "README.md", cwd=tmp_path)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import traceback
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tmcheck.config import Settings
+from tmcheck.config import DEFAULT_INCLUDE, Settings
 from tmcheck.coverage import ElementCoverage
 from tmcheck.discover import Candidate, GateError, discover, read_bounded
 from tmcheck.findings import LEVEL_ORDER, Finding
@@ -56,6 +57,14 @@ def run_check(
     `repository` is where git looks for it (or why it cannot), by default the current directory.
     `changed` holds the real paths (`os.path.realpath`) of the files a change touched, when
     known; the `stale-threat-model` rule needs it."""
+    found: list[Git | None] = []
+
+    def walk_repository() -> Git | None:
+        """The repository a walk asks git about, found once and only for a walk."""
+        if not found:
+            found.append(_walk_repository(repository, workspace))
+        return found[0]
+
     discovery = discover(
         paths,
         root=settings.root,
@@ -64,15 +73,21 @@ def run_check(
         max_files=settings.max_files,
         workspace=workspace,
         explicit=explicit,
+        repository=walk_repository,
     )
     pinned = pinned_formats(settings)
-    files = tuple(_check_guarded(candidate, settings, pinned) for candidate in discovery.candidates)
+    every = [_check_guarded(candidate, settings, pinned) for candidate in discovery.candidates]
+    files = tuple(file for file in every if file.skipped is None)
+    skipped = tuple(file for file in every if file.skipped is not None)
     context: tuple[FileResult, ...] = ()
     missing = unresolved_ids(files)
     if paths and missing:
         checked = {candidate.path for candidate in discovery.candidates}
         context = tuple(_context_files(settings, pinned, checked, missing, workspace))
     extra = list(discovery.findings)
+    errors = any(f.level == "error" for f in discovery.findings)
+    if not errors and not any(file.format or file.findings for file in files):
+        extra.append(_no_threat_models(settings, paths, len(skipped)))
     comparison: Comparison | None = None
     uncompared: frozenset[str] = frozenset()
     if base is not None:
@@ -88,8 +103,54 @@ def run_check(
         gated = gate_on_changes(files, comparison, uncompared)
         files, comparison, gate, debt = gated.files, gated.comparison, gated.gate, gated.debt
         extra.extend(gated.findings)
-    return assemble(
+    result = assemble(
         files, settings, extra, context, changed, comparison=comparison, gate=gate, debt=debt
+    )
+    return replace(result, skipped=skipped)
+
+
+def _walk_repository(repository: Git | GitError | None, workspace: Path | None) -> Git | None:
+    """The repository to ask which files git sees: the one given, else the current directory's
+    (never one found from a file's location); None outside a work tree or when git refuses."""
+    from tmcheck.git import Git, GitError
+
+    if repository is not None:
+        return repository if isinstance(repository, Git) else None
+    try:
+        return Git.find(workspace or Path.cwd(), trusted_workspace=workspace is not None)
+    except GitError:
+        return None
+
+
+def _no_threat_models(settings: Settings, paths: Sequence[str], skipped: int) -> Finding:
+    where = (
+        ", ".join(paths[:5]) + (", ..." if len(paths) > 5 else "") if paths else str(settings.root)
+    )
+    passed_over = f"; {skipped} other files were skipped (-v lists them)" if skipped else ""
+    return Finding(
+        ".", 1, 1, "no-threat-models", "warning",
+        f"no threat model found in {where} (include: {', '.join(settings.include)}){passed_over}",
+    )  # fmt: skip
+
+
+def path_says_threat_model(relative: str, settings: Settings) -> bool:
+    """Whether a file's path says it is a threat model, so that a walk reports its parse error:
+    a telltale word or suffix, or a configured `include` glob narrower than "every file"."""
+    lowered = relative.lower()
+    if any(word in lowered for word in _THREAT_MODEL_WORDS):
+        return True
+    narrow = [p for p in settings.include if p not in DEFAULT_INCLUDE and not _catch_all(p)]
+    return bool(narrow) and GlobSet(narrow).matches(relative)
+
+
+_THREAT_MODEL_WORDS = ("threat", "stride", "dragon", ".tm7", ".tc.json", ".otm", "threagile")
+
+
+def _catch_all(pattern: str) -> bool:
+    """`**/*.yaml`, `*.json`, `**/*`: a glob that selects every file (of a kind)."""
+    *directories, name = pattern.split("/")
+    return all(part in ("**", "*") for part in directories) and (
+        name in ("*", "**") or (name.startswith("*.") and "*" not in name[1:])
     )
 
 
@@ -262,6 +323,8 @@ def check_content(
     try:
         document = parse(raw, path)
     except LoadError as error:
+        if not candidate.explicit and not path_says_threat_model(relative, settings):
+            return _skipped(path, f"does not parse ({error.message})")
         return _failed(path, "parse-error", error.message, error.line, error.column)
     format_name = pinned_format or detect_format(document.root)
     if format_name is None or format_name not in LOADERS:
@@ -298,7 +361,7 @@ def _check_markdown(candidate: Candidate, raw: bytes, settings: Settings) -> Fil
         return _failed(candidate.path, "parse-error", error.message, error.line, error.column)
     if model is None:
         if not candidate.explicit:
-            return FileResult(candidate.path, None, True)  # prose Markdown, walked past
+            return _skipped(candidate.path, "no threat table")  # prose Markdown, walked past
         return FileResult(
             candidate.path, None, True, findings=(markdown.no_table_note(candidate.path),)
         )
@@ -311,9 +374,14 @@ def _check_markdown(candidate: Candidate, raw: bytes, settings: Settings) -> Fil
     )
 
 
+def _skipped(path: str, reason: str) -> FileResult:
+    """A walked file that is no threat model: not checked, not counted, listed by -v."""
+    return FileResult(path, None, True, skipped=reason)
+
+
 def _not_a_threat_model(candidate: Candidate) -> FileResult:
     if not candidate.explicit:
-        return FileResult(candidate.path, None, True)  # found by a walk: not a threat model
+        return _skipped(candidate.path, "not a threat model")
     return _failed(
         candidate.path,
         "unknown-format",

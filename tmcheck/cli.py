@@ -93,6 +93,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="text output: also show the STRIDE coverage of every architecture element",
     )
     check.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="list every walked file that was skipped (no threat model), with the reason, on"
+        " standard error",
+    )
+    check.add_argument(
         "--changed-files",
         metavar="FILE",
         help="the files a change touched, one per line or NUL-separated ('-': standard input);"
@@ -225,6 +232,10 @@ def _check(arguments: argparse.Namespace, settings: Settings, streams: _Streams,
         streams.out.write(render_text(result, coverage=True))
     else:
         write_report(arguments.format, result, streams.out)
+    if arguments.verbose:
+        from tmcheck.reporters.text import skipped_lines
+
+        streams.err.writelines(line + "\n" for line in skipped_lines(result))
     if result.internal_errors:
         streams.err.write(
             f"tmcheck: {result.internal_errors} internal error(s); see the findings above\n"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tmcheck.findings import Finding
+from tmcheck.git import Git, GitError
 from tmcheck.globs import GlobSet
 
 _NOT_UTF8 = "the file name is not valid UTF-8; tmcheck reads only files with UTF-8 names"
@@ -46,12 +47,17 @@ def discover(
     max_files: int,
     workspace: Path | None = None,
     explicit: bool = True,
+    repository: Callable[[], Git | None] | None = None,
 ) -> Discovery:
     """Expand `paths` (files and directories; the root when empty) into files to check.
 
     Files named in `paths` are `explicit` (a file in no known format is then an error) unless
     told otherwise: the action names the files a pull request changed, which may be anything,
-    but not a directory (git names a submodule, a directory once checked out, as a file)."""
+    but not a directory (git names a submodule, a directory once checked out, as a file).
+
+    A directory inside the work tree of `repository` (asked for only when a directory is walked)
+    is walked the way git sees it: the files it tracks and the untracked ones it does not
+    ignore. Elsewhere, or when git cannot list them, every file below the directory."""
     included, excluded = GlobSet(include), GlobSet(exclude)
     candidates: dict[str, Candidate] = {}
     findings: list[Finding] = []
@@ -72,7 +78,8 @@ def discover(
                 refused = "is not a regular file (a submodule?)"
                 findings.append(Finding(given, 1, 1, "read-error", "error", refused))
                 continue
-            for path, refusal in _walk(given, relative, included, excluded):
+            listed = _git_files(repository() if repository else None, given)
+            for path, refusal in _walk(given, relative, included, excluded, listed):
                 if refusal:
                     findings.append(Finding(path, 1, 1, "read-error", "error", refusal))
                 else:
@@ -97,11 +104,48 @@ def discover(
     return Discovery(tuple(ordered), tuple(findings))
 
 
+def _git_files(repository: Git | None, directory: str) -> frozenset[str] | None:
+    """The real paths of the files git sees below `directory` (tracked, or untracked and not
+    ignored), or None when `directory` is outside the repository or git cannot list them."""
+    if repository is None:
+        return None
+    top = os.path.realpath(repository.top)
+    absolute = os.path.realpath(directory)
+    if absolute != top and not absolute.startswith(os.path.join(top, "")):
+        return None
+    spec = os.path.relpath(absolute, top)
+    try:
+        output = repository.run(
+            "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", spec,
+            limit=64 * 1024 * 1024,
+        )  # fmt: skip
+    except GitError:
+        return None
+    names = output.decode("utf-8", "surrogateescape").split("\0")
+    return frozenset(os.path.join(top, name) for name in names if name)
+
+
 def _walk(
-    top: str, relative: Callable[[str], str | None], included: GlobSet, excluded: GlobSet
+    top: str,
+    relative: Callable[[str], str | None],
+    included: GlobSet,
+    excluded: GlobSet,
+    listed: frozenset[str] | None = None,
 ) -> list[tuple[str, str | None]]:
-    """(path, refusal) for files below `top` that the globs select, without following links."""
+    """(path, refusal) for files below `top` that the globs select, without following links;
+    with `listed` (what git sees), only those files."""
     found: list[tuple[str, str | None]] = []
+    real_top = os.path.realpath(top)
+    listed_directories: set[str] = set()
+    for name in listed or ():
+        parent = os.path.dirname(name)
+        while parent not in listed_directories and len(parent) > len(real_top):
+            listed_directories.add(parent)
+            parent = os.path.dirname(parent)
+
+    def real(path: str) -> str:
+        return os.path.normpath(os.path.join(real_top, os.path.relpath(path, top)))
+
     pending = [top]
     while pending:
         directory = pending.pop()
@@ -115,11 +159,15 @@ def _walk(
             rel = relative(path)
             key = rel if rel is not None else path
             if entry.is_dir(follow_symlinks=False):
+                if listed is not None and real(path) not in listed_directories:
+                    continue  # git sees no file below it: ignored, or empty
                 if not excluded.matches_directory(key):
                     pending.append(path)
                 continue
             if excluded.matches(key) or not included.matches(key):
                 continue
+            if listed is not None and real(path) not in listed:
+                continue  # git ignores it (a build output, a dependency)
             if printable(path) != path:
                 found.append((printable(path), _NOT_UTF8))
             elif entry.is_symlink():

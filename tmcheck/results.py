@@ -26,6 +26,7 @@ class FileResult:
     references: tuple[Reference, ...] = ()
     elements: tuple[Element, ...] = ()
     findings: tuple[Finding, ...] = ()
+    skipped: str | None = None  # why a walked file was passed over (no threat model): -v says
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,12 @@ class RunResult:
     gate: str = "all"  # the gate applied ("new" only with a base that could be read)
     debt: tuple[Threat, ...] = ()  # open at or above the threshold, not blocking under gate: new
     coverage: tuple[ElementCoverage, ...] = ()  # STRIDE per element, when the run has elements
+    skipped: tuple[FileResult, ...] = ()  # walked files that are no threat model, not counted
+
+    @property
+    def no_threat_models(self) -> bool:
+        """Nothing was checked: no file of the run is a threat model."""
+        return not any(file.format for file in self.files)
 
     @property
     def errors(self) -> int:

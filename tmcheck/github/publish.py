@@ -80,7 +80,7 @@ def publish(
 
 def _conclusion(result: RunResult, fail: bool) -> str:
     if result.passed:
-        return "success"
+        return "neutral" if result.no_threat_models else "success"
     return "failure" if fail else "neutral"
 
 
@@ -90,6 +90,8 @@ def _title(result: RunResult) -> str:
         return f"{blocking} blocking threat{'s' if blocking != 1 else ''}"
     if result.errors:
         return f"{result.errors} error{'s' if result.errors != 1 else ''} in the threat models"
+    if result.no_threat_models:
+        return "No threat model found"
     return "No blocking threats"
 
 

@@ -45,6 +45,11 @@ def change_lines(comparison: Comparison) -> list[str]:
     return lines
 
 
+def skipped_lines(result: RunResult) -> list[str]:
+    """What `-v` adds: each walked file passed over, and why."""
+    return [for_log(f"skipped {file.path}: {file.skipped}") for file in result.skipped]
+
+
 def finding_line(finding: Finding) -> str:
     return for_log(
         f"{finding.path}:{finding.line}:{finding.column}: {finding.level} [{finding.rule}]"
@@ -80,6 +85,12 @@ def coverage_lines(result: RunResult) -> list[str]:
 
 def summary_line(result: RunResult) -> str:
     files = len(result.files)
+    if result.no_threat_models and not result.errors:
+        verdict = "passed" if result.passed else "failed"
+        return (
+            f"tmcheck {verdict}: no threat model found; {_count(result.errors, 'error')},"
+            f" {_count(result.warnings, 'warning')}"
+        )
     threats = len(result.threats)
     verdict = "passed" if result.passed else "failed"
     gate = f", gate new: {len(result.debt)} existing not blocking" if result.gate == "new" else ""
