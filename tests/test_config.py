@@ -97,7 +97,8 @@ def test_rule_levels_and_off(run_cli: RunCli, tmp_path: Path) -> None:
             "{cfg}:1:9: rules.blocking-thread: unknown rule 'blocking-thread' (allowed: acceptance-expired,"
             " acceptance-incomplete, base-unreadable, blocking-threat, duplicate-element, duplicate-id,"
             " gate-without-base, internal-error, markdown-table, missing-owner, parse-error, read-error,"
-            " risk-score-mismatch, schema, stale-threat-model, stride-coverage, too-many-files,"
+            " risk-score-mismatch, schema, stale-threat-model, status-not-set, stride-coverage,"
+            " too-many-files,"
             " undefined-element, unknown-category, unknown-component, unknown-format, unknown-rating,"
             " unknown-status, unrated-threat, unresolved-reference)",
         ),

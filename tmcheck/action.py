@@ -20,7 +20,7 @@ from tmcheck import git
 from tmcheck.check import assemble, run_check
 from tmcheck.config import Settings, load_settings
 from tmcheck.errors import TmcheckError, UsageError
-from tmcheck.escape import for_log
+from tmcheck.escape import for_log, for_markdown
 from tmcheck.github.context import ActionInputs, RunContext
 from tmcheck.github.publish import publish
 from tmcheck.github.runner import (
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 MAX_TEMPLATE_BYTES = 256 * 1024
+MAX_SUMMARY_ERROR_CHARS = 4000
 
 
 def main(
@@ -65,7 +66,8 @@ def main(
         return run_action(inputs, context, environ, log)
     except TmcheckError as error:
         log.say(f"tmcheck: error: {error}")
-        failure = log.scrub(for_log(str(error)))
+        # the summary is Markdown: a config value may hold a link, an image or HTML
+        failure = for_markdown(log.scrub(str(error)), limit=MAX_SUMMARY_ERROR_CHARS)
         append_summary(context.summary_file, f"**tmcheck could not run:** {failure}\n")
         return error.exit_code
 
@@ -86,6 +88,7 @@ def run_action(
     os.chdir(workspace)  # file names in reports are relative to the repository
     settings = load_settings(
         cwd=workspace,
+        workspace=workspace,
         config_path=Path(inputs.config) if inputs.config else None,
         environment=environ,
         overrides={

@@ -280,7 +280,7 @@ def check_file(
     validate: bool = True,
 ) -> FileResult:
     try:
-        raw = read_bounded(candidate.path, read_limit(settings))
+        raw = read_bounded(candidate.path, read_limit(settings), within=candidate.within)
     except GateError as error:
         return _failed(candidate.path, "read-error", str(error))
     return check_content(raw, candidate, settings, pinned, validate=validate)

@@ -131,6 +131,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = commands.add_parser("rules", help="list the rules, or show one rule's documentation")
     rules.add_argument("rule", nargs="?", help="a rule id")
+
+    schema = commands.add_parser(
+        "schema",
+        help="print a format's JSON Schema, standalone, for editors and other validators",
+        description="Print the JSON Schema (Draft 2020-12) of one of tmcheck's formats with"
+        " every reference inlined, for yaml-language-server, VS Code or check-jsonschema;"
+        " without NAME, list the names.",
+    )
+    schema.add_argument("name", nargs="?", metavar="NAME", help="a format, or config")
     return parser
 
 
@@ -189,6 +198,11 @@ def _run(
         return action_main(environ, streams.out, streams.err)
     if arguments.command == "rules":
         streams.out.write(_describe_rules(arguments.rule))
+        return EXIT_CLEAN
+    if arguments.command == "schema":
+        from tmcheck.schema_export import schema_json, schema_list
+
+        streams.out.write(schema_list() if arguments.name is None else schema_json(arguments.name))
         return EXIT_CLEAN
 
     from tmcheck.config import load_settings

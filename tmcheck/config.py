@@ -77,9 +77,12 @@ class Settings:
         return band_level(self.threshold, self.bands)
 
 
-def find_config(start: Path) -> Path | None:
-    """The nearest `.tmcheck.yaml` in `start` or a directory above it."""
-    for directory in (start, *start.parents):
+def find_config(start: Path, workspace: Path | None = None) -> Path | None:
+    """The nearest `.tmcheck.yaml` in `start` or a directory above it (up to the workspace)."""
+    directories = [start, *start.parents]
+    if workspace is not None and workspace in directories:
+        directories = directories[: directories.index(workspace) + 1]
+    for directory in directories:
         for name in CONFIG_NAMES:
             candidate = directory / name
             if os.path.lexists(candidate):  # a link or a device is found, and then refused
@@ -94,14 +97,21 @@ def load_settings(
     use_config_file: bool = True,
     environment: Mapping[str, str] | None = None,
     overrides: Mapping[str, Any] | None = None,
+    workspace: Path | None = None,
 ) -> Settings:
-    """Merge defaults, the config file, `TMCHECK_*` variables and command-line overrides."""
+    """Merge defaults, the config file, `TMCHECK_*` variables and command-line overrides.
+
+    With a `workspace` (the action's), the config file is read inside it, no component of its
+    path a link; otherwise no component of the path as given may be a link."""
     merged: dict[str, Any] = {}
     root = cwd
+    within = workspace
     if config_path is None and use_config_file:
-        config_path = find_config(cwd)
+        config_path = find_config(cwd, workspace)
+        if config_path is not None and workspace is None:
+            within = config_path.parent  # found by looking up from where the user is
     if config_path is not None:
-        merged.update(_read_config_file(config_path))
+        merged.update(_read_config_file(config_path, within))
         root = config_path.parent
     merged.update(_environment_layer(environment or {}))
     if overrides:
@@ -111,14 +121,16 @@ def load_settings(
     return _settings_from(merged, root.resolve(), config_path)
 
 
-def _read_config_file(path: Path) -> dict[str, Any]:
-    from tmcheck.discover import GateError, read_bounded
+def _read_config_file(path: Path, within: Path | None) -> dict[str, Any]:
+    from tmcheck.confined import GateError, read_bounded
     from tmcheck.parsing.encoding import decode_utf8
     from tmcheck.parsing.safe_yaml import load_yaml
     from tmcheck.parsing.tree import LoadError
 
     try:  # a pull request may commit the config too: the same gate as any file it brings
-        raw = read_bounded(str(path), MAX_CONFIG_BYTES, setting="the limit for config files")
+        raw = read_bounded(
+            str(path), MAX_CONFIG_BYTES, setting="the limit for config files", within=within
+        )
     except GateError as error:
         raise ConfigError(f"{path}: the config file {error}") from None
     try:

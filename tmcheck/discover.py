@@ -2,34 +2,36 @@
 
 Only regular files are read: a symlink (or a path through a symlinked directory) is reported
 and never opened, walks never descend into symlinked directories, and every read is bounded.
+The checks here give the clear message; the opens themselves (`confined`) are what hold, one
+component at a time, when a directory is swapped for a link after the check.
 """
 
 from __future__ import annotations
 
-import errno
 import os
 import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from tmcheck.confined import GateError, open_directory_beneath, read_bounded
 from tmcheck.findings import Finding
 from tmcheck.git import Git, GitError
 from tmcheck.globs import GlobSet
 
+__all__ = ["Candidate", "Discovery", "GateError", "discover", "printable", "read_bounded"]
+
 _NOT_UTF8 = "the file name is not valid UTF-8; tmcheck reads only files with UTF-8 names"
-
-
-class GateError(Exception):
-    """A file the gate refuses to read; the message says why, never what is inside."""
 
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """A file to check: `path` as it will be printed, `explicit` when it was named directly."""
+    """A file to check: `path` as it will be printed, `explicit` when it was named directly,
+    `within` the workspace it must be read inside (None: no link on the path as written)."""
 
     path: str
     explicit: bool
+    within: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,7 @@ def discover(
     is walked the way git sees it: the files it tracks and the untracked ones it does not
     ignore. Elsewhere, or when git cannot list them, every file below the directory."""
     included, excluded = GlobSet(include), GlobSet(exclude)
+    within = os.fspath(workspace) if workspace is not None else None
     candidates: dict[str, Candidate] = {}
     findings: list[Finding] = []
 
@@ -79,16 +82,16 @@ def discover(
                 findings.append(Finding(given, 1, 1, "read-error", "error", refused))
                 continue
             listed = _git_files(repository() if repository else None, given)
-            for path, refusal in _walk(given, relative, included, excluded, listed):
+            for path, refusal in _walk(given, relative, included, excluded, within, listed):
                 if refusal:
                     findings.append(Finding(path, 1, 1, "read-error", "error", refusal))
                 else:
-                    candidates.setdefault(path, Candidate(path, explicit=False))
+                    candidates.setdefault(path, Candidate(path, False, within))
             continue
         rel = relative(given)
         if excluded and excluded.matches(rel if rel is not None else given):
             continue
-        candidates[given] = Candidate(given, explicit=explicit)
+        candidates[given] = Candidate(given, explicit, within)
 
     ordered = sorted(candidates.values(), key=lambda candidate: candidate.path)
     if len(ordered) > max_files:
@@ -130,10 +133,13 @@ def _walk(
     relative: Callable[[str], str | None],
     included: GlobSet,
     excluded: GlobSet,
+    within: str | None,
     listed: frozenset[str] | None = None,
 ) -> list[tuple[str, str | None]]:
-    """(path, refusal) for files below `top` that the globs select, without following links;
-    with `listed` (what git sees), only those files."""
+    """(path, refusal) for files below `top` that the globs select, without following links:
+    each directory is listed through a descriptor reached one component at a time, so one
+    swapped for a link meanwhile is refused, and no name outside is ever seen. With `listed`
+    (the files git sees), only those files."""
     found: list[tuple[str, str | None]] = []
     real_top = os.path.realpath(top)
     listed_directories: set[str] = set()
@@ -150,15 +156,17 @@ def _walk(
     while pending:
         directory = pending.pop()
         try:
-            entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
-        except OSError as error:
-            found.append((directory, f"cannot list the directory: {error.strerror}"))
+            entries = _list(directory, within)
+        except (GateError, OSError) as error:
+            reason = error.strerror if isinstance(error, OSError) else str(error)
+            reason = str(reason).removeprefix("cannot read: ")
+            found.append((directory, f"cannot list the directory: {reason}"))
             continue
-        for entry in entries:
-            path = entry.path if directory != "." else entry.name
+        for name, kind in entries:
+            path = os.path.join(directory, name) if directory != "." else name
             rel = relative(path)
             key = rel if rel is not None else path
-            if entry.is_dir(follow_symlinks=False):
+            if kind == "directory":
                 if listed is not None and real(path) not in listed_directories:
                     continue  # git sees no file below it: ignored, or empty
                 if not excluded.matches_directory(key):
@@ -170,13 +178,30 @@ def _walk(
                 continue  # git ignores it (a build output, a dependency)
             if printable(path) != path:
                 found.append((printable(path), _NOT_UTF8))
-            elif entry.is_symlink():
+            elif kind == "link":
                 found.append((path, "is a symbolic link; tmcheck does not follow links"))
-            elif not entry.is_file(follow_symlinks=False):
+            elif kind != "file":
                 found.append((path, "is not a regular file"))
             else:
                 found.append((path, None))
     return found
+
+
+def _list(directory: str, within: str | None) -> list[tuple[str, str]]:
+    """(name, kind) of each entry, sorted; kind is directory, link, file or other."""
+    listed = []
+    with open_directory_beneath(directory, within) as descriptor, os.scandir(descriptor) as it:
+        for entry in it:
+            if entry.is_symlink():
+                kind = "link"
+            elif entry.is_dir(follow_symlinks=False):
+                kind = "directory"
+            elif entry.is_file(follow_symlinks=False):
+                kind = "file"
+            else:
+                kind = "other"
+            listed.append((entry.name, kind))
+    return sorted(listed)
 
 
 def printable(path: str) -> str:
@@ -226,38 +251,3 @@ def _components(path: str) -> list[str]:
         if part != "..":
             components.append(current)
     return components
-
-
-def read_bounded(path: str, limit: int, setting: str = "max_file_bytes") -> bytes:
-    """Read a regular file without following a final symlink and without reading past `limit`
-    (the `setting` that says so is named when the file is larger)."""
-    too_large = f"is larger than {limit} bytes ({setting}); not read"
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    try:
-        descriptor = os.open(path, flags)
-    except OSError as error:
-        if error.errno == errno.ELOOP:
-            raise GateError("is a symbolic link; tmcheck does not follow links") from None
-        raise GateError(f"cannot read: {error.strerror}") from None
-    try:
-        info = os.fstat(descriptor)
-        if not stat.S_ISREG(info.st_mode):
-            raise GateError("is not a regular file")
-        if info.st_size > limit:
-            raise GateError(too_large)
-        chunks: list[bytes] = []
-        remaining = limit + 1
-        while remaining > 0:
-            chunk = os.read(descriptor, min(remaining, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            remaining -= len(chunk)
-        data = b"".join(chunks)
-        if len(data) > limit:
-            raise GateError(too_large)
-        return data
-    except OSError as error:
-        raise GateError(f"cannot read: {error.strerror}") from None
-    finally:
-        os.close(descriptor)

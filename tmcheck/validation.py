@@ -135,7 +135,8 @@ def iter_schema_errors(name: str, instance: Any) -> Iterator[tuple[list[str | in
             ]
             if extra:
                 path.append(extra[0])
-                names = ", ".join(sorted(allowed)) or "none"
+                # `$schema` is for editors: allowed everywhere, not worth listing
+                names = ", ".join(sorted(k for k in allowed if not k.startswith("$"))) or "none"
                 message = f"unknown key {extra[0]!r} (allowed: {names}"
                 message += ", and x-* extension keys)" if patterns else ")"
         yield path, _shorten(message)

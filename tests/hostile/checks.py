@@ -85,6 +85,18 @@ def assert_markdown_safe(body: str) -> None:
             assert cells == width, f"a row breaks out of its table: {row[:300]}"
 
 
+def assert_inert_markdown(body: str) -> None:
+    """Text tmcheck wrote to a Markdown sink around an untrusted message (the job summary of a
+    run that could not start): paragraphs and bold only, so no link, autolink, image or HTML,
+    and no live mention or reference."""
+    assert "<!--" not in body and RAW_CONTROL.search(body) is None
+    html = MarkdownIt("gfm-like").render(body)
+    tags = set(re.findall(r"</?([a-zA-Z][a-zA-Z0-9]*)", html))
+    assert tags <= {"p", "strong"}, f"tags from the message: {sorted(tags - {'p', 'strong'})}"
+    assert not re.search(r"@[A-Za-z0-9]", html), "a live mention"
+    assert not re.search(r"#\d", html), "a live issue reference"
+
+
 class Listener:
     """A TCP listener on 127.0.0.1 that counts the connections it receives."""
 

@@ -148,6 +148,8 @@ def make_places(tmp: Path, listener: str | None = None) -> Places:
     (outside / "dir").mkdir(parents=True)
     (outside / "secret.yaml").write_text(SECRET_MODEL, encoding="utf-8")
     (outside / "dir" / "secret.yaml").write_text(SECRET_MODEL, encoding="utf-8")
+    # a config whose value an error message would echo, were it ever read
+    (outside / "dir" / "tmcheck.yaml").write_text(f"threshold: {CANARY}\n", encoding="utf-8")
     workspace = tmp / "workspace"
     (workspace / MODELS).mkdir(parents=True)
     places = Places(workspace, outside)
@@ -189,11 +191,12 @@ def materialize(case: Case, places: Places) -> list[str]:
 
 
 def write_config(spec: Mapping[str, Any], places: Places) -> None:
-    """The workspace's `.tmcheck.yaml` from a config case: a file of config/, or `make`."""
-    target = places.workspace / ".tmcheck.yaml"
+    """The workspace's config from a config case (`.tmcheck.yaml`, or its `path`): a file of
+    config/, or `make` (a `symlink` at `at`, the config itself by default)."""
+    target = places.workspace / spec.get("path", ".tmcheck.yaml")
     make = spec.get("make") or {}
     if "symlink" in make:
-        os.symlink(places.fill(make["symlink"]), target)
+        os.symlink(places.fill(make["symlink"]), places.workspace / make.get("at", target))
     elif "repeat" in make:
         target.write_text("".join(piece * times for piece, times in make["repeat"]))
     else:

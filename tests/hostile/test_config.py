@@ -13,7 +13,11 @@ from typing import Any
 import pytest
 
 from tests.github.fake_api import FakeGitHub, serve
-from tests.hostile.checks import assert_commands_inert, assert_nothing_leaks
+from tests.hostile.checks import (
+    assert_commands_inert,
+    assert_inert_markdown,
+    assert_nothing_leaks,
+)
 from tests.hostile.harness import (
     CASES,
     HOSTILE,
@@ -46,7 +50,8 @@ def test_check_refuses_the_config(
     materialize(MODEL, places)
     write_config(spec, places)
     started = time.monotonic()
-    outcome = run_cli(["threatmodels"], places.workspace, monkeypatch)
+    given = ["--config", spec["path"]] if "path" in spec else []
+    outcome = run_cli([*given, "threatmodels"], places.workspace, monkeypatch)
     assert time.monotonic() - started < 2.0
     expected = spec["message"].replace("{workspace}", str(places.workspace))
     assert (outcome.code, outcome.stdout) == (2, "")
@@ -62,11 +67,12 @@ def test_action_refuses_the_config_a_pull_request_brings(
     pull = pull_request(tmp_path, [MODEL], head_config=spec)
     server.add_pull(1, head_sha=pull.head, base_sha=pull.base)
     started = time.monotonic()
-    outcome = run_action(pull, server)
+    outcome = run_action(pull, server, **({"config": spec["path"]} if "path" in spec else {}))
     assert time.monotonic() - started < 2.0
     expected = spec["message"].replace("{workspace}", str(pull.places.workspace))
     assert outcome.code == 2
     assert outcome.stdout.startswith(f"tmcheck: error: {expected}"), outcome.stdout
     assert outcome.files["summary.md"].startswith("**tmcheck could not run:**")
+    assert_inert_markdown(outcome.files["summary.md"])
     assert_commands_inert(outcome.stdout)
     assert_nothing_leaks(outcome)
