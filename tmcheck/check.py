@@ -15,6 +15,7 @@ from tmcheck.discover import Candidate, GateError, discover, read_bounded
 from tmcheck.findings import LEVEL_ORDER, Finding
 from tmcheck.formats import TOOL_FILE_MAX_BYTES, markdown
 from tmcheck.formats.detect import LOADERS, detect_format
+from tmcheck.formats.foreign import TM7, describe, is_tm7
 from tmcheck.globs import GlobSet
 from tmcheck.model import Threat, id_keys
 from tmcheck.normalize import normalize
@@ -320,6 +321,8 @@ def check_content(
         return _check_markdown(candidate, raw, settings)
     if oversized and not _may_be_tool_file(raw):  # YAML
         return _failed(path, "read-error", too_large)
+    if pinned_format is None and is_tm7(raw):
+        return _not_a_threat_model(candidate, TM7)
     try:
         document = parse(raw, path)
     except LoadError as error:
@@ -328,9 +331,9 @@ def check_content(
         return _failed(path, "parse-error", error.message, error.line, error.column)
     format_name = pinned_format or detect_format(document.root)
     if format_name is None or format_name not in LOADERS:
-        return (
-            _failed(path, "read-error", too_large) if oversized else _not_a_threat_model(candidate)
-        )
+        if oversized and format_name is None:
+            return _failed(path, "read-error", too_large)
+        return _not_a_threat_model(candidate, format_name)
     own = getattr(LOADERS[format_name], "MAX_BYTES", 0)
     if len(raw) > max(own, settings.max_file_bytes):
         limit, setting = (
@@ -379,7 +382,18 @@ def _skipped(path: str, reason: str) -> FileResult:
     return FileResult(path, None, True, skipped=reason)
 
 
-def _not_a_threat_model(candidate: Candidate) -> FileResult:
+def _not_a_threat_model(candidate: Candidate, recognised: str | None = None) -> FileResult:
+    """A file in no format tmcheck reads: skipped when walked, `unknown-format` when named
+    (naming the format it was recognised as, when it was)."""
+    if recognised is not None:
+        what = describe(recognised)
+        if not candidate.explicit:
+            return _skipped(candidate.path, f"{what}, a format tmcheck does not read yet")
+        return _failed(
+            candidate.path,
+            "unknown-format",
+            f"{what}: a format tmcheck does not read yet (it reads {', '.join(FORMATS)})",
+        )
     if not candidate.explicit:
         return _skipped(candidate.path, "not a threat model")
     return _failed(

@@ -34,6 +34,8 @@ RULE = markdown_rows.RULE
 
 _METADATA = re.compile(r"([A-Za-z][A-Za-z _-]{0,40}):[ \t]*(.*)\Z")
 _TITLE = re.compile(r"threat model\b", re.IGNORECASE)
+# How tmcheck's Markdown report starts (reporters.markdown.MARKER_PREFIX).
+_OWN_REPORT = "<!-- tmcheck:report"
 _FRONT_MATTER_KEYS = ("title", "date", "author", "scope", "owner", "component", "system")
 # Headings that name a part of the document, not a component: `## 3. STRIDE Threats`.
 _GENERIC_HEADING_WORDS = frozenset({
@@ -65,6 +67,8 @@ def is_markdown_path(path: str) -> bool:
 
 def read_markdown(text: str, path: str) -> MarkdownModel | None:
     """The threat model in `text`, or None when the file holds no threat table."""
+    if text.lstrip().startswith(_OWN_REPORT):
+        return None  # tmcheck's own report (the action writes one into the workspace)
     lines = [line.removesuffix("\r") for line in text.split("\n")]
     findings: list[Finding] = []
     metadata, start = _front_matter(lines, path, findings)
