@@ -51,3 +51,19 @@ def test_hook_passes_a_clean_model(tmp_path: Path) -> None:
     result = _try_repo(repo, "threats/library.yaml")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Passed" in result.stdout
+
+
+def test_hook_passes_a_prose_architecture_document(tmp_path: Path) -> None:
+    """The hook's `files:` takes `architecture` files: prose Markdown among them is no threat
+    model, and does not fail the commit."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "ARCHITECTURE.md").write_text(
+        "# Architecture\n\n| Part | Language |\n|---|---|\n| API | Go |\n\n## Threats\n\nLater.\n",
+        encoding="utf-8",
+    )
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    result = _try_repo(repo, "ARCHITECTURE.md")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Passed" in result.stdout
