@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, RunCli
+from tests.conftest import REPO, RunCli, isolated
 from tmcheck.formats.markdown import read_markdown
 from tmcheck.formats.markdown_table import cell_text, split_row
 
@@ -56,8 +56,11 @@ def test_seed_template_is_read_whole() -> None:
     assert model.entries[1].position_of("status") == (27, 194)
 
 
-def test_seed_template_checks_with_the_expected_threats(run_cli: RunCli) -> None:
-    result = run_cli("check", "--no-config", "--format", "json", "fixtures/seed/threat-model.md")
+def test_seed_template_checks_with_the_expected_threats(run_cli: RunCli, tmp_path: Path) -> None:
+    name = "fixtures/seed/threat-model.md"
+    result = run_cli(
+        "check", "--no-config", "--format", "json", name, cwd=isolated(tmp_path, name)
+    )  # fmt: skip
     report = json.loads(result.stdout)
     assert report["files"] == [
         {"path": "fixtures/seed/threat-model.md", "format": "markdown", "valid": True, "threats": 4}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,7 +17,7 @@ from tmcheck.formats import TOOL_FILE_MAX_BYTES, markdown
 from tmcheck.formats.detect import LOADERS, detect_format
 from tmcheck.formats.foreign import TM7, describe, is_tm7
 from tmcheck.globs import GlobSet
-from tmcheck.model import Threat, id_keys
+from tmcheck.model import Threat
 from tmcheck.normalize import normalize
 from tmcheck.parsing.encoding import decode_utf8
 from tmcheck.parsing.safe_json import load_json
@@ -81,10 +81,11 @@ def run_check(
     files = tuple(file for file in every if file.skipped is None)
     skipped = tuple(file for file in every if file.skipped is not None)
     context: tuple[FileResult, ...] = ()
-    missing = unresolved_ids(files)
-    if paths and missing:
+    if paths:
+        # Only some files named (pre-commit, a pull request's changes): the other threat
+        # models under the root are read as context for ids, references and coverage.
         checked = {candidate.path for candidate in discovery.candidates}
-        context = tuple(_context_files(settings, pinned, checked, missing, workspace))
+        context = tuple(_context_files(settings, pinned, checked, workspace, walk_repository))
     extra = list(discovery.findings)
     errors = any(f.level == "error" for f in discovery.findings)
     if not errors and not any(file.format or file.findings for file in files):
@@ -160,34 +161,15 @@ def pinned_formats(settings: Settings) -> list[tuple[GlobSet, str]]:
     return [(GlobSet([pattern]), name) for pattern, name in settings.formats.items()]
 
 
-def unresolved_ids(files: Sequence[FileResult]) -> set[str]:
-    """Threat and library ids the files name but do not define."""
-    defined = {key for f in files for t in f.threats if (key := t.id_key)}
-    defined |= {("", d.id) for f in files for d in f.definitions}
-    missing = {
-        r.target
-        for f in files
-        for r in f.references
-        if not any(key in defined for key in id_keys(r.target, r.path))
-    }
-    named = {library_id for f in files for t in f.threats for library_id in t.entry.library}
-    return missing | {library_id for library_id in named if ("", library_id) not in defined}
-
-
-def run_wide_ids(result: FileResult) -> set[str]:
-    """The ids a file defines that other files may name (not its file-scoped threat ids)."""
-    ids = {t.id for t in result.threats if t.id and t.entry.id_scope == "run"}
-    return ids | {d.id for d in result.definitions}
-
-
 def _context_files(
     settings: Settings,
     pinned: Sequence[tuple[GlobSet, str]],
     checked: set[str],
-    missing: set[str],
     workspace: Path | None,
+    repository: Callable[[], Git | None],
 ) -> Iterator[FileResult]:
-    """The other threat models under the root, read until they define every missing id."""
+    """The other threat models under the root (the way git sees them), read as context: their
+    ids, references and threats count, their findings are not reported."""
     discovery = discover(
         [],
         root=settings.root,
@@ -195,21 +177,17 @@ def _context_files(
         exclude=settings.exclude,
         max_files=settings.max_files,
         workspace=workspace,
+        repository=repository,
     )
-    remaining = set(missing)
     already = {os.path.abspath(path) for path in checked}
     for candidate in discovery.candidates:
-        if not remaining:
-            return
         if os.path.abspath(candidate.path) in already:
             continue
         try:
             result = check_file(candidate, settings, pinned, validate=False)
         except Exception:  # context is a courtesy; a file that fails here is skipped
             continue
-        defined = run_wide_ids(result)
-        if defined & remaining:
-            remaining -= defined
+        if result.format is not None and result.skipped is None:
             yield result
 
 
@@ -227,7 +205,12 @@ def assemble(
     """Run the rules over checked files (with `context` files for ids) and put it together."""
     threats = tuple(threat for file in files for threat in file.threats)
     findings = [*extra, *(finding for file in files for finding in file.findings)]
-    rule_context = RuleContext(files, threats, settings, context, changed)
+    introduced = frozenset(
+        id(change.after)
+        for change in (comparison.changes if comparison else ())
+        if change.kind == "new" and change.after is not None
+    )
+    rule_context = RuleContext(files, threats, settings, context, changed, introduced)
     table: tuple[ElementCoverage, ...] = ()
     try:
         findings.extend(iter_rule_findings(rule_context))

@@ -23,6 +23,7 @@ class RuleContext:
     settings: Settings
     context_files: Sequence[FileResult] = ()
     changed_paths: frozenset[str] | None = None
+    introduced: frozenset[int] = frozenset()  # `id()` of the threats new since the base
 
     def elements(self) -> tuple[Element, ...]:
         """The architecture of the run: the elements of the checked files."""

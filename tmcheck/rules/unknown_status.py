@@ -27,7 +27,13 @@ LEVEL = "warning"
 
 def check(context: RuleContext) -> Iterator[Finding]:
     for threat in context.threats:
-        if threat.status == "unknown":
+        raw = threat.entry.status
+        if threat.status == "unknown" and isinstance(raw, str) and not raw.strip():
+            yield threat_finding(
+                threat, ID, LEVEL, f"{threat.label}: the status is empty; it counts as open",
+                key="status",
+            )  # fmt: skip
+        elif threat.status == "unknown":
             yield threat_finding(
                 threat, ID, LEVEL,
                 f"{threat.label}: status {threat.entry.status!r} is not a known status;"
