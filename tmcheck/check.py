@@ -15,6 +15,9 @@ from tmcheck.discover import Candidate, GateError, discover, read_bounded
 from tmcheck.findings import LEVEL_ORDER, Finding
 from tmcheck.formats import TOOL_FILE_MAX_BYTES, markdown
 from tmcheck.formats.detect import LOADERS, detect_format
+from tmcheck.formats.dialect import FORMAT as DIALECT
+from tmcheck.formats.dialect import Dialect
+from tmcheck.formats.dialect import read as read_dialect
 from tmcheck.formats.foreign import TM7, describe, is_tm7
 from tmcheck.globs import GlobSet
 from tmcheck.model import Threat
@@ -304,6 +307,9 @@ def check_content(
         return _check_markdown(candidate, raw, settings)
     if oversized and not _may_be_tool_file(raw):  # YAML
         return _failed(path, "read-error", too_large)
+    dialect = next((d for d in settings.dialects if d.matches(relative)), None)
+    if dialect is not None and pinned_format is None:
+        return _check_dialect(raw, path, dialect, settings)
     if pinned_format is None and is_tm7(raw):
         return _not_a_threat_model(candidate, TM7)
     try:
@@ -337,6 +343,27 @@ def check_content(
         references=parsed.references,
         elements=parsed.elements,
         findings=(*schema_findings, *parsed.findings),
+    )
+
+
+def _check_dialect(raw: bytes, path: str, dialect: Dialect, settings: Settings) -> FileResult:
+    """A team's own threat list, read through its `dialects:` entry and checked like a register."""
+    try:
+        text = decode_utf8(raw)
+        suffix = os.path.splitext(path)[1].lower()
+        if suffix == ".json" or (suffix not in (".yaml", ".yml") and text.lstrip()[:1] in "{["):
+            document = load_json(text, allow_list=True)
+        else:
+            document = load_yaml(text, allow_list=True)
+    except LoadError as error:
+        return _failed(path, "parse-error", error.message, error.line, error.column)
+    entries, findings = read_dialect(document, path, dialect)
+    return FileResult(
+        path=path,
+        format=DIALECT,
+        valid=not findings,
+        threats=tuple(normalize(entry, settings) for entry in entries),
+        findings=findings,
     )
 
 
