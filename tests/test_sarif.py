@@ -71,9 +71,13 @@ def test_what_code_scanning_requires(run_cli: RunCli, tmp_path: Path) -> None:
         assert driver["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
         assert result["level"] in ("error", "warning", "note") and result["message"]["text"]
         assert set(result["partialFingerprints"]) == {"primaryLocationLineHash", "tmcheck/v1"}
-    # the run-level warning has no file to point at; every other result has one
-    run_level = [r for r in run["results"] if "locations" not in r]
-    assert [r["ruleId"] for r in run_level] == ["gate-without-base"]
+    # code scanning rejects an upload with a result without a location: the run-level
+    # warning points at the first checked file
+    assert all(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+               for r in run["results"])  # fmt: skip
+    run_level = [r for r in run["results"] if r["ruleId"] == "gate-without-base"]
+    (where,) = [r["locations"][0]["physicalLocation"] for r in run_level]
+    assert where["artifactLocation"]["uri"] == "models/api.yaml"
     first = run["results"][1]["locations"][0]["physicalLocation"]
     assert first == {"artifactLocation": {"uri": "models/api.yaml"},
                      "region": {"startLine": 3, "startColumn": 5}}  # fmt: skip

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -21,6 +21,13 @@ from tmcheck.check import assemble, run_check
 from tmcheck.config import Settings, load_settings
 from tmcheck.errors import TmcheckError, UsageError
 from tmcheck.escape import for_log, for_markdown
+from tmcheck.github.base_config import config_source
+from tmcheck.github.changes import (
+    changed_files,
+    require_head_checkout,
+    selected_files,
+    with_repository_paths,
+)
 from tmcheck.github.context import ActionInputs, RunContext
 from tmcheck.github.publish import publish
 from tmcheck.github.runner import (
@@ -32,10 +39,17 @@ from tmcheck.github.runner import (
     stop_commands,
     write_outputs,
 )
-from tmcheck.globs import GlobSet
-from tmcheck.outputs import write_inside
+from tmcheck.outputs import check_writable, write_inside
 from tmcheck.reporters import text
-from tmcheck.reporters.markdown import SUMMARY_LIMIT, Links, render_report
+from tmcheck.reporters.markdown import (
+    CHECK_RUN_BYTES,
+    COMMENT_LIMIT,
+    Links,
+    Report,
+    fit_bytes,
+    marker,
+    render_report,
+)
 from tmcheck.reporters.sandbox import TemplateError
 from tmcheck.results import RunResult
 
@@ -86,78 +100,183 @@ def run_action(
 ) -> int:
     workspace = context.workspace.absolute()
     os.chdir(workspace)  # file names in reports are relative to the repository
-    settings = load_settings(
-        cwd=workspace,
-        workspace=workspace,
-        config_path=Path(inputs.config) if inputs.config else None,
-        environment=environ,
-        overrides={
-            "threshold": inputs.threshold,
-            "gate": inputs.gate,
-            "include": list(inputs.paths) if inputs.paths else None,
-        },
-    )
     notes: list[str] = []
-    client = _client(inputs, context)
     repository = _repository(workspace)
-    if context.is_pull_request and inputs.scope == "all":
-        # Every configured file, compared with the base: the whole picture (the diagram, the
-        # heat map, old debt folded), with what the pull request changed marked.
-        result = run_check(
-            [], settings, workspace=workspace, base=context.base_sha, repository=repository
-        )
-    elif context.is_pull_request:
-        paths = _changed_threat_models(context, settings, client, notes, repository)
-        if paths:
-            # The checkout is the merge of the pull request into its base: compared with the
-            # base commit, what differs is what the pull request changes.
+    if context.event_name == "pull_request_target":
+        require_head_checkout(context, repository)
+    client = _client(inputs, context)
+    settings = _settings(inputs, context, workspace, environ, client, notes, repository)
+    changed = changed_files(context, client, notes, repository)
+    selected = selected_files(changed, settings, workspace) if changed is not None else []
+    touched = {os.path.realpath(workspace / path) for path in changed or () if "\0" not in path}
+    changed_real = frozenset(touched) if changed is not None else None
+    if context.is_change and inputs.scope == "changed":
+        if changed is None:
+            raise TmcheckError(
+                "cannot tell which files the pull request changed: no git history and no token"
+            )
+        if selected:
+            # Compared with the base commit, what differs is what the pull request changes.
             result = run_check(
-                paths, settings, workspace=workspace, explicit=False, base=context.base_sha,
-                repository=repository,
+                selected, settings, workspace=workspace, explicit=False,
+                base=context.base_sha, changed=changed_real, repository=repository,
             )  # fmt: skip
         else:
             notes.append("No threat-model file changed in this pull request.")
-            result = assemble((), settings)
+            result = assemble((), settings, changed=changed_real)
     else:
-        result = run_check([], settings, workspace=workspace)
+        # Every configured file: on a pull request with `scope: all` the whole picture (the
+        # diagram, the heat map, old debt folded) with what it changed marked; on a push,
+        # compared with `before`, so that `gate: new` judges what the push brought.
+        result = run_check(
+            [], settings, workspace=workspace, base=context.base_sha, changed=changed_real,
+            repository=repository,
+        )  # fmt: skip
+    report_path = _output_path(workspace, inputs.report_file, "report-file", notes)
+    sarif_path = (
+        _output_path(workspace, inputs.sarif_file, "sarif-file", notes)
+        if inputs.sarif_file
+        else None
+    )
     annotated = annotated_findings(result.findings)
     if len(annotated) < len(result.findings):
         notes.append(
             f"{len(result.findings) - len(annotated)} findings beyond the first"
             f" {MAX_ANNOTATIONS} are not annotated; the tables list them."
         )
-    template = _template(inputs, context, workspace, notes, repository)
-    links = Links(context.server_url, context.repository, context.commit)
-
-    # One report for the comment, the check run and the summary: the check run's limit is the
-    # smaller, so it fits all three.
-    try:
-        markdown = render_report(
-            result, links=links, name=inputs.check_name, notes=notes, budget=SUMMARY_LIMIT,
-            template=template, pull_request=context.pull_number,
-        )  # fmt: skip
-    except TemplateError as error:
-        notes.append(f"The configured template failed ({error}); the default one was used.")
-        markdown = render_report(
-            result, links=links, name=inputs.check_name, notes=notes, budget=SUMMARY_LIMIT,
-            pull_request=context.pull_number,
-        )  # fmt: skip
-    markdown = log.scrub(markdown)
-    report_path = write_inside(workspace, inputs.report_file, markdown)
-    if inputs.sarif_file:
+    report = _report(inputs, context, workspace, result, notes, log, repository)
+    written = {}
+    if report_path is not None:
+        written["report"] = _write(workspace, report_path, report.comment, log)
+    if sarif_path is not None:
         from tmcheck.reporters import sarif
 
-        write_inside(workspace, inputs.sarif_file, log.scrub(sarif.render(result)))
+        document = sarif.render(
+            result, anchor=_sarif_anchor(settings, result, workspace),
+            category=inputs.check_name,
+        )  # fmt: skip
+        written["sarif-file"] = _write(workspace, sarif_path, log.scrub(document), log)
     _log_findings(result, log)
-    degraded = publish(inputs, context, client, result, annotated, markdown, log)
-    if degraded or not inputs.check_run:
-        for command in annotation_commands(annotated):
-            log.line(command)
-    append_summary(context.summary_file, markdown)
-    write_outputs(context.output_file, _outputs(result, report_path.relative_to(workspace)))
+    published = publish(
+        inputs, context, client, result, annotated, report, log,
+        create_comment=bool(selected) or not result.passed,
+    )  # fmt: skip
+    if published.degraded or not inputs.check_run:
+        for line in annotation_commands(annotated, len(result.findings)):
+            log.line(line)
+    append_summary(context.summary_file, report.comment)
+    outputs = _outputs(result)
+    outputs["report"] = written.get("report", "")
+    outputs["sarif-file"] = written.get("sarif-file", "")
+    outputs["comment-url"] = published.comment_url or ""
+    outputs["check-run-url"] = published.check_run_url or ""
+    write_outputs(context.output_file, outputs)
     if result.internal_errors:
         return EXIT_INTERNAL
     return EXIT_FINDINGS if inputs.fail and not result.passed else EXIT_CLEAN
+
+
+def _settings(
+    inputs: ActionInputs,
+    context: RunContext,
+    workspace: Path,
+    environ: Mapping[str, str],
+    client: GitHubClient | None,
+    notes: list[str],
+    repository: git.Git | git.GitError,
+) -> Settings:
+    """The settings, with the config read from the base commit on change events (unless
+    `config-from: head`), and `paths` relative to the repository as documented."""
+    source = config_source(inputs, context, workspace, client, repository)
+    if source.note:
+        notes.append(source.note)
+    settings = load_settings(
+        cwd=workspace,
+        workspace=workspace,
+        config_path=source.path,
+        use_config_file=False,
+        environment=environ,
+        overrides={"threshold": inputs.threshold, "gate": inputs.gate},
+        config_bytes=source.content,
+    )
+    if source.path is not None:
+        # The config's directory is the root of its globs: it must be a directory of the
+        # repository, not a link a pull request put in its place.
+        expected = Path(os.path.realpath(workspace)) / os.path.relpath(
+            source.path.parent, workspace
+        )
+        if Path(os.path.normpath(expected)) != settings.root:
+            raise UsageError(
+                f"{os.path.relpath(source.path, workspace)}: its directory is not a plain"
+                " directory of the repository (a link?)"
+            )
+    if inputs.paths:
+        settings = with_repository_paths(settings, inputs.paths, workspace)
+    return settings
+
+
+def _report(
+    inputs: ActionInputs,
+    context: RunContext,
+    workspace: Path,
+    result: RunResult,
+    notes: list[str],
+    log: ActionLog,
+    repository: git.Git | git.GitError,
+) -> Report:
+    """The Markdown report, within GitHub's limits for the comment and for the check run, and
+    starting with this step's marker whatever the template writes."""
+    template = _template(inputs, context, workspace, notes, repository)
+    links = Links(context.server_url, context.repository, context.commit)
+    head = marker(inputs.check_name)
+
+    def render(budget: int) -> str:
+        nonlocal template
+        budget -= len(head) + 1
+        try:
+            text = render_report(
+                result, links=links, name=inputs.check_name, notes=notes, budget=budget,
+                template=template, pull_request=context.pull_number,
+            )  # fmt: skip
+        except TemplateError as error:
+            notes.append(f"The configured template failed ({error}); the default one was used.")
+            template = None
+            text = render_report(
+                result, links=links, name=inputs.check_name, notes=notes, budget=budget,
+                pull_request=context.pull_number,
+            )  # fmt: skip
+        text = log.scrub(text)
+        return text if text.startswith(head + "\n") else f"{head}\n{text}"
+
+    comment = render(COMMENT_LIMIT)
+    return Report(comment, fit_bytes(render, comment, CHECK_RUN_BYTES))
+
+
+def _output_path(workspace: Path, relative: str, name: str, notes: list[str]) -> str | None:
+    """`relative` when a file may be written there, else None with a note that says why (a
+    directory a pull request planted there does not stop the comment and the check run)."""
+    try:
+        check_writable(workspace, relative)
+    except UsageError as error:
+        notes.append(f"The {name} was not written: {error}.")
+        return None
+    return relative
+
+
+def _write(workspace: Path, relative: str, text: str, log: ActionLog) -> str:
+    try:
+        return write_inside(workspace, relative, text).relative_to(workspace).as_posix()
+    except (UsageError, OSError) as error:
+        log.say(f"tmcheck: {relative} was not written: {error}")
+        return ""
+
+
+def _sarif_anchor(settings: Settings, result: RunResult, workspace: Path) -> str | None:
+    """Where findings about the whole run point in SARIF: the config file, else (None) the
+    first checked threat model."""
+    if settings.config_path is not None and os.path.isfile(settings.config_path):
+        return os.path.relpath(settings.config_path, workspace)
+    return None
 
 
 def _client(inputs: ActionInputs, context: RunContext) -> GitHubClient | None:
@@ -175,51 +294,6 @@ def _repository(workspace: Path) -> git.Git | git.GitError:
         return git.Git.find(workspace, trusted_workspace=True)
     except git.GitError as error:
         return error
-
-
-def _changed_threat_models(
-    context: RunContext,
-    settings: Settings,
-    client: GitHubClient | None,
-    notes: list[str],
-    repository: git.Git | git.GitError,
-) -> list[str]:
-    """The files the pull request changed that the include/exclude globs select."""
-    from tmcheck.github.client import Unavailable
-
-    changed: Sequence[str] | None = None
-    if context.base_sha and context.head_sha and isinstance(repository, git.Git):
-        try:
-            changes = repository.changes(context.base_sha, context.head_sha, since_fork=True)
-            changed = [
-                os.path.relpath(repository.top / change.path, context.workspace)
-                for change in changes
-                if change.status != "D"
-            ]
-        except git.GitError:
-            changed = None  # the commits are not in the clone: ask the API instead
-    if changed is None and client is not None and context.pull_number is not None:
-        try:
-            listed = client.pull_files(context.pull_number)
-        except Unavailable as error:
-            raise TmcheckError(f"cannot list the pull request's files: {error}") from None
-        changed = listed.paths
-        if listed.total > len(listed.paths):
-            notes.append(
-                f"GitHub lists at most 3,000 files of a pull request:"
-                f" {listed.total - len(listed.paths)} changed files were not seen."
-                " Check out both commits (fetch-depth: 0) to see them all."
-            )
-    if changed is None:
-        raise TmcheckError(
-            "cannot tell which files the pull request changed: no git history and no token"
-        )
-    included, excluded = GlobSet(settings.include), GlobSet(settings.exclude)
-    return sorted(
-        path
-        for path in changed
-        if included.matches(path) and not excluded.matches(path) and os.path.lexists(path)
-    )
 
 
 def _template(
@@ -262,7 +336,7 @@ def _log_findings(result: RunResult, log: ActionLog) -> None:
     log.line(end)
 
 
-def _outputs(result: RunResult, report: Path) -> dict[str, str]:
+def _outputs(result: RunResult) -> dict[str, str]:
     open_scores = [t.score for t in result.open_threats if t.score is not None]
     return {
         "passed": "true" if result.passed else "false",
@@ -270,5 +344,5 @@ def _outputs(result: RunResult, report: Path) -> dict[str, str]:
         "open": str(len(result.open_threats)),
         "max-score": str(max(open_scores, default=0)),
         "errors": str(result.errors),
-        "report": report.as_posix(),
+        "warnings": str(result.warnings),
     }

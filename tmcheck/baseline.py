@@ -11,13 +11,14 @@ be read is one `base-unreadable` warning, never a failure: the whole base, or on
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from tmcheck import git
-from tmcheck.check import check_content, internal_error, read_limit
+from tmcheck.check import check_content, internal_error, join_tool_files, read_limit
 from tmcheck.config import Settings
 from tmcheck.diff import Comparison, changed_elements, diff_threats
 from tmcheck.discover import Candidate
@@ -75,8 +76,7 @@ def compare_with_base(
 
     reader = _BaseReader(repository, commit, settings, pinned)
     by_path = {change.path: change for change in changed}
-    base_threats: list[Threat] = []
-    base_elements: list[Element] = []
+    base_files: list[FileResult] = []  # the run's files as they were at the base
     renamed: dict[str, str] = {}
     uncompared: set[str] = set()
     for file in files:
@@ -88,8 +88,7 @@ def compare_with_base(
             reader.fail(file.path, "the file is outside the git repository")
             uncompared.add(file.path)
         elif change is None and relative in at_base:
-            base_threats.extend(file.threats)  # unchanged since the base
-            base_elements.extend(file.elements)
+            base_files.append(file)  # unchanged since the base
         elif change is not None and change.status != "A":
             old = change.old_path or relative
             display = file.path if old == relative else _display_path(repository, old)
@@ -97,8 +96,7 @@ def compare_with_base(
             if base is None:
                 uncompared.add(file.path)
             else:
-                base_threats.extend(base.threats)
-                base_elements.extend(base.elements)
+                base_files.append(base)
                 if display != file.path:
                     renamed[display] = file.path
 
@@ -113,7 +111,13 @@ def compare_with_base(
         display = _display_path(repository, gone)
         if _in_scope(display, paths, settings):
             base = reader.read(gone, display, report_as=display)
-            base_threats.extend(base.threats if base else ())
+            if base is not None:
+                base_files.append(dataclasses.replace(base, elements=()))
+
+    # A Threagile risks.json takes its statuses from the model as it was at the base too.
+    base_files = list(join_tool_files(base_files, settings))
+    base_threats: list[Threat] = [t for file in base_files for t in file.threats]
+    base_elements: list[Element] = [e for file in base_files for e in file.elements]
 
     compared = [t for file in files if file.path not in uncompared for t in file.threats]
     changes = diff_threats(base_threats, compared, renamed)

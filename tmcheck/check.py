@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -13,17 +14,19 @@ from tmcheck.config import DEFAULT_INCLUDE, Settings
 from tmcheck.coverage import ElementCoverage
 from tmcheck.discover import Candidate, GateError, discover, read_bounded
 from tmcheck.findings import LEVEL_ORDER, Finding
-from tmcheck.formats import TOOL_FILE_MAX_BYTES, markdown
-from tmcheck.formats.detect import LOADERS, detect_format
+from tmcheck.formats import TOOL_FILE_MAX_BYTES, markdown, mstmt, threagile_risks
+from tmcheck.formats.detect import ALL_LOADERS, LOADERS, detect_format
 from tmcheck.formats.dialect import FORMAT as DIALECT
 from tmcheck.formats.dialect import Dialect
 from tmcheck.formats.dialect import read as read_dialect
-from tmcheck.formats.foreign import TM7, describe, is_tm7
-from tmcheck.globs import GlobSet
+from tmcheck.formats.foreign import describe
+from tmcheck.formats.threagile_join import join_threagile, stale_risks
+from tmcheck.globs import GlobBudgetError, GlobSet
 from tmcheck.model import Threat
 from tmcheck.normalize import normalize
 from tmcheck.parsing.encoding import decode_utf8
 from tmcheck.parsing.safe_json import load_json
+from tmcheck.parsing.safe_xml import load_xml, looks_like_xml
 from tmcheck.parsing.safe_yaml import load_yaml
 from tmcheck.parsing.tree import Document, LoadError
 from tmcheck.results import FileResult, RunResult
@@ -81,7 +84,7 @@ def run_check(
     )
     pinned = pinned_formats(settings)
     every = [_check_guarded(candidate, settings, pinned) for candidate in discovery.candidates]
-    files = tuple(file for file in every if file.skipped is None)
+    files = join_tool_files([file for file in every if file.skipped is None], settings)
     skipped = tuple(file for file in every if file.skipped is not None)
     context: tuple[FileResult, ...] = ()
     if paths:
@@ -89,7 +92,7 @@ def run_check(
         # models under the root are read as context for ids, references and coverage.
         checked = {candidate.path for candidate in discovery.candidates}
         context = tuple(_context_files(settings, pinned, checked, workspace, walk_repository))
-    extra = list(discovery.findings)
+    extra = [*discovery.findings, *stale_risks(files, repository)]
     errors = any(f.level == "error" for f in discovery.findings)
     if not errors and not any(file.format or file.findings for file in files):
         extra.append(_no_threat_models(settings, paths, len(skipped)))
@@ -157,6 +160,17 @@ def _catch_all(pattern: str) -> bool:
     return all(part in ("**", "*") for part in directories) and (
         name in ("*", "**") or (name.startswith("*.") and "*" not in name[1:])
     )
+
+
+def join_tool_files(files: Sequence[FileResult], settings: Settings) -> tuple[FileResult, ...]:
+    """Files of one tool that complete each other (a Threagile model and its `risks.json`)."""
+    if not any(file.format == threagile_risks.FORMAT for file in files):
+        return tuple(files)
+    try:
+        return join_threagile(files, settings)
+    except Exception as error:  # a bug: say so, keep the files as they were read
+        return (*files[:-1], dataclasses.replace(files[-1], findings=(
+            *files[-1].findings, internal_error(files[-1].path, error))))  # fmt: skip
 
 
 def pinned_formats(settings: Settings) -> list[tuple[GlobSet, str]]:
@@ -253,6 +267,8 @@ def _check_guarded(
 ) -> FileResult:
     try:
         return check_file(candidate, settings, pinned)
+    except GlobBudgetError:
+        raise  # the config's patterns, not this file: the run stops with exit 2
     except Exception as error:  # never a traceback; one file failing leaves the others
         return FileResult(
             candidate.path, None, False, findings=(internal_error(candidate.path, error),)
@@ -310,8 +326,8 @@ def check_content(
     dialect = next((d for d in settings.dialects if d.matches(relative)), None)
     if dialect is not None and pinned_format is None:
         return _check_dialect(raw, path, dialect, settings)
-    if pinned_format is None and is_tm7(raw):
-        return _not_a_threat_model(candidate, TM7)
+    if pinned_format == mstmt.FORMAT or (pinned_format is None and looks_like_xml(raw)):
+        return _check_xml(candidate, raw, settings)
     try:
         document = parse(raw, path)
     except LoadError as error:
@@ -323,15 +339,11 @@ def check_content(
         if oversized and format_name is None:
             return _failed(path, "read-error", too_large)
         return _not_a_threat_model(candidate, format_name)
-    own = getattr(LOADERS[format_name], "MAX_BYTES", 0)
-    if len(raw) > max(own, settings.max_file_bytes):
-        limit, setting = (
-            (own, f"the limit for {format_name} files")
-            if own > settings.max_file_bytes
-            else (settings.max_file_bytes, "max_file_bytes")
-        )
-        return _failed(path, "read-error", _too_large(limit, setting))
-    schema_findings = validate_document(format_name, document, path) if validate else []
+    refused = _over_ceiling(path, len(raw), format_name, settings)
+    if refused is not None:
+        return refused
+    schema = getattr(LOADERS[format_name], "SCHEMA", format_name)  # None: a tool's, unchecked
+    schema_findings = validate_document(schema, document, path) if validate and schema else []
     parsed = LOADERS[format_name].read(document, path)
     threats = tuple(normalize(entry, settings) for entry in parsed.entries)
     return FileResult(
@@ -343,6 +355,48 @@ def check_content(
         references=parsed.references,
         elements=parsed.elements,
         findings=(*schema_findings, *parsed.findings),
+        tool_data=parsed.tool_data,
+    )
+
+
+def _over_ceiling(path: str, size: int, format_name: str, settings: Settings) -> FileResult | None:
+    """A read-error when the file is larger than its format allows (`max_file_bytes`, or the
+    format's own ceiling when larger), else None."""
+    own = getattr(ALL_LOADERS[format_name], "MAX_BYTES", 0)
+    if size <= max(own, settings.max_file_bytes):
+        return None
+    limit, setting = (
+        (own, f"the limit for {format_name} files")
+        if own > settings.max_file_bytes
+        else (settings.max_file_bytes, "max_file_bytes")
+    )
+    return _failed(path, "read-error", _too_large(limit, setting))
+
+
+def _check_xml(candidate: Candidate, raw: bytes, settings: Settings) -> FileResult:
+    """An XML file: a Microsoft Threat Modeling Tool model, or no threat model."""
+    path = candidate.path
+    try:
+        document = load_xml(raw, mstmt.MARKED)
+    except LoadError as error:
+        return _failed(path, "parse-error", error.message, error.line, error.column)
+    if not mstmt.is_model(document.root):
+        if len(raw) > settings.max_file_bytes:
+            return _failed(
+                path, "read-error", _too_large(settings.max_file_bytes, "max_file_bytes")
+            )
+        return _not_a_threat_model(candidate)
+    refused = _over_ceiling(path, len(raw), mstmt.FORMAT, settings)
+    if refused is not None:
+        return refused
+    parsed = mstmt.read(document, path)
+    return FileResult(
+        path=path,
+        format=mstmt.FORMAT,
+        valid=True,
+        threats=tuple(normalize(entry, settings) for entry in parsed.entries),
+        elements=parsed.elements,
+        findings=parsed.findings,
     )
 
 
@@ -428,7 +482,7 @@ def _may_be_tool_file(raw: bytes) -> bool:
     """Whether an oversized file may be a tool's (JSON or XML), which may be larger than
     `max_file_bytes`; YAML and Markdown never are."""
     start = raw[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
-    return start[:1] in (b"{", b"[", b"<")
+    return start[:1] in (b"{", b"[") or looks_like_xml(raw)
 
 
 def _relative(path: str, root: Path) -> str:

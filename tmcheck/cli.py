@@ -164,7 +164,8 @@ def main(
     except TmcheckError as error:
         from tmcheck.escape import for_log
 
-        err.write(f"tmcheck: error: {for_log(str(error))}\n")
+        for line in str(error).split("\n"):  # a config error names every bad key, one a line
+            err.write(f"tmcheck: error: {for_log(line)}\n")
         return error.exit_code
     except KeyboardInterrupt:
         err.write("tmcheck: interrupted\n")

@@ -16,12 +16,13 @@ from typing import Any
 from tmcheck.errors import ConfigError
 from tmcheck.formats.dialect import Dialect, dialect_from
 from tmcheck.scoring import DEFAULT_BANDS, DEFAULT_MATRIX, DEFAULT_SCALE, band_level, word_key
+from tmcheck.suggest import closest
 
 CONFIG_NAMES = (".tmcheck.yaml", ".tmcheck.yml")
 MAX_CONFIG_BYTES = 256 * 1024
 
 DEFAULT_INCLUDE: tuple[str, ...] = (
-    "**/*.yaml", "**/*.yml", "**/*.json", "**/*.md", "**/*.markdown", "**/*.otm",
+    "**/*.yaml", "**/*.yml", "**/*.json", "**/*.md", "**/*.markdown", "**/*.tm7", "**/*.otm",
 )  # fmt: skip
 DEFAULT_EXCLUDE: tuple[str, ...] = (
     "**/.git/**",
@@ -100,11 +101,13 @@ def load_settings(
     environment: Mapping[str, str] | None = None,
     overrides: Mapping[str, Any] | None = None,
     workspace: Path | None = None,
+    config_bytes: bytes | None = None,
 ) -> Settings:
     """Merge defaults, the config file, `TMCHECK_*` variables and command-line overrides.
 
     With a `workspace` (the action's), the config file is read inside it, no component of its
-    path a link; otherwise no component of the path as given may be a link."""
+    path a link; otherwise no component of the path as given may be a link. `config_bytes`: the
+    content of `config_path` as read elsewhere (the action reads it from the base commit)."""
     merged: dict[str, Any] = {}
     root = cwd
     within = workspace
@@ -113,7 +116,11 @@ def load_settings(
         if config_path is not None and workspace is None:
             within = config_path.parent  # found by looking up from where the user is
     if config_path is not None:
-        merged.update(_read_config_file(config_path, within))
+        shown = _shown(config_path, cwd)
+        if config_bytes is not None:
+            merged.update(parse_config(config_bytes, shown))
+        else:
+            merged.update(_read_config_file(config_path, within, shown))
         root = config_path.parent
     merged.update(_environment_layer(environment or {}))
     if overrides:
@@ -123,28 +130,42 @@ def load_settings(
     return _settings_from(merged, root.resolve(), config_path)
 
 
-def _read_config_file(path: Path, within: Path | None) -> dict[str, Any]:
+def _shown(path: Path, cwd: Path) -> str:
+    """The config's path as messages show it: relative to the current directory."""
+    try:
+        return os.path.relpath(path, cwd) if path.is_absolute() else str(path)
+    except ValueError:  # another drive
+        return str(path)
+
+
+def _read_config_file(path: Path, within: Path | None, shown: str) -> dict[str, Any]:
     from tmcheck.confined import GateError, read_bounded
-    from tmcheck.parsing.encoding import decode_utf8
-    from tmcheck.parsing.safe_yaml import load_yaml
-    from tmcheck.parsing.tree import LoadError
 
     try:  # a pull request may commit the config too: the same gate as any file it brings
         raw = read_bounded(
             str(path), MAX_CONFIG_BYTES, setting="the limit for config files", within=within
         )
     except GateError as error:
-        raise ConfigError(f"{path}: the config file {error}") from None
+        raise ConfigError(f"{shown}: the config file {error}") from None
+    return parse_config(raw, shown)
+
+
+def parse_config(raw: bytes, shown: str) -> dict[str, Any]:
+    """The checked layer of a config file's content; errors name it as `shown`, with the line."""
+    from tmcheck.parsing.encoding import decode_utf8
+    from tmcheck.parsing.safe_yaml import load_yaml
+    from tmcheck.parsing.tree import LoadError
+
     try:
         document = load_yaml(decode_utf8(raw)) if raw.strip() else None
     except LoadError as error:
-        raise ConfigError(f"{path}:{error.line}:{error.column}: {error.message}") from None
+        raise ConfigError(f"{shown}:{error.line}:{error.column}: {error.message}") from None
     if document is None:
         return {}
 
     def where(key: str) -> str:
         line, column = document.locate(key.split("."))
-        return f"{path}:{line}:{column}: {key}"
+        return f"{shown}:{line}:{column}: {key}"
 
     _check_layer(document.data, where)
     return dict(document.data)
@@ -169,19 +190,26 @@ def _environment_layer(environment: Mapping[str, str]) -> dict[str, Any]:
 
 
 def _check_layer(layer: Mapping[str, Any], where: Any) -> None:
-    """Raise ConfigError naming the first bad key of one layer, and what it allows."""
+    """Raise ConfigError naming every bad key of one layer (one per line), and what it allows."""
     from tmcheck.rules import DEFAULT_LEVELS
     from tmcheck.validation import iter_schema_errors
 
+    problems = []
     for path, message in iter_schema_errors("config", layer):
         key = ".".join(str(step) for step in path)
-        raise ConfigError(f"{where(key) if key else 'config'}: {message}")
-    for rule in layer.get("rules", {}):
+        problems.append(f"{where(key) if key else 'config'}: {message}")
+    rules = layer.get("rules", {})
+    for rule in rules if isinstance(rules, Mapping) else ():
         if rule not in DEFAULT_LEVELS:
-            raise ConfigError(
-                f"{where('rules.' + rule)}: unknown rule {rule!r}"
-                f" (allowed: {', '.join(sorted(DEFAULT_LEVELS))})"
+            close = closest(rule, DEFAULT_LEVELS)
+            hint = (
+                f"did you mean {close!r}?"
+                if close is not None
+                else f"`tmcheck rules` lists them: {', '.join(sorted(DEFAULT_LEVELS))}"
             )
+            problems.append(f"{where('rules.' + rule)}: unknown rule {rule!r}; {hint}")
+    if problems:
+        raise ConfigError("\n".join(problems))
 
 
 def _settings_from(merged: Mapping[str, Any], root: Path, config_path: Path | None) -> Settings:

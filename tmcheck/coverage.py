@@ -1,7 +1,7 @@
 """STRIDE per element: the categories each architecture element asks for, and the threats that
 answer them. Pure: elements and threats in, a coverage table out.
 
-The categories are the seed's (`threat-model.py`): a process S T R D E, a data store T I D, a
+The categories are STRIDE per element's: a process S T R D E, a data store T I D, a
 data flow T I D (and S when it crosses a trust boundary), an external entity S R. A threat covers
 an element's category when it names that category (a threat may name several) and either names
 the element as its component (case and spacing aside) or is attached to it by the diagram (a
@@ -74,7 +74,7 @@ def coverage_table(
     table = []
     for element in elements:
         categories = applicable(element)
-        if not categories or element.out_of_scope:
+        if not categories or element.out_of_scope or not element.stride_coverage:
             continue
         candidates = list(by_component.get(name_key(element.name), ()))
         seen = set(map(id, candidates))

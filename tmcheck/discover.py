@@ -14,7 +14,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tmcheck.confined import GateError, open_directory_beneath, read_bounded
+from tmcheck.confined import (
+    GateError,
+    open_directory_at,
+    open_directory_beneath,
+    read_bounded,
+)
 from tmcheck.findings import Finding
 from tmcheck.git import Git, GitError
 from tmcheck.globs import GlobSet
@@ -136,15 +141,19 @@ def _walk(
     within: str | None,
     listed: frozenset[str] | None = None,
 ) -> list[tuple[str, str | None]]:
-    """(path, refusal) for files below `top` that the globs select, without following links:
-    each directory is listed through a descriptor reached one component at a time, so one
-    swapped for a link meanwhile is refused, and no name outside is ever seen. With `listed`
-    (the files git sees), only those files."""
+    """(path, refusal) for files below `top` that the globs select, without following links.
+
+    Each directory is opened from its parent's descriptor (`O_NOFOLLOW`), never by its path: a
+    directory swapped for a link meanwhile is refused, no name outside is ever listed. The globs
+    advance one name at a time from the parent's state. So a tree 1,900 levels deep costs one
+    open and one glob step per directory, not one per level per directory; a parent stays open
+    only while it has directories left to enter. With `listed` (the files git sees), only
+    those files."""
     found: list[tuple[str, str | None]] = []
     real_top = os.path.realpath(top)
     listed_directories: set[str] = set()
-    for name in listed or ():
-        parent = os.path.dirname(name)
+    for listed_name in listed or ():
+        parent = os.path.dirname(listed_name)
         while parent not in listed_directories and len(parent) > len(real_top):
             listed_directories.add(parent)
             parent = os.path.dirname(parent)
@@ -152,45 +161,85 @@ def _walk(
     def real(path: str) -> str:
         return os.path.normpath(os.path.join(real_top, os.path.relpath(path, top)))
 
-    pending = [top]
-    while pending:
-        directory = pending.pop()
+    top_key = relative(top)
+    top_key = top_key if top_key is not None else top
+    Frame = tuple[str, int, list[tuple[str, int, int]]]  # path, descriptor, directories to enter
+
+    def visit(path: str, descriptor: int, inside: int, outside: int) -> list[tuple[str, int, int]]:
+        """Record the files of one directory; return its subdirectories to enter, sorted, with
+        the include and exclude states below them."""
         try:
-            entries = _list(directory, within)
-        except (GateError, OSError) as error:
-            reason = error.strerror if isinstance(error, OSError) else str(error)
-            reason = str(reason).removeprefix("cannot read: ")
-            found.append((directory, f"cannot list the directory: {reason}"))
-            continue
+            entries = _list(descriptor)
+        except OSError as error:
+            found.append((path, f"cannot list the directory: {error.strerror}"))
+            return []
+        subdirectories = []
         for name, kind in entries:
-            path = os.path.join(directory, name) if directory != "." else name
-            rel = relative(path)
-            key = rel if rel is not None else path
+            child = os.path.join(path, name) if path != "." else name
+            excluding = excluded.advance(outside, name)
+            if listed is not None and real(child) not in (
+                listed_directories if kind == "directory" else listed
+            ):
+                continue  # git ignores it (a build output, a dependency), or it is empty
             if kind == "directory":
-                if listed is not None and real(path) not in listed_directories:
-                    continue  # git sees no file below it: ignored, or empty
-                if not excluded.matches_directory(key):
-                    pending.append(path)
+                if not excluded.accepts_directory(excluding):
+                    subdirectories.append((name, included.advance(inside, name), excluding))
+            elif excluded.accepts(excluding) or not included.accepts(
+                included.advance(inside, name)
+            ):
                 continue
-            if excluded.matches(key) or not included.matches(key):
-                continue
-            if listed is not None and real(path) not in listed:
-                continue  # git ignores it (a build output, a dependency)
-            if printable(path) != path:
-                found.append((printable(path), _NOT_UTF8))
+            elif printable(child) != child:
+                found.append((printable(child), _NOT_UTF8))
             elif kind == "link":
-                found.append((path, "is a symbolic link; tmcheck does not follow links"))
+                found.append((child, "is a symbolic link; tmcheck does not follow links"))
             elif kind != "file":
-                found.append((path, "is not a regular file"))
+                found.append((child, "is not a regular file"))
             else:
-                found.append((path, None))
+                found.append((child, None))
+        return subdirectories
+
+    try:
+        with open_directory_beneath(top, within) as opened:
+            descriptor = os.dup(opened)
+    except (GateError, OSError) as error:
+        reason = error.strerror if isinstance(error, OSError) else str(error)
+        found.append(
+            (top, f"cannot list the directory: {str(reason).removeprefix('cannot read: ')}")
+        )
+        return found
+    stack: list[Frame] = [(top, descriptor, [])]
+    try:
+        inside = included.advance(included.start(), top_key)
+        outside = excluded.advance(excluded.start(), top_key)
+        stack[-1][2].extend(visit(top, descriptor, inside, outside))
+        while stack:
+            path, descriptor, pending = stack[-1]
+            if not pending:
+                os.close(stack.pop()[1])
+                continue
+            name, inside, outside = pending.pop(0)
+            child = os.path.join(path, name) if path != "." else name
+            try:
+                inner = open_directory_at(name, descriptor)
+            except GateError as error:
+                reason = str(error).removeprefix("cannot read: ")
+                found.append((child, f"cannot list the directory: {reason}"))
+                continue
+            if not pending:  # its last directory: the parent is done, and need not stay open
+                os.close(stack.pop()[1])
+            stack.append((child, inner, []))
+            stack[-1][2].extend(visit(child, inner, inside, outside))
+    finally:  # only when a budget or a bug stops the walk
+        for _, left_open, _ in stack:
+            os.close(left_open)
     return found
 
 
-def _list(directory: str, within: str | None) -> list[tuple[str, str]]:
-    """(name, kind) of each entry, sorted; kind is directory, link, file or other."""
+def _list(descriptor: int) -> list[tuple[str, str]]:
+    """(name, kind) of each entry of an open directory, sorted; kind is directory, link, file
+    or other."""
     listed = []
-    with open_directory_beneath(directory, within) as descriptor, os.scandir(descriptor) as it:
+    with os.scandir(descriptor) as it:
         for entry in it:
             if entry.is_symlink():
                 kind = "link"

@@ -247,7 +247,8 @@ def _run(
     lines = message.splitlines()
     if discovering and lines and "not a git repository" not in lines[0]:
         # git's own words, with its advice (`git config --global --add safe.directory ...`)
-        raise GitRefused(f"git refuses the repository: {_fatal(message)}")
+        said = " ".join(line.strip() for line in lines if line.strip())  # one line, advice kept
+        raise GitRefused(f"git refuses the repository: {_fatal(said)}")
     raise GitError(f"git {name} failed: {_fatal(lines[-1]) if lines else completed.returncode}")
 
 

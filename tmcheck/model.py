@@ -251,6 +251,9 @@ class Element:
     protocol: str | None = None  # flows: how the data travels (HTTPS/443, gRPC)
     owner: str | None = None
     out_of_scope: bool = False  # marked out of scope: no STRIDE categories are asked of it
+    # False: STRIDE coverage asks nothing of it either (Threagile's risks are rule findings, so
+    # a category with no risk means that no rule fired, not that nobody thought about it).
+    stride_coverage: bool = True
     positions: Mapping[str, Position] = field(default_factory=dict)
 
     def position_of(self, key: str) -> Position:

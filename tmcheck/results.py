@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tmcheck.coverage import ElementCoverage
 from tmcheck.findings import Finding
@@ -27,6 +27,9 @@ class FileResult:
     elements: tuple[Element, ...] = ()
     findings: tuple[Finding, ...] = ()
     skipped: str | None = None  # why a walked file was passed over (no threat model): -v says
+    # What a tool's files of one run need to be joined (Threagile: the model's risk tracking
+    # and asset owners, for its `risks.json`); None for every other format.
+    tool_data: Any = None
 
 
 @dataclass(frozen=True, slots=True)

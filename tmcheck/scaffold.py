@@ -1,7 +1,7 @@
 """`tmcheck scaffold`: the STRIDE questions of an architecture, as threat models to fill in.
 
 One STRIDE worksheet per element (or one threat register) with an open threat for every
-category that applies to the element, as the seed's `threat-model.py` lists them. The files are
+category that applies to the element (STRIDE per element, see `coverage`). The files are
 valid against tmcheck's own schemas and pass `tmcheck check` (their threats are unrated: that is
 a warning). Names come from element names, made safe; no file is overwritten without `force`,
 and nothing is ever written through a symbolic link.
@@ -27,7 +27,7 @@ from tmcheck.model import Element, name_key
 
 REGISTER_NAME = "threat-register.yaml"
 
-# The question each category asks of an element (the seed's "property violated").
+# The question each category asks of an element: the security property it would violate.
 QUESTIONS = {
     "Spoofing": "authentication: can someone pretend to be {name}, or someone it trusts?",
     "Tampering": "integrity: can someone change {name} or its data, in transit or at rest?",
@@ -168,7 +168,7 @@ def _worksheet(element: Element, slug: str, boundaries: dict[str, str | None]) -
         lines.append(f"  trust_boundary: {_quote(element.boundary)}")
     if element.kind == "flow":
         ends = (element.source or "?", element.target or "?")
-        if element.crosses_boundary:  # the seed worksheet's form: "External -> Internal"
+        if element.crosses_boundary:  # a worksheet's usual form: "External -> Internal"
             crossing = " -> ".join(boundaries.get(name_key(end)) or "outside" for end in ends)
             lines.append(f"  trust_boundary: {_quote(crossing)}")
         over = f" over {element.protocol}" if element.protocol else ""

@@ -1,6 +1,6 @@
 """Risk arithmetic: rating scales, likelihood x impact, level models, DREAD, status words.
 
-Pure functions over plain values; the tables are the seeds' defaults (see README, "Risk") and
+Pure functions over plain values; the tables are the defaults (see README, "Risk") and
 every one of them can be replaced in `.tmcheck.yaml`.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 
 from tmcheck.model import RISK_RANK
 
-# Likelihood and impact words on 1..5. The seed worksheet writes impact with likelihood words
+# Likelihood and impact words on 1..5. Worksheets often write impact with likelihood words
 # (`impact: High` is 4), so both word sets map onto the same numbers.
 DEFAULT_SCALE: Mapping[str, int] = {
     "very low": 1, "negligible": 1,
@@ -22,10 +22,10 @@ DEFAULT_SCALE: Mapping[str, int] = {
     "very high": 5, "critical": 5,
 }  # fmt: skip
 
-# The lowest score of each level (the seed's risk_treatment bands).
+# The lowest score of each level.
 DEFAULT_BANDS: Mapping[str, int] = {"critical": 20, "high": 12, "medium": 6, "low": 2, "info": 1}
 
-# The seed's lookup table: rows are likelihood 1..5, columns impact 1..5.
+# The level model `matrix`: rows are likelihood 1..5, columns impact 1..5.
 DEFAULT_MATRIX: tuple[tuple[str, ...], ...] = (
     ("info", "info", "low", "low", "medium"),
     ("info", "low", "low", "medium", "high"),
@@ -34,7 +34,7 @@ DEFAULT_MATRIX: tuple[tuple[str, ...], ...] = (
     ("medium", "high", "high", "critical", "critical"),
 )
 
-# What each level asks for (the seed's risk_treatment table).
+# What each level asks for: the treatment, its deadline, and who decides.
 TREATMENT: Mapping[str, tuple[str, str, str]] = {
     "critical": ("Immediate remediation required", "24 hours", "CISO"),
     "high": ("Remediation in current sprint", "1 week", "Security Lead"),

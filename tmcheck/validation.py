@@ -14,12 +14,14 @@ import re
 from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib.resources import files
+from itertools import groupby
 from typing import Any
 
 from tmcheck.findings import Finding
 from tmcheck.parsing.tree import Document
 from tmcheck.schema_compiler import compile_schema
 from tmcheck.schema_keywords import Check, SchemaCompileError
+from tmcheck.suggest import closest
 
 SCHEMA_NAMES = (
     "common",
@@ -117,29 +119,71 @@ def iter_schema_errors(name: str, instance: Any) -> Iterator[tuple[list[str | in
     from jsonschema.exceptions import best_match
 
     validator = _validator(name)
-    errors = sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path))
-    for error in errors:
+    unwrapped = []
+    for error in validator.iter_errors(instance):
         hint = error.schema.get("description") if isinstance(error.schema, dict) else None
         while error.context:  # anyOf/oneOf: the branch whose type fits says the most
             fitting = [branch for branch in error.context if branch.validator != "type"]
             error = best_match(fitting or error.context)
+        unwrapped.append((error, hint))
+    unwrapped.sort(key=lambda pair: list(pair[0].absolute_path))
+    # The errors of one mapping stand together: a misspelled key is one finding, not "unknown
+    # key" plus "missing key".
+    for _, group in groupby(unwrapped, key=lambda pair: list(pair[0].absolute_path)):
+        yield from _mapping_errors(list(group))
+
+
+def _mapping_errors(group: list[tuple[Any, str | None]]) -> Iterator[tuple[list[str | int], str]]:
+    missing = [
+        key
+        for error, _ in group
+        if error.validator == "required" and isinstance(error.instance, dict)
+        for key in error.validator_value
+        if key not in error.instance and error.message == f"{key!r} is a required property"
+    ]
+    misspelled: set[str] = set()
+    unknown = {
+        id(error): list(_unknown_keys(error, missing, misspelled))
+        for error, _ in group
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict)
+    }
+    for error, hint in group:
         path = list(error.absolute_path)
-        message = error.message + (f" (allowed: {hint})" if hint else "")
-        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-            allowed = error.schema.get("properties", {})
-            patterns = error.schema.get("patternProperties", {})
-            extra = [
-                key
-                for key in error.instance
-                if key not in allowed and not any(re.search(pattern, key) for pattern in patterns)
-            ]
-            if extra:
-                path.append(extra[0])
-                # `$schema` is for editors: allowed everywhere, not worth listing
-                names = ", ".join(sorted(k for k in allowed if not k.startswith("$"))) or "none"
-                message = f"unknown key {extra[0]!r} (allowed: {names}"
-                message += ", and x-* extension keys)" if patterns else ")"
-        yield path, _shorten(message)
+        if id(error) in unknown:
+            for key, message in unknown[id(error)]:
+                yield [*path, key], _shorten(message)
+        elif error.validator == "required" and any(
+            error.message == f"{key!r} is a required property" for key in misspelled
+        ):
+            continue  # said with the unknown key that misspells it
+        else:
+            yield path, _shorten(error.message + (f" (allowed: {hint})" if hint else ""))
+
+
+def _unknown_keys(
+    error: Any, missing: list[str], misspelled: set[str]
+) -> Iterator[tuple[str, str]]:
+    """Each unknown key of a mapping, with the key it most likely misspells."""
+    allowed = error.schema.get("properties", {})
+    patterns = error.schema.get("patternProperties", {})
+    # `$schema` is for editors: allowed everywhere, not worth listing
+    names = ", ".join(sorted(key for key in allowed if not key.startswith("$"))) or "none"
+    listing = f"(allowed: {names}" + (", and x-* extension keys)" if patterns else ")")
+    for key in error.instance:
+        if not isinstance(key, str) or key in allowed:
+            continue
+        if any(re.search(pattern, key) for pattern in patterns):
+            continue
+        required = closest(key, [name for name in missing if name not in misspelled])
+        if required is not None:
+            misspelled.add(required)
+            yield key, f"unknown key {key!r}; did you mean {required!r}? (it is required)"
+            continue
+        known = closest(key, allowed)
+        if known is not None:
+            yield key, f"unknown key {key!r}; did you mean {known!r}?"
+        else:
+            yield key, f"unknown key {key!r} {listing}"
 
 
 def validate_document(name: str, document: Document, path: str) -> list[Finding]:

@@ -19,6 +19,7 @@ As a pytest fixture::
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import itertools
 import json
@@ -142,6 +143,8 @@ class CheckRun:
     text: str | None = None
     annotations: list[JSON] = field(default_factory=list)
     actions: list[JSON] = field(default_factory=list)
+    app: Identity = GITHUB_ACTIONS_BOT
+    """The bot of the App whose token created it."""
 
 
 @dataclass
@@ -275,6 +278,8 @@ class FakeGitHub:
         self.pulls: dict[int, PullRequest] = {}
         self.comments: list[Comment] = []
         self.check_runs: dict[int, CheckRun] = {}
+        self.contents: dict[tuple[str, str], bytes] = {}
+        """Files served by ``GET /repos/.../contents/{path}?ref=``: (ref, path) -> bytes."""
         self.faults: list[Fault] = []
         self._tokens: dict[str, Identity] = {token: identity}
         self._users: dict[str, Identity] = {identity.login.lower(): identity}
@@ -393,6 +398,11 @@ class FakeGitHub:
             self._users.setdefault(ident.login.lower(), ident)
             self.comments.append(comment)
             return comment
+
+    def set_content(self, ref: str, path: str, content: bytes) -> None:
+        """Serve ``path`` at commit ``ref`` through the contents API."""
+        with self._lock:
+            self.contents[(ref, path)] = content
 
     def comments_on(self, number: int) -> list[Comment]:
         """The comments on pull request ``number``, oldest first."""
@@ -613,6 +623,8 @@ class FakeGitHub:
             raise _ApiError(400, error_body(400, "Problems parsing JSON"))
         if path in ("/user", "/user/"):
             return self._get_user_self(method, identity)
+        if path == "/graphql" and method == "POST":
+            return self._graphql(body, identity)
         m = re.fullmatch(r"/users/([^/]+)", path)
         if m and method == "GET":
             user = self._users.get(m.group(1).lower())
@@ -641,6 +653,14 @@ class FakeGitHub:
             )
         return _Response(200, self._user_json(identity))
 
+    def _graphql(self, body: Any, identity: Identity) -> _Response:
+        """The one GraphQL query the fake knows: ``viewer { login }``, which GitHub answers for
+        every kind of token (installation tokens included, unlike ``GET /user``)."""
+        query = body.get("query") if isinstance(body, dict) else None
+        if not isinstance(query, str) or "viewer" not in query:
+            return _Response(200, {"errors": [{"message": "the fake knows only viewer"}]})
+        return _Response(200, {"data": {"viewer": {"login": identity.login}}})
+
     def _repo_route(
         self, method: str, rest: str, query: dict[str, list[str]], body: Any, identity: Identity
     ) -> _Response:
@@ -667,9 +687,15 @@ class FakeGitHub:
                 return _Response(200, self._comment_json(comment))
             if method == "PATCH":
                 return self._edit_comment(comment, body)
+            if method == "DELETE":
+                self.comments.remove(comment)
+                return _Response(204, None)
+        elif m := re.fullmatch(r"/contents/(.+)", rest):
+            if method == "GET":
+                return self._content(m.group(1), query)
         elif rest == "/check-runs":
             if method == "POST":
-                return self._create_check_run(body)
+                return self._create_check_run(body, identity)
         elif m := re.fullmatch(r"/check-runs/(\d+)", rest):
             run = self._check_run(int(m.group(1)))
             if method == "GET":
@@ -681,6 +707,30 @@ class FakeGitHub:
             if method == "GET":
                 return self._page(list(run.annotations), query, rest)
         raise _not_found()
+
+    def _content(self, path: str, query: dict[str, list[str]]) -> _Response:
+        ref = query.get("ref", [self.default_branch])[-1]
+        content = self.contents.get((ref, path))
+        if content is None:
+            raise _not_found()
+        url = f"{self.repo_url}/contents/{quote(path)}?ref={ref}"
+        return _Response(
+            200,
+            {
+                "type": "file",
+                "encoding": "base64",
+                "size": len(content),
+                "name": path.rsplit("/", 1)[-1],
+                "path": path,
+                "content": base64.encodebytes(content).decode("ascii"),
+                "sha": _sha(f"{ref}:{path}"),
+                "url": url,
+                "git_url": f"{self.repo_url}/git/blobs/{_sha(f'{ref}:{path}')}",
+                "html_url": f"{self.html_base}/{self.full_name}/blob/{ref}/{quote(path)}",
+                "download_url": None,
+                "_links": {"self": url},
+            },
+        )
 
     def _pull(self, number: int) -> PullRequest:
         pr = self.pulls.get(number)
@@ -760,14 +810,19 @@ class FakeGitHub:
             )
         return text
 
-    def _create_check_run(self, body: Any) -> _Response:
+    def _create_check_run(self, body: Any, identity: Identity) -> _Response:
         doc = "https://docs.github.com/rest/checks/runs#create-a-check-run"
+        if identity.type != "Bot":
+            # Only GitHub Apps (the workflow token included) may create check runs.
+            raise _ApiError(403, error_body(403, "You must authenticate via a GitHub App.", doc))
         if not isinstance(body, dict):
             raise _invalid('"name" wasn\'t supplied.', doc)
         for key in ("name", "head_sha"):
             if not isinstance(body.get(key), str) or not body[key]:
                 raise _invalid(f'"{key}" wasn\'t supplied.', doc)
-        run = CheckRun(id=next(self._ids), name=body["name"], head_sha=body["head_sha"])
+        run = CheckRun(
+            id=next(self._ids), name=body["name"], head_sha=body["head_sha"], app=identity
+        )
         self._apply_check_run(run, body, doc, creating=True)
         self.check_runs[run.id] = run
         return _Response(201, self._check_run_json(run))
@@ -1088,7 +1143,10 @@ class FakeGitHub:
             "updated_at": comment.updated_at,
             "issue_url": f"{self.repo_url}/issues/{comment.issue_number}",
             "author_association": "NONE" if comment.author.type == "Bot" else "CONTRIBUTOR",
-            "performed_via_github_app": None,
+            # A comment an App's token wrote names the App (its bot is the author).
+            "performed_via_github_app": (
+                self._app_json(comment.author) if comment.author.type == "Bot" else None
+            ),
             "reactions": {
                 "url": f"{self._comment_url(comment)}/reactions",
                 "total_count": 0,
@@ -1101,6 +1159,30 @@ class FakeGitHub:
                 "rocket": 0,
                 "eyes": 0,
             },
+        }
+
+    def _app_json(self, bot: Identity) -> JSON:
+        """The GitHub App whose bot is ``bot`` (``slug[bot]``)."""
+        slug = bot.login.removesuffix("[bot]")
+        if slug == "github-actions":
+            app_id, name, node = 15368, "GitHub Actions", "MDM6QXBwMTUzNjg="
+            owner = Identity("github", "Organization", 9919)
+        else:
+            app_id, name, node = bot.user_id % 1_000_000, slug, _node_id("A", bot.user_id)
+            owner = Identity(self.owner, "Organization")
+        return {
+            "id": app_id,
+            "slug": slug,
+            "node_id": node,
+            "owner": self._user_json(owner),
+            "name": name,
+            "description": "",
+            "external_url": f"{self.html_base}/apps/{slug}",
+            "html_url": f"{self.html_base}/apps/{slug}",
+            "created_at": "2018-07-30T09:30:17Z",
+            "updated_at": "2024-04-10T20:33:16Z",
+            "permissions": {"checks": "write", "issues": "write", "pull_requests": "write"},
+            "events": [],
         }
 
     def _check_run_json(self, run: CheckRun) -> JSON:
@@ -1147,20 +1229,7 @@ class FakeGitHub:
                 "annotations_url": f"{api}/annotations",
             },
             "check_suite": {"id": run.id + 7_000_000},
-            "app": {
-                "id": 15368,
-                "slug": "github-actions",
-                "node_id": "MDM6QXBwMTUzNjg=",
-                "owner": self._user_json(Identity("github", "Organization", 9919)),
-                "name": "GitHub Actions",
-                "description": "Automate your workflow from idea to production",
-                "external_url": "https://help.github.com/en/actions",
-                "html_url": f"{self.html_base}/apps/github-actions",
-                "created_at": "2018-07-30T09:30:17Z",
-                "updated_at": "2024-04-10T20:33:16Z",
-                "permissions": {"checks": "write", "issues": "write", "pull_requests": "write"},
-                "events": [],
-            },
+            "app": self._app_json(run.app),
             "pull_requests": pulls,
         }
 

@@ -165,9 +165,12 @@ def test_first_run_comments_and_fails_second_run_edits(
     assert [(a["path"], a["start_line"], a["annotation_level"]) for a in run.annotations] == [
         ("docs/threat-model/gateway.yaml", line, "failure") for line in (9, 42, 58, 76)
     ]
+    (comment,) = server.comments_on(1)
     assert workspace.outputs() == {
         "passed": "false", "blocking": "4", "open": "4", "max-score": "15", "errors": "4",
-        "report": "tmcheck-report.md",
+        "warnings": "0", "report": "tmcheck-report.md", "sarif-file": "",
+        "comment-url": f"https://github.com/{REPO}/pull/1#issuecomment-{comment.id}",
+        "check-run-url": f"https://github.com/{REPO}/runs/{run.id}",
     }  # fmt: skip
     assert (workspace.path / "tmcheck-report.md").read_text() == body
     assert body in workspace.summary.read_text()
@@ -226,6 +229,9 @@ def test_forbidden_comment_degrades_to_summary_and_workflow_annotations(
     server: FakeGitHub, workspace: Workspace
 ) -> None:
     _add_pull(server, workspace, head_repo="forker/octo-repo")
+    event = json.loads(workspace.event.read_text())
+    event["pull_request"]["head"]["repo"]["full_name"] = "forker/octo-repo"
+    workspace.event.write_text(json.dumps(event))
     forbidden = "Resource not accessible by integration"
     server.fail("POST", f"/repos/{REPO}/issues/1/comments", 403, message=forbidden, times=None)
     server.fail("POST", f"/repos/{REPO}/check-runs", 403, message=forbidden, times=None)

@@ -229,7 +229,9 @@ class PullRequest:
             "INPUT_TOKEN": TOKEN,
             "CANARY": CANARY,
         }
-        environ.update({f"INPUT_{name.upper()}": value for name, value in inputs.items()})
+        environ.update(
+            {f"INPUT_{name.upper().replace('_', '-')}": value for name, value in inputs.items()}
+        )
         return environ
 
 

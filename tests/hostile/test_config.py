@@ -66,8 +66,17 @@ def test_action_refuses_the_config_a_pull_request_brings(
 ) -> None:
     pull = pull_request(tmp_path, [MODEL], head_config=spec)
     server.add_pull(1, head_sha=pull.head, base_sha=pull.base)
+    inputs = {"config": spec["path"]} if "path" in spec else {}
+    # By default the base branch's config applies: the pull request's is never read.
+    based = run_action(pull, server, **inputs)
+    assert based.code != 2, based.stdout
+    (comment,) = based.comments
+    assert "applies once the pull request is merged" in comment.replace("\\", "")
+    assert_commands_inert(based.stdout)
+    assert_nothing_leaks(based)
+    pull.summary.write_text("")
     started = time.monotonic()
-    outcome = run_action(pull, server, **({"config": spec["path"]} if "path" in spec else {}))
+    outcome = run_action(pull, server, config_from="head", **inputs)
     assert time.monotonic() - started < 2.0
     expected = spec["message"].replace("{workspace}", str(pull.places.workspace))
     assert outcome.code == 2

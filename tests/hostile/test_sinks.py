@@ -136,11 +136,13 @@ def test_outputs_are_never_written_through_planted_links(
     assert json.loads((workspace / "tmcheck.sarif").read_text())["version"] == "2.1.0"
     assert (workspace / "tmcheck-report.md").read_text() == outcome.comments[0]
 
+    # Refused, with a note in the report; the comment and the check run still go out.
     below_link = run_action(pull, server, **{"report-file": "linked-dir/report.md"})
-    assert below_link.code == 2
-    assert "tmcheck: error: linked-dir/report.md: linked-dir is not a plain directory" in (
-        below_link.stdout
-    )
+    assert below_link.code == 1
+    assert (
+        "The report-file was not written: linked-dir/report.md: linked-dir is not a plain"
+        " directory (a link?)."
+    ) in below_link.comments[0].replace("\\", "")
     assert target.read_text() == "original\n"
 
 

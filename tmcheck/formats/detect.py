@@ -6,12 +6,24 @@ from collections.abc import Mapping
 from types import ModuleType
 from typing import Any
 
-from tmcheck.formats import architecture, dragon, library, register, threat_composer, worksheet
+from tmcheck.formats import (
+    architecture,
+    dragon,
+    library,
+    mstmt,
+    register,
+    threagile,
+    threagile_risks,
+    threat_composer,
+    worksheet,
+)
 from tmcheck.formats.foreign import foreign_format
 
 # Most specific first: a register is "a mapping with a list of threats", so it comes last.
 LOADERS: Mapping[str, ModuleType] = {
     threat_composer.FORMAT: threat_composer,  # a `threats` list too: before the register
+    threagile.FORMAT: threagile,
+    threagile_risks.FORMAT: threagile_risks,
     dragon.FORMAT: dragon,
     architecture.FORMAT: architecture,
     library.FORMAT: library,
@@ -19,17 +31,26 @@ LOADERS: Mapping[str, ModuleType] = {
     register.FORMAT: register,
 }
 
+# tmcheck's own formats start here: every other tool's format is told apart before.
+_FIRST_OWN = dragon.FORMAT
+
+# Formats read from XML rather than from a JSON or YAML tree (`check.py` routes them).
+XML_LOADERS: Mapping[str, ModuleType] = {mstmt.FORMAT: mstmt}
+ALL_LOADERS: Mapping[str, ModuleType] = {**LOADERS, **XML_LOADERS}
+
 
 def detect_format(data: Mapping[str, Any] | list[Any]) -> str | None:
     """The format of a file's top-level value (a mapping, or a list for a tool's output).
 
-    A format tmcheck recognises but does not read (`foreign.FOREIGN`) is named too, before
-    tmcheck's own formats are tried: such a file must not pass for a register or an
-    architecture. The caller tells the two apart by `LOADERS`."""
-    foreign = foreign_format(data)
-    if foreign is not None:
-        return foreign
+    Other tools' formats tmcheck reads come first; then those it recognises but does not read
+    (`foreign.FOREIGN`, named so that the caller, which tells them apart by `LOADERS`, can say
+    what the file is); then tmcheck's own formats: no file of another tool may pass for a
+    register or an architecture."""
     for name, loader in LOADERS.items():
+        if name == _FIRST_OWN:
+            foreign = foreign_format(data)
+            if foreign is not None:
+                return foreign
         if isinstance(data, list) and not getattr(loader, "READS_LISTS", False):
             continue  # the loaders of tmcheck's own formats read mappings only
         if loader.matches(data):

@@ -1,7 +1,7 @@
 """`threat-dragon`: OWASP Threat Dragon models, v2 and v1, and diagrams whose cells list ids.
 
 v2 keeps each cell's threats under `cells[].data.threats[]`, v1 under `diagramJson.cells[]` on
-the cell itself; the seed's simplified shape lists threat ids (strings) defined in other files.
+the cell itself; a simplified shape lists threat ids (strings) defined in other files.
 Every cell that is an actor, process, store, flow or boundary is also an architecture element.
 """
 

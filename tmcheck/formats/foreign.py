@@ -30,17 +30,6 @@ def _otm(data: Any) -> bool:
     return one(data) or (bool(_items(data)) and all(one(item) for item in _items(data)))
 
 
-def _threagile_model(data: Any) -> bool:
-    return _mapping(data, "threagile_version")
-
-
-def _threagile_risks(data: Any) -> bool:
-    items = _items(data)
-    return bool(items) and all(
-        isinstance(item.get("synthetic_id"), str) and "category" in item for item in items
-    )
-
-
 def _tm_bom(data: Any) -> bool:
     if not isinstance(data, dict):
         return False
@@ -103,8 +92,6 @@ def _threat_array(data: Any) -> bool:
 # Name -> (how messages name it, detector). Tried in this order, before tmcheck's own formats.
 FOREIGN: Mapping[str, tuple[str, Detector]] = {
     "otm": ("an Open Threat Model (OTM) file", _otm),
-    "threagile": ("a Threagile model", _threagile_model),
-    "threagile-risks": ("a Threagile risks.json output", _threagile_risks),
     "tm-bom": ("an OWASP TM-BOM threat model", _tm_bom),
     "pytm": ("a pytm --json output", _pytm),
     "threatcl": ("a threatcl export", _threatcl),
@@ -116,17 +103,6 @@ FOREIGN: Mapping[str, tuple[str, Detector]] = {
     ),
 }
 
-# Microsoft Threat Modeling Tool files are XML: told by their first bytes.
-TM7 = "microsoft-tmt"
-TM7_DESCRIPTION = "a Microsoft Threat Modeling Tool (.tm7) model"
-
-
-def is_tm7(raw: bytes) -> bool:
-    start = raw[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if start.startswith(b"<?xml"):
-        start = start[start.find(b"?>") + 2 :].lstrip()
-    return start.startswith(b"<ThreatModel")
-
 
 def foreign_format(data: Any) -> str | None:
     """The foreign format `data` (a file's top-level value) is in, or None."""
@@ -137,6 +113,4 @@ def foreign_format(data: Any) -> str | None:
 
 
 def describe(name: str) -> str:
-    if name == TM7:
-        return TM7_DESCRIPTION
     return FOREIGN[name][0] if name in FOREIGN else name

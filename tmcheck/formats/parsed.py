@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from tmcheck.findings import Finding
 from tmcheck.model import Definition, Element, Reference, ThreatEntry
@@ -15,3 +16,4 @@ class Parsed:
     references: tuple[Reference, ...] = ()
     elements: tuple[Element, ...] = ()
     findings: tuple[Finding, ...] = ()  # what the format itself says about the file (notes)
+    tool_data: Any = None  # what a tool's files need to be joined (see `FileResult.tool_data`)

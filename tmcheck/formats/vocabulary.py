@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cache
 
-from tmcheck.formats.detect import LOADERS
+from tmcheck.formats.detect import ALL_LOADERS as LOADERS
 from tmcheck.scoring import word_key
 
 

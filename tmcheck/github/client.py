@@ -31,8 +31,14 @@ class PullFiles:
 
 class GitHubClient:
     def __init__(self, api_url: str, token: str, repository: str) -> None:
+        import logging
+
         from github import Auth, Github, GithubRetry
         from urllib3.util.retry import Retry
+
+        # PyGithub logs each refused request ("failed with 403") when INFO is on: a degraded
+        # run says so once, in its own words.
+        logging.getLogger("github").setLevel(logging.WARNING)
 
         retry = GithubRetry(
             total=4,
@@ -54,6 +60,8 @@ class GitHubClient:
         )
         self._repository_name = repository
         self._repository: Any = None
+        self._identity: str | None = None
+        self._app_login: str | None = None  # `slug[bot]` of the App that ran the check run
 
     def _repo(self) -> Any:
         if self._repository is None:
@@ -86,32 +94,99 @@ class GitHubClient:
         return result
 
     def identity(self) -> str:
-        """The login comments by this token carry (a workflow token cannot ask: it is the bot)."""
-        try:
-            login: str = self._call(lambda: self._github.get_user().login)
-        except (Forbidden, Unavailable):
-            return GITHUB_ACTIONS_BOT
-        return login
+        """The login this token's comments carry.
 
-    def upsert_comment(self, number: int, marker: str, body: str) -> tuple[str, str]:
-        """Edit this token's comment carrying `marker`, or create one: (what was done, url)."""
-        author = self.identity()
+        GraphQL's `viewer` answers for every kind of token (REST `GET /user` is 403 for the
+        workflow token and App installation tokens, and logs the refusal): `github-actions[bot]`,
+        an App's `slug[bot]`, a person's login. When it cannot say, the App that created this
+        run's check run does; last, the workflow token's bot."""
+        if self._identity is None:
+            try:
+                _, data = self._call(
+                    self._github.requester.graphql_query, "query { viewer { login } }", {}
+                )
+                login = data.get("data", {}).get("viewer", {}).get("login")
+            except (Forbidden, Unavailable, AttributeError):
+                login = None
+            if isinstance(login, str) and login:
+                self._identity = login
+            else:
+                self._identity = self._app_login or GITHUB_ACTIONS_BOT
+        return self._identity
 
-        def upsert() -> tuple[str, str]:
+    def _ours(self, comment: Any, marker: str) -> bool:
+        """This step's comment: the body starts with its marker, and this token wrote it. A
+        marker quoted in someone else's comment, or shown later in a body, does not count."""
+        body = comment.body or ""
+        if not (body == marker or body.startswith(marker + "\n")):
+            return False
+        user = comment.user
+        if user is None:
+            return False
+        me = self.identity()
+        if user.login == me:
+            return True
+        if user.type != "Bot":
+            return False
+        # A bot's login is `slug[bot]`; GraphQL may name it without the suffix.
+        app = getattr(comment, "performed_via_github_app", None)
+        names = {user.login, user.login.removesuffix("[bot]")}
+        if app is not None and getattr(app, "slug", None):
+            names.add(f"{app.slug}[bot]")
+        return me in names or me.removesuffix("[bot]") in names
+
+    def find_comment(self, number: int, marker: str) -> tuple[Any, str] | None:
+        """This step's earlier comment on the pull request, with its url, if there is one."""
+
+        def find() -> tuple[Any, str] | None:
             pull = self._repo().get_pull(number)
             for comment in pull.get_issue_comments():
-                # A marker copied into someone else's comment must not be adopted.
-                if (
-                    comment.user is not None
-                    and comment.user.login == author
-                    and marker in (comment.body or "")
-                ):
-                    comment.edit(body)
-                    return "updated", str(comment.html_url)
-            created = pull.create_issue_comment(body)
-            return "created", str(created.html_url)
+                if self._ours(comment, marker):
+                    return comment, str(comment.html_url)
+            return None
 
-        result: tuple[str, str] = self._call(upsert)
+        found: tuple[Any, str] | None = self._call(find)
+        return found
+
+    def upsert_comment(
+        self, number: int, marker: str, body: str, *, mode: str = "update", create: bool = True
+    ) -> tuple[str, str | None]:
+        """Edit (mode "update") or replace (mode "recreate") this step's comment carrying
+        `marker`, or create one when `create`: (what was done, url)."""
+
+        def upsert() -> tuple[str, str | None]:
+            found = self.find_comment(number, marker)
+            if found is not None and mode == "update":
+                comment, url = found
+                comment.edit(body)
+                return "updated", url
+            if found is None and not create:
+                return "skipped", None
+            if found is not None:
+                found[0].delete()
+            created = self._repo().get_pull(number).create_issue_comment(body)
+            return ("recreated" if found is not None else "created"), str(created.html_url)
+
+        result: tuple[str, str | None] = self._call(upsert)
+        return result
+
+    def file_at(self, path: str, ref: str, limit: int) -> bytes | None:
+        """A regular file's content at commit `ref` through the API (None: no such file)."""
+        from github import UnknownObjectException
+
+        def read() -> bytes | None:
+            try:
+                content = self._repo().get_contents(path, ref=ref)
+            except UnknownObjectException:
+                return None
+            if isinstance(content, list) or content.type != "file":
+                raise Unavailable(f"{path} at {ref[:12]} is not a regular file")
+            if content.size > limit:
+                raise Unavailable(f"{path} at {ref[:12]} is larger than {limit} bytes")
+            data: bytes = content.decoded_content
+            return data
+
+        result: bytes | None = self._call(read)
         return result
 
     def create_check_run(
@@ -139,6 +214,9 @@ class GitHubClient:
                 conclusion=conclusion,
                 output=output,
             )
+            slug = getattr(getattr(run, "app", None), "slug", None)
+            if isinstance(slug, str) and slug:
+                self._app_login = f"{slug}[bot]"
             for batch in batches[1:]:
                 run.edit(output={"title": title, "summary": summary, "annotations": batch})
             return str(run.html_url)

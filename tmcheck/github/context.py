@@ -12,6 +12,10 @@ from tmcheck.errors import UsageError
 
 MAX_EVENT_BYTES = 25 * 1024 * 1024
 PULL_REQUEST_EVENTS = ("pull_request", "pull_request_target")
+# Events that propose a change to a base: the pull request's scope and gate apply to them.
+CHANGE_EVENTS = (*PULL_REQUEST_EVENTS, "merge_group")
+NO_COMMIT = "0" * 40  # push's `before` for a new branch: there is no base
+COMMENT_MODES = ("update", "recreate", "off")
 _TRUE, _FALSE = ("true", "yes", "1", "on"), ("false", "no", "0", "off")
 
 
@@ -31,8 +35,10 @@ def _flag(environ: Mapping[str, str], name: str, default: bool) -> bool:
     raise UsageError(f"input {name}: {text!r} is not true or false")
 
 
-def _choice(environ: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
-    text = _input(environ, name, choices[0]).lower()
+def _choice(
+    environ: Mapping[str, str], name: str, choices: tuple[str, ...], default: str | None = None
+) -> str:
+    text = _input(environ, name, default or choices[0]).lower()
     if text not in choices:
         raise UsageError(f"input {name}: {text!r} is not one of {', '.join(choices)}")
     return text
@@ -48,13 +54,18 @@ class ActionInputs:
     threshold: int | None = None
     gate: str | None = None
     scope: str = "changed"
-    comment: bool = True
+    comment: str = "update"  # one of COMMENT_MODES
     check_run: bool = True
     fail: bool = True
     sarif_file: str | None = None
     template: str | None = None
     report_file: str = "tmcheck-report.md"
     check_name: str = "tmcheck"
+    config_from: str | None = None  # "base" or "head"; None: base on change events
+
+    @property
+    def comments(self) -> bool:
+        return self.comment != "off"
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> ActionInputs:
@@ -64,6 +75,7 @@ class ActionInputs:
         except ValueError:
             raise UsageError(f"input threshold: {threshold_text!r} is not an integer") from None
         paths = _input(environ, "paths").replace(",", "\n").splitlines()
+        check_name = _input(environ, "check-name", "tmcheck")
         return cls(
             token=_input(environ, "token") or environ.get("GITHUB_TOKEN", ""),
             paths=tuple(path.strip() for path in paths if path.strip()),
@@ -71,14 +83,36 @@ class ActionInputs:
             threshold=threshold,
             gate=_input(environ, "gate") or None,
             scope=_choice(environ, "scope", ("changed", "all")),
-            comment=_flag(environ, "comment", True),
+            comment=_comment_mode(environ),
             check_run=_flag(environ, "check-run", True),
             fail=_flag(environ, "fail", True),
             sarif_file=_input(environ, "sarif-file") or None,
             template=_input(environ, "template") or None,
-            report_file=_input(environ, "report-file", "tmcheck-report.md"),
-            check_name=_input(environ, "check-name", "tmcheck"),
-        )
+            report_file=_input(environ, "report-file") or default_report_file(check_name),
+            check_name=check_name,
+            config_from=_input(environ, "config-from").lower() or None,
+        ).checked()
+
+    def checked(self) -> ActionInputs:
+        if self.config_from not in (None, "base", "head"):
+            raise UsageError(f"input config-from: {self.config_from!r} is not one of base, head")
+        return self
+
+
+def default_report_file(check_name: str) -> str:
+    """`<check-name>-report.md`: two steps with different check names keep their reports."""
+    safe = "".join(char if char.isalnum() or char in "._-" else "-" for char in check_name)
+    return f"{safe.strip('.-') or 'tmcheck'}-report.md"
+
+
+def _comment_mode(environ: Mapping[str, str]) -> str:
+    # "true"/"false" still mean update/off, as before the modes.
+    text = _input(environ, "comment").lower()
+    if text in _TRUE:
+        return "update"
+    if text in _FALSE:
+        return "off"
+    return _choice(environ, "comment", COMMENT_MODES)
 
 
 @dataclass(frozen=True)
@@ -94,13 +128,19 @@ class RunContext:
     output_file: Path | None = None
     summary_file: Path | None = None
     pull_number: int | None = None
-    base_sha: str | None = None
-    head_sha: str | None = None
+    base_sha: str | None = None  # what the run compares with: the PR's base, push's `before`
+    head_sha: str | None = None  # what is checked: the PR's head, the merge group's, push's after
     head_repository: str | None = None
+    actor: str = ""
 
     @property
     def is_pull_request(self) -> bool:
         return self.pull_number is not None
+
+    @property
+    def is_change(self) -> bool:
+        """A pull request or a merge-queue entry: a change proposed to a base."""
+        return self.event_name in CHANGE_EVENTS and self.base_sha is not None
 
     @property
     def commit(self) -> str:
@@ -110,6 +150,10 @@ class RunContext:
     @property
     def from_fork(self) -> bool:
         return self.head_repository is not None and self.head_repository != self.repository
+
+    @property
+    def from_dependabot(self) -> bool:
+        return self.actor == "dependabot[bot]"
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> RunContext:
@@ -124,24 +168,36 @@ class RunContext:
             )
         event_name = environ.get("GITHUB_EVENT_NAME", "")
         event = _read_event(path("GITHUB_EVENT_PATH"))
-        pull = event.get("pull_request") if event_name in PULL_REQUEST_EVENTS else None
-        pull = pull if isinstance(pull, dict) else {}
-        number = pull.get("number", event.get("number"))
-        base, head = _mapping(pull.get("base")), _mapping(pull.get("head"))
-        head_repo = _mapping(head.get("repo")).get("full_name")
+        sha = environ.get("GITHUB_SHA", "")
+        number, base_sha, head_sha, head_repo = None, None, None, None
+        if event_name in PULL_REQUEST_EVENTS:
+            pull = _mapping(event.get("pull_request"))
+            number = pull.get("number", event.get("number"))
+            base, head = _mapping(pull.get("base")), _mapping(pull.get("head"))
+            base_sha, head_sha = _sha(base.get("sha")), _sha(head.get("sha"))
+            head_repo = _mapping(head.get("repo")).get("full_name")
+            number = number if pull and isinstance(number, int) else None
+        elif event_name == "merge_group":
+            group = _mapping(event.get("merge_group"))
+            base_sha, head_sha = _sha(group.get("base_sha")), _sha(group.get("head_sha"))
+        elif event_name == "push":
+            before = _sha(event.get("before"))
+            base_sha = None if before == NO_COMMIT else before  # a new branch: no base
+            head_sha = _sha(event.get("after")) or _sha(sha)
         return cls(
             event_name=event_name,
             repository=repository,
-            sha=environ.get("GITHUB_SHA", ""),
+            sha=sha,
             workspace=workspace,
             api_url=environ.get("GITHUB_API_URL", "https://api.github.com").rstrip("/"),
             server_url=environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/"),
             output_file=path("GITHUB_OUTPUT"),
             summary_file=path("GITHUB_STEP_SUMMARY"),
-            pull_number=number if pull and isinstance(number, int) else None,
-            base_sha=_sha(base.get("sha")),
-            head_sha=_sha(head.get("sha")),
+            pull_number=number,
+            base_sha=base_sha,
+            head_sha=head_sha,
             head_repository=head_repo if isinstance(head_repo, str) else None,
+            actor=environ.get("GITHUB_ACTOR", ""),
         )
 
 

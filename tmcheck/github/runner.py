@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -12,6 +12,9 @@ from tmcheck.findings import LEVEL_ORDER, Finding
 
 STEP_SUMMARY_LIMIT = 1024 * 1024  # the runner refuses a larger summary
 MAX_ANNOTATIONS = 500
+# GitHub shows at most 10 error and 10 warning annotations (and 10 notices) per step from
+# workflow commands; more are dropped silently.
+COMMANDS_PER_LEVEL = 10
 _COMMANDS = {"error": "error", "warning": "warning", "note": "notice"}
 
 
@@ -31,9 +34,8 @@ def append_summary(path: Path | None, markdown: str) -> None:
     if path is None:
         return
     if len(markdown.encode("utf-8")) > STEP_SUMMARY_LIMIT:
-        markdown = (
-            markdown[: STEP_SUMMARY_LIMIT // 4] + "\n\n(summary cut to fit the runner's limit)\n"
-        )
+        cut = markdown.encode("utf-8")[: STEP_SUMMARY_LIMIT - 64].decode("utf-8", "ignore")
+        markdown = cut.rsplit("\n", 1)[0] + "\n\n(summary cut to fit the runner's limit)\n"
     with path.open("a", encoding="utf-8") as stream:
         stream.write(markdown)
 
@@ -45,10 +47,16 @@ def annotated_findings(findings: Sequence[Finding]) -> list[Finding]:
     return ordered[:MAX_ANNOTATIONS]
 
 
-def annotation_commands(findings: Iterable[Finding]) -> Iterator[str]:
-    """`::error file=...,line=...,col=...,title=...::message` for each finding, escaped."""
-    for finding in findings:
+def annotation_commands(findings: Sequence[Finding], total: int | None = None) -> Iterator[str]:
+    """`::error file=...,line=...,col=...,title=...::message` for the most severe findings,
+    escaped: at most what GitHub shows per step, then one line saying how many more there are
+    (of `total`, when more findings exist than those given) and where they are."""
+    shown: dict[str, int] = {}
+    for finding in sorted(findings, key=lambda item: LEVEL_ORDER.get(item.level, 9)):
         command = _COMMANDS.get(finding.level, "warning")
+        if shown.get(command, 0) >= COMMANDS_PER_LEVEL:
+            continue
+        shown[command] = shown.get(command, 0) + 1
         properties = ",".join(
             f"{key}={workflow_property(value)}"
             for key, value in (
@@ -59,6 +67,13 @@ def annotation_commands(findings: Iterable[Finding]) -> Iterator[str]:
             )
         )
         yield f"::{command} {properties}::{workflow_data(finding.message)}"
+    more = (len(findings) if total is None else total) - sum(shown.values())
+    if more > 0:
+        yield (
+            f"tmcheck: {more} more findings are not annotated here (GitHub shows"
+            f" {COMMANDS_PER_LEVEL} errors and {COMMANDS_PER_LEVEL} warnings per step);"
+            " the job summary lists them"
+        )
 
 
 def stop_commands() -> tuple[str, str]:

@@ -8,7 +8,7 @@ safe Markdown (links and code spans), and the output is cut by a budget, never m
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from urllib.parse import quote
@@ -25,11 +25,45 @@ from tmcheck.reporters.sandbox import (
 from tmcheck.results import RunResult
 
 MARKER_PREFIX = "<!-- tmcheck:report"
-# GitHub's limit for an issue comment; the check-run summary allows one character less.
+# GitHub's limits: an issue comment holds 65,536 characters; a check run's summary 65,535 bytes
+# of UTF-8 (GitHub answers "exceeds a maximum bytesize"), so a report in another script than
+# Latin needs a smaller budget there.
 COMMENT_LIMIT = 65_536
 SUMMARY_LIMIT = 65_535
+CHECK_RUN_BYTES = 65_535
+_FIT_ATTEMPTS = 8
 
-__all__ = ["COMMENT_LIMIT", "SUMMARY_LIMIT", "Links", "TemplateError", "marker", "render_report"]
+__all__ = [
+    "CHECK_RUN_BYTES", "COMMENT_LIMIT", "SUMMARY_LIMIT", "Links", "Report", "TemplateError",
+    "fit_bytes", "marker", "render_report",
+]  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """One report for each sink: the comment and job summary (characters), the check run's
+    summary (bytes)."""
+
+    comment: str
+    check_run: str
+
+
+def fit_bytes(render: Callable[[int], str], first: str, limit: int) -> str:
+    """`first`, or the report rendered again with a budget (in characters) small enough that
+    its UTF-8 fits in `limit` bytes: the same sacrifice order, never a table cut in the middle."""
+    text = first
+    budget = len(first)
+    for _ in range(_FIT_ATTEMPTS):
+        size = len(text.encode("utf-8"))
+        if size <= limit:
+            return text
+        budget = max(1, budget * limit // size - 64)
+        text = render(budget)
+    encoded = text.encode("utf-8")
+    if len(encoded) <= limit:
+        return text
+    cut = encoded[: limit - 64].decode("utf-8", "ignore")
+    return cut.rsplit("\n", 1)[0] + "\n\n(report cut to fit GitHub's limit)\n"
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from tmcheck.diff import CHANGE_KINDS, Comparison, ThreatChange, count_by_kind
 from tmcheck.escape import for_markdown, for_markdown_code
 from tmcheck.findings import Finding
 from tmcheck.model import RISK_RANK, Threat
+from tmcheck.reporters.generated import generated_summary, is_freshly_generated
 from tmcheck.reporters.heatmap import heat_map, heat_map_table
 from tmcheck.reporters.mermaid import data_flow_diagram
 from tmcheck.results import RunResult
@@ -78,7 +79,10 @@ def report_context(
     comparison = result.comparison if result.comparison and result.comparison.commit else None
     changes = list(comparison.changes) if comparison else []
     kind_of = {id(change.after): change.kind for change in changes if change.after is not None}
+    fresh = [file for file in result.files if is_freshly_generated(file)]
+    summarised = {file.path for file in fresh}  # their blocking threats are counted, not listed
     blocking = sorted(result.blocking_threats, key=_severity)
+    listed = [threat for threat in blocking if threat.entry.path not in summarised]
     debt = sorted(result.debt, key=_severity)
     in_debt = {id(threat) for threat in debt}
     other_open = sorted(
@@ -92,7 +96,8 @@ def report_context(
         "verdict": Markup(verdict),
         "headline": Markup(_headline(result, debt)),
         "changes": None,
-        "blocking": _section([_threat_row(t, links, kind_of) for t in blocking]),
+        "blocking": _section([_threat_row(t, links, kind_of) for t in listed]),
+        "generated": [generated_summary(file) for file in fresh],
         "heat_map": Markup(heat_map_table(heat_map(result.threats), result.threshold))
         if result.open_threats
         else None,
@@ -132,6 +137,12 @@ def limited(context: dict[str, Any], limits: Limits) -> dict[str, Any]:
         if section is not None and limit is not None:
             rows = section["rows"]
             view[key] = {**section, "rows": rows[:limit], "hidden": max(0, len(rows) - limit)}
+    if limits.blocking is not None:
+        view["generated"] = [
+            {**model, "rows": model["rows"][: limits.blocking],
+             "hidden": max(0, len(model["rows"]) - limits.blocking)}
+            for model in context["generated"]
+        ]  # fmt: skip
     if not limits.diagram and context["diagram"] is not None:
         view["diagram"] = None
         view["diagram_note"] = Markup("The data-flow diagram was left out to fit GitHub's limit.")

@@ -36,14 +36,25 @@ from tmcheck.results import RunResult
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/tmcheck/tmcheck"
 MAX_RESULTS = 25_000  # code scanning rejects a run with more
+OUTSIDE_RULE = "outside-repository"
+DEFAULT_ANCHOR = ".tmcheck.yaml"  # where a run-level result points when no file was checked
 _DESCRIPTION_LIMIT = 1024  # code scanning's limit for short and full descriptions
 
 
-def render(result: RunResult) -> str:
-    return json.dumps(to_sarif(result), indent=2, ensure_ascii=False) + "\n"
+def render(result: RunResult, *, anchor: str | None = None, category: str | None = None) -> str:
+    document = to_sarif(result, anchor=anchor, category=category)
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def to_sarif(result: RunResult) -> dict[str, Any]:
+def to_sarif(
+    result: RunResult, *, anchor: str | None = None, category: str | None = None
+) -> dict[str, Any]:
+    """The SARIF document. Code scanning rejects an upload with a result that has no location,
+    so a finding about the whole run (`.`) points at `anchor` (the config file), else at the
+    first checked file. A result whose file is outside the repository is left out, and one
+    warning says how many were (no URI ever names a file outside). `category` (the check name)
+    becomes `automationDetails.id`, so that the uploads of several steps do not replace each
+    other."""
     rules = rule_descriptors()
     index = {rule["id"]: position for position, rule in enumerate(rules)}
     for finding in result.findings:
@@ -51,13 +62,38 @@ def to_sarif(result: RunResult) -> dict[str, Any]:
             index[finding.rule] = len(rules)
             rules.append(_descriptor(finding.rule, finding.level, finding.rule, "", "#rules"))
     root = _uri_root(result.root)
+    fallback = _anchor_uri(anchor, result, root)
     seen: Counter[str] = Counter()
     results = []
+    outside = 0
     for finding in result.findings:
+        uri: str | None
+        if os.path.isdir(finding.path) or not finding.path:
+            uri = fallback or DEFAULT_ANCHOR  # about the run, not a file
+        else:
+            uri = repository_uri(finding.path, root)
+        if uri is None:
+            outside += 1
+            continue
         identity = fingerprint_identity(finding, root)
         seen[identity] += 1
         digest = hashlib.sha256(identity.encode("utf-8", "surrogateescape")).hexdigest()[:32]
-        results.append(_result(finding, index[finding.rule], root, f"{digest}:{seen[identity]}"))
+        fingerprint = f"{digest}:{seen[identity]}"
+        results.append(_result(finding, index[finding.rule], uri, fingerprint))
+    if outside:
+        if OUTSIDE_RULE not in index:
+            index[OUTSIDE_RULE] = len(rules)
+            rules.append(
+                _descriptor(OUTSIDE_RULE, "warning", "a file outside the repository", "", "#sarif")
+            )
+        message = (
+            f"{outside} result{'s' if outside != 1 else ''} about files outside the repository"
+            " (reached through a link) left out: code scanning shows files of the repository only"
+        )
+        note = Finding(fallback or ".", 1, 1, OUTSIDE_RULE, "warning", message)
+        results.append(
+            _result(note, index[OUTSIDE_RULE], fallback or DEFAULT_ANCHOR, f"outside:{outside}")
+        )
     invocation: dict[str, Any] = {"executionSuccessful": result.internal_errors == 0}
     if len(results) > MAX_RESULTS:
         left_out = len(results) - MAX_RESULTS
@@ -78,18 +114,15 @@ def to_sarif(result: RunResult) -> dict[str, Any]:
         "informationUri": INFORMATION_URI,
         "rules": rules,
     }
-    return {
-        "$schema": SCHEMA_URI,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {"driver": driver},
-                "invocations": [invocation],
-                "columnKind": "unicodeCodePoints",
-                "results": results,
-            }
-        ],
+    run: dict[str, Any] = {
+        "tool": {"driver": driver},
+        "invocations": [invocation],
+        "columnKind": "unicodeCodePoints",
+        "results": results,
     }
+    if category:
+        run["automationDetails"] = {"id": f"{category}/"}
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
 def rule_descriptors() -> list[dict[str, Any]]:
@@ -128,17 +161,16 @@ def _limit(text: str) -> str:
     return text if len(text) <= _DESCRIPTION_LIMIT else text[: _DESCRIPTION_LIMIT - 1] + "\u2026"
 
 
-def _result(finding: Finding, rule_index: int, root: Path, fingerprint: str) -> dict[str, Any]:
+def _result(finding: Finding, rule_index: int, uri: str, fingerprint: str) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": finding.rule,
         "ruleIndex": rule_index,
         "level": finding.level if finding.level in ("error", "warning") else "note",
         "message": {"text": for_sarif(finding.message)},
     }
-    if not os.path.isdir(finding.path):  # a finding about the run (`.`) has no file to show
-        region = {"startLine": max(1, finding.line), "startColumn": max(1, finding.column)}
-        location = {"artifactLocation": {"uri": artifact_uri(finding.path, root)}}
-        result["locations"] = [{"physicalLocation": {**location, "region": region}}]
+    region = {"startLine": max(1, finding.line), "startColumn": max(1, finding.column)}
+    location = {"artifactLocation": {"uri": uri}}
+    result["locations"] = [{"physicalLocation": {**location, "region": region}}]
     result["partialFingerprints"] = {
         "primaryLocationLineHash": fingerprint,
         "tmcheck/v1": fingerprint,
@@ -169,6 +201,35 @@ def artifact_uri(path: str, root: Path) -> str:
     except ValueError:
         return real.as_uri()
     return quote(relative, safe="/", errors="surrogateescape")
+
+
+def repository_uri(path: str, root: Path) -> str | None:
+    """`path` as a URI relative to the repository `root`, or None when the file is outside it.
+
+    The path as written comes first (a file under a symlinked directory keeps its name in the
+    repository), then with its directories resolved (as git reports the top level)."""
+    absolute = os.path.normpath(os.path.abspath(path))
+    for candidate in (
+        Path(absolute),
+        Path(os.path.realpath(os.path.dirname(absolute)), os.path.basename(absolute)),
+    ):
+        try:
+            relative = candidate.relative_to(root).as_posix()
+        except ValueError:
+            continue
+        if relative and relative != ".":
+            return quote(relative, safe="/", errors="surrogateescape")
+    return None
+
+
+def _anchor_uri(anchor: str | None, result: RunResult, root: Path) -> str | None:
+    models = [file.path for file in result.files if file.format is not None]
+    for path in (anchor, *models, *(file.path for file in result.files)):
+        if path and not os.path.isdir(path):
+            uri = repository_uri(path, root)
+            if uri is not None:
+                return uri
+    return None
 
 
 def _uri_root(root: Path | None) -> Path:

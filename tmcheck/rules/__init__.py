@@ -67,6 +67,8 @@ FILE_CHECKS: Mapping[str, tuple[str, str]] = {
     "internal-error": ("error", "tmcheck failed on this file: a bug, please report it"),
     "base-unreadable": ("warning", "the --base revision, or a file at it, cannot be read"),
     "gate-without-base": ("warning", "gate: new without --base: it falls back to gate: all"),
+    "stale-output": ("warning", "a committed risks.json older in git history than its Threagile"
+                     " model: run Threagile again"),
     "status-not-set": ("note", "Threat Composer threats with no status whose linked mitigations"
                        " are all resolved: they count as open"),
 }  # fmt: skip
