@@ -110,7 +110,12 @@ def normalize(entry: ThreatEntry, settings: Settings) -> Threat:
         level, level_model = level_word(entry.severity, levels), severity_name(entry.format)
 
     declared = None
-    if level_model in ("bands", "matrix") and likelihood is not None and impact is not None:
+    if (
+        level_model in ("bands", "matrix")
+        and likelihood is not None
+        and impact is not None
+        and entry.format in DECLARING_FORMATS
+    ):
         declared = declared_level(entry, settings, levels)
         if declared is not None and RISK_RANK[declared] > RISK_RANK[level or "info"]:
             level = declared  # a declared level never hides a risk: the higher one gates
@@ -146,6 +151,11 @@ def normalize(entry: ThreatEntry, settings: Settings) -> Threat:
         acceptance_expired=expired,
         declared_level=declared,
     )
+
+
+# Formats whose author writes a level beside likelihood and impact; a tool's severity (Threagile
+# derives it from its own 4 x 4 mapping) is the tool's business.
+DECLARING_FORMATS = frozenset({"markdown", "threat-register", "stride-worksheet", "dialect"})
 
 
 def computed_level(threat: Threat, settings: Settings) -> str | None:
