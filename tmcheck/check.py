@@ -94,7 +94,8 @@ def run_check(
         context = tuple(_context_files(settings, pinned, checked, workspace, walk_repository))
     extra = [*discovery.findings, *stale_risks(files, repository)]
     errors = any(f.level == "error" for f in discovery.findings)
-    if not errors and not any(file.format or file.findings for file in files):
+    nothing_found = not errors and not any(file.format or file.findings for file in files)
+    if nothing_found:
         extra.append(_no_threat_models(settings, paths, len(skipped)))
     comparison: Comparison | None = None
     uncompared: frozenset[str] = frozenset()
@@ -114,7 +115,7 @@ def run_check(
     result = assemble(
         files, settings, extra, context, changed, comparison=comparison, gate=gate, debt=debt
     )
-    return replace(result, skipped=skipped)
+    return replace(result, skipped=skipped, no_threat_models=nothing_found)
 
 
 def _walk_repository(repository: Git | GitError | None, workspace: Path | None) -> Git | None:

@@ -48,10 +48,9 @@ class RunResult:
     coverage: tuple[ElementCoverage, ...] = ()  # STRIDE per element, when the run has elements
     skipped: tuple[FileResult, ...] = ()  # walked files that are no threat model, not counted
 
-    @property
-    def no_threat_models(self) -> bool:
-        """Nothing was checked: no file of the run is a threat model."""
-        return not any(file.format for file in self.files)
+    # The run looked for threat models and found none (the `no-threat-models` finding); not set
+    # when there was nothing to look at (a pull request that changes no threat model).
+    no_threat_models: bool = False
 
     @property
     def errors(self) -> int:
