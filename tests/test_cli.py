@@ -181,12 +181,12 @@ def test_internal_error_is_reported_not_raised(
     run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A bug in one file's processing is an internal-error finding and exit code 3."""
-    import tmcheck.check
+    import tmcheck.file_checker
 
     def broken(*args: object, **kwargs: object) -> None:
         raise ZeroDivisionError
 
-    monkeypatch.setattr(tmcheck.check, "normalize", broken)
+    monkeypatch.setattr(tmcheck.file_checker, "normalize", broken)
     _write(tmp_path / "model.yaml", CLEAN)
     result = run_cli("check", "model.yaml", cwd=tmp_path)
     assert result.code == 3

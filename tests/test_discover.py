@@ -8,10 +8,15 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import RunCli
+from tmcheck.config import Settings
 from tmcheck.discover import GateError, discover, read_bounded
 from tmcheck.globs import GlobSet
 
 MODEL = "component: {name: X, owner: Y}\nthreats: []\n"
+
+
+def _every_file(root: Path) -> Settings:
+    return Settings(root=root, include=("**",), exclude=(), max_files=10)
 
 
 def test_globs() -> None:
@@ -59,8 +64,9 @@ def test_workspace_containment(tmp_path: Path) -> None:
     (tmp_path / "outside.yaml").write_text(MODEL)
     found = discover(
         [str(inside), str(tmp_path / "outside.yaml")],
-        root=tmp_path / "ws", include=["**"], exclude=[], max_files=10, workspace=tmp_path / "ws",
-    )  # fmt: skip
+        _every_file(tmp_path / "ws"),
+        workspace=tmp_path / "ws",
+    )
     assert [c.path for c in found.candidates] == [str(inside)]
     assert [f.message for f in found.findings] == [
         "is outside the workspace; tmcheck reads only files inside it"
@@ -68,10 +74,7 @@ def test_workspace_containment(tmp_path: Path) -> None:
     sibling = tmp_path / "ws-other" / "a.yaml"  # shares the workspace's name as a prefix
     sibling.parent.mkdir()
     sibling.write_text(MODEL)
-    found = discover(
-        [str(sibling)], root=tmp_path, include=["**"], exclude=[], max_files=10,
-        workspace=tmp_path / "ws",
-    )  # fmt: skip
+    found = discover([str(sibling)], _every_file(tmp_path), workspace=tmp_path / "ws")
     assert found.candidates == () and len(found.findings) == 1
 
 
@@ -117,8 +120,7 @@ def test_a_changed_path_that_is_a_directory_is_not_walked(tmp_path: Path) -> Non
     (tmp_path / "sub.yaml").mkdir()  # what a checkout leaves for a submodule
     (tmp_path / "sub.yaml" / "inner.yaml").write_text(MODEL)
     found = discover(
-        [str(tmp_path / "sub.yaml")], root=tmp_path, include=["**"], exclude=[], max_files=10,
-        workspace=tmp_path, explicit=False,
-    )  # fmt: skip
+        [str(tmp_path / "sub.yaml")], _every_file(tmp_path), workspace=tmp_path, explicit=False
+    )
     assert found.candidates == ()
     assert [f.message for f in found.findings] == ["is not a regular file (a submodule?)"]

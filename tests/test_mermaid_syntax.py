@@ -21,9 +21,9 @@ from tests.diagrams import HOSTILE_NAMES, boundary, component, flow, threat
 from tests.fixture_comment import check_pull_request
 from tests.fixture_pr import make_pull_request
 from tests.mermaid_parser import missing_tools, parse
-from tmcheck.check import check_content
 from tmcheck.config import Settings
 from tmcheck.discover import Candidate
+from tmcheck.file_checker import FileChecker
 from tmcheck.reporters.mermaid import _CLASSES, data_flow_diagram
 
 OUR_CLASSES = set(_CLASSES)
@@ -82,7 +82,9 @@ def _large() -> str:
 
 def _seed_architecture() -> str:
     path = FIXTURES / "seed" / "architecture.yaml"
-    result = check_content(path.read_bytes(), Candidate(str(path), explicit=True), Settings())
+    result = FileChecker(Settings()).check_content(
+        path.read_bytes(), Candidate(str(path), explicit=True)
+    )
     diagram = data_flow_diagram(result.elements, [])
     assert diagram is not None
     return diagram.text
@@ -189,7 +191,9 @@ def test_real_threat_dragon_models(shared: Path) -> None:
     need(missing_tools() is None, f"the Mermaid parser needs Node: {missing_tools()}")
     texts = []
     for path in sorted((shared / "corpus" / "threat-dragon").glob("v*/*.json")):
-        result = check_content(path.read_bytes(), Candidate(str(path), explicit=True), Settings())
+        result = FileChecker(Settings()).check_content(
+            path.read_bytes(), Candidate(str(path), explicit=True)
+        )
         diagram = data_flow_diagram(result.elements, result.threats)
         if diagram is not None:
             texts.append(diagram.text)

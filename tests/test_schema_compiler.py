@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator, FormatChecker
 
 from tests.conftest import FIXTURES, REPO
-from tmcheck.check import parse
+from tmcheck.file_checker import parse
 from tmcheck.parsing.tree import LoadError
 from tmcheck.schema_compiler import SUPPORTED, compile_schema
 from tmcheck.schema_keywords import SchemaCompileError

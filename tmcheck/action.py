@@ -10,6 +10,7 @@ workflow commands instead. The exit code is decided by the threats, never by Git
 from __future__ import annotations
 
 import importlib.util
+import io
 import os
 import sys
 from collections.abc import Mapping
@@ -19,8 +20,8 @@ from typing import IO, TYPE_CHECKING
 from tmcheck import git
 from tmcheck.check import assemble, run_check
 from tmcheck.config import Settings, load_settings
-from tmcheck.errors import TmcheckError, UsageError
-from tmcheck.escape import for_log, for_markdown
+from tmcheck.errors import ExitCode, TmcheckError, UsageError, report_error
+from tmcheck.escape import for_markdown
 from tmcheck.github.base_config import config_source
 from tmcheck.github.changes import (
     changed_files,
@@ -56,7 +57,6 @@ from tmcheck.results import RunResult
 if TYPE_CHECKING:
     from tmcheck.github.client import GitHubClient
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 MAX_TEMPLATE_BYTES = 256 * 1024
 MAX_SUMMARY_ERROR_CHARS = 4000
 
@@ -73,8 +73,7 @@ def main(
         inputs = ActionInputs.from_environ(environ)
         context = RunContext.from_environ(environ)
     except TmcheckError as error:
-        (stderr or sys.stderr).write(f"tmcheck: error: {for_log(str(error))}\n")
-        return error.exit_code
+        return report_error(error, stderr or sys.stderr, environ)
     log = ActionLog(out, inputs.token)
     try:
         return run_action(inputs, context, environ, log)
@@ -84,6 +83,12 @@ def main(
         failure = for_markdown(log.scrub(str(error)), limit=MAX_SUMMARY_ERROR_CHARS)
         append_summary(context.summary_file, f"**tmcheck could not run:** {failure}\n")
         return error.exit_code
+    except (Exception, KeyboardInterrupt) as error:  # the one policy, told without the token
+        told = io.StringIO()
+        code = report_error(error, told, environ)
+        for line in told.getvalue().splitlines():  # a traceback quotes file names: escaped
+            log.say(line)
+        return code
 
 
 def _require_pygithub() -> None:
@@ -172,8 +177,8 @@ def run_action(
     outputs["check-run-url"] = published.check_run_url or ""
     write_outputs(context.output_file, outputs)
     if result.internal_errors:
-        return EXIT_INTERNAL
-    return EXIT_FINDINGS if inputs.fail and not result.passed else EXIT_CLEAN
+        return ExitCode.INTERNAL
+    return ExitCode.FINDINGS if inputs.fail and not result.passed else ExitCode.CLEAN
 
 
 def _settings(

@@ -16,16 +16,20 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tmcheck import git
-from tmcheck.check import check_content, internal_error, join_tool_files, read_limit
-from tmcheck.config import Settings
 from tmcheck.diff import Comparison, changed_elements, diff_threats
 from tmcheck.discover import Candidate
-from tmcheck.findings import Finding
-from tmcheck.globs import GlobSet
+from tmcheck.file_checker import FileChecker, join_tool_files, read_limit
+from tmcheck.file_checks import file_finding
+from tmcheck.findings import Finding, internal_error
 from tmcheck.model import Element, Threat
 from tmcheck.results import FileResult
+from tmcheck.selection import FileSelection, relative_to_root
+
+if TYPE_CHECKING:
+    from tmcheck.config import Settings
 
 RULE = "base-unreadable"
 _NOT_LOADED = frozenset({"read-error", "parse-error", "internal-error"})
@@ -42,14 +46,15 @@ def compare_with_base(
     ref: str,
     files: Sequence[FileResult],
     paths: Sequence[str],
-    settings: Settings,
-    pinned: Sequence[tuple[GlobSet, str]] = (),
+    checker: FileChecker,
     repository: git.Git | git.GitError | None = None,
 ) -> Baseline:
-    """Compare the checked `files` with their versions at revision `ref`.
+    """Compare the checked `files` with their versions at revision `ref`, read as `checker`
+    reads the head.
 
     `repository` is the one the run was pointed at, or why there is none; by default, the
     current directory's. Never the one around the config file: a pull request can plant one."""
+    settings = checker.settings
     if repository is None:
         try:
             repository = git.Git.find(Path.cwd())
@@ -74,7 +79,7 @@ def compare_with_base(
     except git.GitError as error:
         return _unavailable(ref, str(error), settings)
 
-    reader = _BaseReader(repository, commit, settings, pinned)
+    reader = _BaseReader(repository, commit, checker)
     by_path = {change.path: change for change in changed}
     base_files: list[FileResult] = []  # the run's files as they were at the base
     renamed: dict[str, str] = {}
@@ -101,6 +106,7 @@ def compare_with_base(
                     renamed[display] = file.path
 
     checked = {repository.relative(file.path) for file in files}
+    selection = FileSelection.of(settings)
     for change in changed:
         if change.status == "D":
             gone = change.path
@@ -109,7 +115,7 @@ def compare_with_base(
         else:
             continue
         display = _display_path(repository, gone)
-        if _in_scope(display, paths, settings):
+        if _in_scope(display, paths, selection):
             base = reader.read(gone, display, report_as=display)
             if base is not None:
                 base_files.append(dataclasses.replace(base, elements=()))
@@ -134,23 +140,16 @@ def compare_with_base(
 def _unavailable(ref: str, reason: str, settings: Settings) -> Baseline:
     fallback = "; gate: new falls back to all" if settings.gate == "new" else ""
     message = f"cannot compare with base {ref!r}: {reason}; no changes are reported{fallback}"
-    finding = Finding(".", 1, 1, RULE, "warning", message)
+    finding = file_finding(".", RULE, message)
     return Baseline(Comparison(ref, None), frozenset(), (finding,))
 
 
 class _BaseReader:
     """Reads files at the base commit; records a warning for each one it cannot read."""
 
-    def __init__(
-        self,
-        repository: git.Git,
-        commit: str,
-        settings: Settings,
-        pinned: Sequence[tuple[GlobSet, str]],
-    ) -> None:
-        self.repository, self.commit, self.settings, self.pinned = (
-            repository, commit, settings, pinned,
-        )  # fmt: skip
+    def __init__(self, repository: git.Git, commit: str, checker: FileChecker) -> None:
+        self.repository, self.commit, self.checker = repository, commit, checker
+        self.settings = checker.settings
         self.findings: list[Finding] = []
 
     def read(self, relative: str, display: str, *, report_as: str) -> FileResult | None:
@@ -164,7 +163,7 @@ class _BaseReader:
             return FileResult(display, None, True)
         candidate = Candidate(display, explicit=False)
         try:
-            result = check_content(raw, candidate, self.settings, self.pinned, validate=False)
+            result = self.checker.check_content(raw, candidate, validate=False)
         except Exception as error:  # a bug: say so, as on the head
             self.findings.append(internal_error(report_as, error))
             return None
@@ -177,12 +176,13 @@ class _BaseReader:
     def fail(self, path: str, reason: str) -> None:
         gate = " and block as under gate: all" if self.settings.gate == "new" else ""
         self.findings.append(
-            Finding(
-                path, 1, 1, RULE, "warning",
+            file_finding(
+                path,
+                RULE,
                 f"cannot compare with base {self.commit[:12]}: {reason};"
                 f" its threats are not compared{gate}",
             )
-        )  # fmt: skip
+        )
 
 
 def _display_path(repository: git.Git, relative: str) -> str:
@@ -190,16 +190,10 @@ def _display_path(repository: git.Git, relative: str) -> str:
     return os.path.relpath(repository.top / relative)
 
 
-def _in_scope(display: str, paths: Sequence[str], settings: Settings) -> bool:
+def _in_scope(display: str, paths: Sequence[str], selection: FileSelection) -> bool:
     """Would this run have checked the file at `display`, had it still been there?"""
+    if relative_to_root(display, selection.root) is None or not selection.selects(display):
+        return False
     absolute = os.path.abspath(display)
-    try:
-        relative = Path(absolute).relative_to(settings.root).as_posix()
-    except ValueError:
-        return False
-    if GlobSet(settings.exclude).matches(relative) or not GlobSet(settings.include).matches(
-        relative
-    ):
-        return False
-    roots = [os.path.abspath(path) for path in paths] or [str(settings.root)]
+    roots = [os.path.abspath(path) for path in paths] or [str(selection.root)]
     return any(absolute == root or absolute.startswith(root + os.sep) for root in roots)

@@ -1,7 +1,7 @@
 """The command line: `main(argv) -> int`, the only place that turns errors into exit codes.
 
-Exit codes: 0 nothing at error level; 1 error-level findings; 2 usage or configuration error;
-3 internal error (a bug); 130 interrupted.
+Exit codes (`errors.ExitCode`): 0 nothing at error level; 1 error-level findings; 2 usage or
+configuration error; 3 internal error (a bug); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -15,13 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, NoReturn
 
-from tmcheck.errors import TmcheckError, UsageError
+from tmcheck.errors import ExitCode, UsageError, report_error
 
 if TYPE_CHECKING:
     from tmcheck.config import Settings
     from tmcheck.git import Git, GitError
-
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 class _Parser(argparse.ArgumentParser):
@@ -154,30 +152,15 @@ def main(
 ) -> int:
     out = stdout or sys.stdout
     err = stderr or sys.stderr
+    environment = os.environ if environ is None else environ
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             arguments = build_parser().parse_args(argv)  # --help and --version print
-        environment = os.environ if environ is None else environ
         return _run(arguments, _Streams(out, err, stdin or sys.stdin), environment, cwd)
     except SystemExit as exit_request:  # --help and --version
-        return exit_request.code if isinstance(exit_request.code, int) else EXIT_CLEAN
-    except TmcheckError as error:
-        from tmcheck.escape import for_log
-
-        for line in str(error).split("\n"):  # a config error names every bad key, one a line
-            err.write(f"tmcheck: error: {for_log(line)}\n")
-        return error.exit_code
-    except KeyboardInterrupt:
-        err.write("tmcheck: interrupted\n")
-        return 130
-    except Exception as error:  # a bug: say so plainly, without a traceback
-        from tmcheck.check import REPORT_URL
-
-        err.write(
-            f"tmcheck: internal error ({type(error).__name__}); this is a bug,"
-            f" please report it at {REPORT_URL}\n"
-        )
-        return EXIT_INTERNAL
+        return exit_request.code if isinstance(exit_request.code, int) else ExitCode.CLEAN
+    except (Exception, KeyboardInterrupt) as error:  # the one policy: errors.report_error
+        return report_error(error, err, environment)
 
 
 @dataclass(frozen=True)
@@ -199,12 +182,12 @@ def _run(
         return action_main(environ, streams.out, streams.err)
     if arguments.command == "rules":
         streams.out.write(_describe_rules(arguments.rule))
-        return EXIT_CLEAN
+        return ExitCode.CLEAN
     if arguments.command == "schema":
         from tmcheck.schema_export import schema_json, schema_list
 
         streams.out.write(schema_list() if arguments.name is None else schema_json(arguments.name))
-        return EXIT_CLEAN
+        return ExitCode.CLEAN
 
     from tmcheck.config import load_settings
 
@@ -255,8 +238,8 @@ def _check(arguments: argparse.Namespace, settings: Settings, streams: _Streams,
         streams.err.write(
             f"tmcheck: {result.internal_errors} internal error(s); see the findings above\n"
         )
-        return EXIT_INTERNAL
-    return EXIT_CLEAN if result.passed else EXIT_FINDINGS
+        return ExitCode.INTERNAL
+    return ExitCode.CLEAN if result.passed else ExitCode.FINDINGS
 
 
 def _repository(cwd: Path) -> Git | GitError:
@@ -292,7 +275,8 @@ def _changed_paths(
 def _describe_rules(rule: str | None) -> str:
     import inspect
 
-    from tmcheck.rules import FILE_CHECKS, RULES
+    from tmcheck.file_checks import FILE_CHECKS
+    from tmcheck.rules import RULES
 
     if rule is None:
         lines = []

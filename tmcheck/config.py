@@ -191,6 +191,7 @@ def _environment_layer(environment: Mapping[str, str]) -> dict[str, Any]:
 
 def _check_layer(layer: Mapping[str, Any], where: Any) -> None:
     """Raise ConfigError naming every bad key of one layer (one per line), and what it allows."""
+    from tmcheck.findings import INTERNAL_ERROR
     from tmcheck.rules import DEFAULT_LEVELS
     from tmcheck.validation import iter_schema_errors
 
@@ -208,6 +209,11 @@ def _check_layer(layer: Mapping[str, Any], where: Any) -> None:
                 else f"`tmcheck rules` lists them: {', '.join(sorted(DEFAULT_LEVELS))}"
             )
             problems.append(f"{where('rules.' + rule)}: unknown rule {rule!r}; {hint}")
+        elif rule == INTERNAL_ERROR and rules[rule] != "error":
+            problems.append(
+                f"{where('rules.' + rule)}: the level of {rule} cannot be changed: it reports a"
+                " bug in tmcheck, and a run that met one must not pass"
+            )
     if problems:
         raise ConfigError("\n".join(problems))
 

@@ -13,6 +13,7 @@ import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tmcheck.confined import (
     GateError,
@@ -20,9 +21,13 @@ from tmcheck.confined import (
     open_directory_beneath,
     read_bounded,
 )
+from tmcheck.file_checks import file_finding
 from tmcheck.findings import Finding
 from tmcheck.git import Git, GitError
-from tmcheck.globs import GlobSet
+from tmcheck.selection import FileSelection
+
+if TYPE_CHECKING:
+    from tmcheck.config import Settings
 
 __all__ = ["Candidate", "Discovery", "GateError", "discover", "printable", "read_bounded"]
 
@@ -47,16 +52,14 @@ class Discovery:
 
 def discover(
     paths: Sequence[str],
+    settings: Settings,
     *,
-    root: Path,
-    include: Sequence[str],
-    exclude: Sequence[str],
-    max_files: int,
     workspace: Path | None = None,
     explicit: bool = True,
     repository: Callable[[], Git | None] | None = None,
 ) -> Discovery:
-    """Expand `paths` (files and directories; the root when empty) into files to check.
+    """Expand `paths` (files and directories; the root when empty) into the files to check:
+    those the settings' include/exclude select, at most `max_files`.
 
     Files named in `paths` are `explicit` (a file in no known format is then an error) unless
     told otherwise: the action names the files a pull request changed, which may be anything,
@@ -65,49 +68,44 @@ def discover(
     A directory inside the work tree of `repository` (asked for only when a directory is walked)
     is walked the way git sees it: the files it tracks and the untracked ones it does not
     ignore. Elsewhere, or when git cannot list them, every file below the directory."""
-    included, excluded = GlobSet(include), GlobSet(exclude)
+    selection = FileSelection.of(settings)
     within = os.fspath(workspace) if workspace is not None else None
     candidates: dict[str, Candidate] = {}
     findings: list[Finding] = []
 
-    def relative(path: str) -> str | None:
-        try:
-            return Path(os.path.abspath(path)).relative_to(root).as_posix()
-        except ValueError:
-            return None
-
-    for given in paths or [os.path.relpath(root)]:
+    for given in paths or [os.path.relpath(settings.root)]:
         problem = _path_problem(given, workspace)
         if problem:
-            findings.append(Finding(printable(given), 1, 1, "read-error", "error", problem))
+            findings.append(file_finding(printable(given), "read-error", problem))
             continue
         if stat.S_ISDIR(os.lstat(given).st_mode):
             if paths and not explicit:
                 refused = "is not a regular file (a submodule?)"
-                findings.append(Finding(given, 1, 1, "read-error", "error", refused))
+                findings.append(file_finding(given, "read-error", refused))
                 continue
             listed = _git_files(repository() if repository else None, given)
-            for path, refusal in _walk(given, relative, included, excluded, within, listed):
+            for path, refusal in _walk(given, selection, within, listed):
                 if refusal:
-                    findings.append(Finding(path, 1, 1, "read-error", "error", refusal))
+                    findings.append(file_finding(path, "read-error", refusal))
                 else:
                     candidates.setdefault(path, Candidate(path, False, within))
             continue
-        rel = relative(given)
-        if excluded and excluded.matches(rel if rel is not None else given):
+        if selection.excludes(given):
             continue
         candidates[given] = Candidate(given, explicit, within)
 
+    max_files = settings.max_files
     ordered = sorted(candidates.values(), key=lambda candidate: candidate.path)
     if len(ordered) > max_files:
         skipped = len(ordered) - max_files
         findings.append(
-            Finding(
-                ordered[max_files].path, 1, 1, "too-many-files", "error",
+            file_finding(
+                ordered[max_files].path,
+                "too-many-files",
                 f"{skipped} files not checked: a run checks at most {max_files} (max_files);"
-                f" the first not checked is this one",
+                " the first not checked is this one",
             )
-        )  # fmt: skip
+        )
         ordered = ordered[:max_files]
     return Discovery(tuple(ordered), tuple(findings))
 
@@ -135,21 +133,20 @@ def _git_files(repository: Git | None, directory: str) -> frozenset[str] | None:
 
 def _walk(
     top: str,
-    relative: Callable[[str], str | None],
-    included: GlobSet,
-    excluded: GlobSet,
+    selection: FileSelection,
     within: str | None,
     listed: frozenset[str] | None = None,
 ) -> list[tuple[str, str | None]]:
-    """(path, refusal) for files below `top` that the globs select, without following links.
+    """(path, refusal) for files below `top` that the selection selects, without following
+    links; with `listed` (the files git sees), only those.
 
     Each directory is opened from its parent's descriptor (`O_NOFOLLOW`), never by its path: a
     directory swapped for a link meanwhile is refused, no name outside is ever listed. The globs
     advance one name at a time from the parent's state. So a tree 1,900 levels deep costs one
     open and one glob step per directory, not one per level per directory; a parent stays open
-    only while it has directories left to enter. With `listed` (the files git sees), only
-    those files."""
+    only while it has directories left to enter."""
     found: list[tuple[str, str | None]] = []
+    included, excluded = selection.included, selection.excluded
     real_top = os.path.realpath(top)
     listed_directories: set[str] = set()
     for listed_name in listed or ():
@@ -161,8 +158,7 @@ def _walk(
     def real(path: str) -> str:
         return os.path.normpath(os.path.join(real_top, os.path.relpath(path, top)))
 
-    top_key = relative(top)
-    top_key = top_key if top_key is not None else top
+    top_key = selection.key(top)
     Frame = tuple[str, int, list[tuple[str, int, int]]]  # path, descriptor, directories to enter
 
     def visit(path: str, descriptor: int, inside: int, outside: int) -> list[tuple[str, int, int]]:
@@ -176,11 +172,11 @@ def _walk(
         subdirectories = []
         for name, kind in entries:
             child = os.path.join(path, name) if path != "." else name
-            excluding = excluded.advance(outside, name)
             if listed is not None and real(child) not in (
                 listed_directories if kind == "directory" else listed
             ):
                 continue  # git ignores it (a build output, a dependency), or it is empty
+            excluding = excluded.advance(outside, name)
             if kind == "directory":
                 if not excluded.accepts_directory(excluding):
                     subdirectories.append((name, included.advance(inside, name), excluding))

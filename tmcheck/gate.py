@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from tmcheck.file_checks import file_finding
 from tmcheck.findings import Finding
 from tmcheck.model import Threat
 from tmcheck.results import FileResult
@@ -41,11 +42,12 @@ def gate_on_changes(
     """`gate: new`: `files` with `blocking` cleared on the threats the change did not
     introduce (unless their file could not be compared)."""
     if comparison is None:
-        warning = Finding(
-            ".", 1, 1, RULE, "warning",
+        warning = file_finding(
+            ".",
+            RULE,
             "gate: new needs a base revision to compare with (--base REF); every open threat"
             " at or above the threshold blocks, as with gate: all",
-        )  # fmt: skip
+        )
         return Gated(tuple(files), None, "all", findings=(warning,))
     if comparison.commit is None:
         return Gated(tuple(files), comparison, "all")  # base-unreadable said so already

@@ -9,6 +9,7 @@ and nothing is ever written through a symbolic link.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -55,19 +56,18 @@ def run_scaffold(
 ) -> int:
     """`tmcheck scaffold`: 0 when written, 1 when the architecture has errors (then nothing is
     written); usage problems (not an architecture, a file in the way) raise UsageError."""
-    from tmcheck.check import check_file, pinned_formats
     from tmcheck.discover import discover
+    from tmcheck.file_checker import FileChecker
     from tmcheck.reporters.text import finding_line
 
     if os.path.isdir(architecture):
         raise UsageError(f"{architecture}: a directory; name one architecture file")
-    discovery = discover(
-        [architecture], root=settings.root, include=("**",), exclude=(), max_files=1
-    )
+    named = dataclasses.replace(settings, include=("**",), exclude=(), max_files=1)
+    discovery = discover([architecture], named)
     if discovery.findings or not discovery.candidates:  # the file gate refused it
         why = discovery.findings[0].message if discovery.findings else "not found"
         raise UsageError(f"{architecture}: {why}")
-    result = check_file(discovery.candidates[0], settings, pinned_formats(settings))
+    result = FileChecker(settings).check_file(discovery.candidates[0])
     errors = [f for f in result.findings if f.level == "error"]
     if errors:
         out.writelines(finding_line(finding) + "\n" for finding in errors)

@@ -17,6 +17,7 @@ from importlib.resources import files
 from itertools import groupby
 from typing import Any
 
+from tmcheck.file_checks import file_finding
 from tmcheck.findings import Finding
 from tmcheck.parsing.tree import Document
 from tmcheck.schema_compiler import compile_schema
@@ -192,19 +193,12 @@ def validate_document(name: str, document: Document, path: str) -> list[Finding]
     for index, (where, message) in enumerate(iter_schema_errors(name, document.root)):
         if index == MAX_ERRORS_PER_FILE:
             findings.append(
-                Finding(
-                    path,
-                    1,
-                    1,
-                    "schema",
-                    "error",
-                    f"more than {index} schema errors; fix these first",
-                )
+                file_finding(path, "schema", f"more than {index} schema errors; fix these first")
             )
             break
         line, column = document.locate(where)
         findings.append(
-            Finding(path, line, column, "schema", "error", f"{json_path(where)}: {message}")
+            file_finding(path, "schema", f"{json_path(where)}: {message}", line, column)
         )
     return findings
 

@@ -127,7 +127,8 @@ def to_sarif(
 
 def rule_descriptors() -> list[dict[str, Any]]:
     """A descriptor for every rule (documented by its docstring) and every file check."""
-    from tmcheck.rules import FILE_CHECKS, RULES
+    from tmcheck.file_checks import FILE_CHECKS
+    from tmcheck.rules import RULES
 
     descriptors = []
     for rule_id, module in RULES.items():

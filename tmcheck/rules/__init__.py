@@ -1,8 +1,13 @@
-"""The rules: one module each, registered here by id.
+"""The rules: one module each, registered here by id, and the runner that applies them.
+
+A rule module has an `ID`, a default `LEVEL`, a docstring that is its documentation (with
+Passes and Fails examples), and `check(context)`, which yields `Problem`s: where and what. The
+runner makes them findings with the rule's id and level, each rule on its own: a rule that fails
+(a bug) is one internal-error finding naming it, and the other rules still run.
 
 Besides the rules, a run reports problems with the files themselves (and with its base
-revision) under the ids in `FILE_CHECKS`; their levels can be changed in `.tmcheck.yaml` like a
-rule's.
+revision) under the ids in `file_checks.FILE_CHECKS`; all levels but internal-error's can be
+changed in `.tmcheck.yaml`.
 """
 
 from __future__ import annotations
@@ -10,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from types import ModuleType
 
-from tmcheck.findings import Finding
+from tmcheck.file_checks import FILE_CHECKS
+from tmcheck.findings import INTERNAL_ERROR, Finding, internal_error
 from tmcheck.rules import (
     acceptance_expired,
     acceptance_incomplete,
@@ -53,26 +59,6 @@ _MODULES: tuple[ModuleType, ...] = (
 )
 RULES: Mapping[str, ModuleType] = {module.ID: module for module in _MODULES}
 
-# Problems with a file as a whole: (default level, what it means).
-FILE_CHECKS: Mapping[str, tuple[str, str]] = {
-    "read-error": ("error", "the file cannot be read: missing, a link, not a file, too large"),
-    "parse-error": ("error", "not valid UTF-8, YAML, JSON or front matter, or past a safety limit"),
-    "unknown-format": ("error", "a file named on the command line is in no format tmcheck reads"),
-    "schema": ("error", "the file breaks its format's JSON Schema"),
-    "markdown-table": ("error", "a Markdown threat table: a row with the wrong number of cells or"
-                       " no ID; a note when a named Markdown file has no threat table"),
-    "no-threat-models": ("warning", "the run found no threat model: it names the root and the"
-                         " include globs"),
-    "too-many-files": ("error", "more files than max_files: the rest were not checked"),
-    "internal-error": ("error", "tmcheck failed on this file: a bug, please report it"),
-    "base-unreadable": ("warning", "the --base revision, or a file at it, cannot be read"),
-    "gate-without-base": ("warning", "gate: new without --base: it falls back to gate: all"),
-    "stale-output": ("warning", "a committed risks.json older in git history than its Threagile"
-                     " model: run Threagile again"),
-    "status-not-set": ("note", "Threat Composer threats with no status whose linked mitigations"
-                       " are all resolved: they count as open"),
-}  # fmt: skip
-
 DEFAULT_LEVELS: Mapping[str, str] = {
     **{rule_id: module.LEVEL for rule_id, module in RULES.items()},
     **{check_id: level for check_id, (level, _) in FILE_CHECKS.items()},
@@ -80,15 +66,37 @@ DEFAULT_LEVELS: Mapping[str, str] = {
 
 
 def iter_rule_findings(context: RuleContext) -> Iterator[Finding]:
-    for module in RULES.values():
-        yield from module.check(context)
+    """Every rule's findings, stamped with its id and default level."""
+    for rule_id, module in RULES.items():
+        yield from run_rule(rule_id, module, context)
+
+
+def run_rule(rule_id: str, module: ModuleType, context: RuleContext) -> list[Finding]:
+    """One rule's findings; if the rule fails, those it found before, and the failure."""
+    level: str = module.LEVEL
+    findings: list[Finding] = []
+    try:
+        for problem in module.check(context):
+            findings.append(
+                Finding(
+                    problem.path, problem.line, problem.column, rule_id,
+                    problem.level or level, problem.message, problem.threat_id,
+                    problem.threat_title,
+                )
+            )  # fmt: skip
+    except Exception as error:  # a bug in one rule; the other rules still run
+        findings.append(internal_error(".", error, f"rule {rule_id} failed"))
+    return findings
 
 
 def apply_levels(findings: list[Finding], overrides: Mapping[str, str]) -> list[Finding]:
-    """Findings with configured levels; those whose rule is `off` are dropped."""
+    """Findings with configured levels; those whose rule is `off` are dropped. An internal
+    error keeps its level: a bug must never pass as clean."""
     adjusted = []
     for finding in findings:
-        level = overrides.get(finding.rule, finding.level)
+        level = finding.level
+        if finding.rule != INTERNAL_ERROR:
+            level = overrides.get(finding.rule, level)
         if level != "off":
             adjusted.append(finding if level == finding.level else finding._replace(level=level))
     return adjusted

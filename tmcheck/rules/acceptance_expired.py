@@ -17,19 +17,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tmcheck.findings import Finding
-from tmcheck.rules.context import RuleContext, threat_finding
+from tmcheck.rules.context import Problem, RuleContext, threat_problem
 
 ID = "acceptance-expired"
 LEVEL = "warning"
 
 
-def check(context: RuleContext) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Problem]:
     for threat in context.threats:
         if threat.acceptance_expired:
             expires = (threat.entry.acceptance or {}).get("expires")
-            yield threat_finding(
-                threat, ID, LEVEL,
+            yield threat_problem(
+                threat,
                 f"the acceptance of {threat.label} expired on {expires}; it counts as open",
                 key="acceptance",
             )  # fmt: skip

@@ -17,23 +17,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tmcheck.findings import Finding
-from tmcheck.rules.context import RuleContext, threat_finding
+from tmcheck.rules.context import Problem, RuleContext, threat_problem
 
 ID = "acceptance-incomplete"
 LEVEL = "warning"
 _NEEDED = ("approver", "reason", "expires")
 
 
-def check(context: RuleContext) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Problem]:
     for threat in context.threats:
         if threat.status != "accepted":
             continue
         acceptance = threat.entry.acceptance or {}
         missing = [key for key in _NEEDED if not acceptance.get(key)]
         if missing:
-            yield threat_finding(
-                threat, ID, LEVEL,
+            yield threat_problem(
+                threat,
                 f"accepted threat {threat.label} has no acceptance {', '.join(missing)}",
                 key="acceptance" if acceptance else "status",
             )  # fmt: skip

@@ -25,14 +25,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tmcheck.findings import Finding
-from tmcheck.rules.context import RuleContext, threat_finding
+from tmcheck.rules.context import Problem, RuleContext, threat_problem
 
 ID = "blocking-threat"
 LEVEL = "error"
 
 
-def check(context: RuleContext) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Problem]:
     settings = context.settings
     for threat in context.threats:
         if not threat.blocking:
@@ -53,4 +52,4 @@ def check(context: RuleContext) -> Iterator[Finding]:
                 f"is {threat.risk_level} ({threat.rating}), at or above {settings.threshold_level},"
                 f" the level of threshold {settings.threshold}"
             )
-        yield threat_finding(threat, ID, LEVEL, f"open threat {threat.label} ({status}) {why}")
+        yield threat_problem(threat, f"open threat {threat.label} ({status}) {why}")

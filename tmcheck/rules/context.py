@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
 
-from tmcheck.config import Settings
 from tmcheck.coverage import ElementCoverage, coverage_table
-from tmcheck.findings import Finding
 from tmcheck.model import Element, IdKey, Threat
 from tmcheck.results import FileResult
+
+if TYPE_CHECKING:  # the rules read the settings; the settings need not know the rules
+    from tmcheck.config import Settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,10 +47,27 @@ class RuleContext:
         return {d.id for file in every for d in file.definitions if d.kind == "library"}
 
 
-def threat_finding(
-    threat: Threat, rule: str, level: str, message: str, key: str | None = None
-) -> Finding:
-    """A finding about `threat`, at the line of its `key` (or of the entry when not given)."""
+class Problem(NamedTuple):
+    """What a rule found, and where; the rule runner makes it a finding with the rule's id
+    and level."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+    threat_id: str | None = None
+    threat_title: str | None = None  # names a threat without an id (SARIF fingerprints)
+    level: str | None = None  # a level other than the rule's, for a milder case of it
+
+
+def threat_problem(threat: Threat, message: str, key: str | None = None) -> Problem:
+    """A problem with `threat`, at the line of its `key` (or of the entry when not given)."""
     entry = threat.entry
     line, column = entry.position_of(key) if key else (entry.line, entry.column)
-    return Finding(entry.path, line, column, rule, level, message, entry.id, entry.title)
+    return Problem(entry.path, line, column, message, entry.id, entry.title)
+
+
+def element_problem(element: Element, message: str, key: str | None = None) -> Problem:
+    """A problem with an architecture element, at the line of its `key` (or of the element)."""
+    line, column = element.position_of(key) if key else (element.line, element.column)
+    return Problem(element.path, line, column, message)

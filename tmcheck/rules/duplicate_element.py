@@ -20,16 +20,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tmcheck.findings import Finding
 from tmcheck.formats.architecture import FORMAT
 from tmcheck.model import Element, name_key
-from tmcheck.rules.context import RuleContext
+from tmcheck.rules.context import Problem, RuleContext, element_problem
 
 ID = "duplicate-element"
 LEVEL = "error"
 
 
-def check(context: RuleContext) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Problem]:
     for file in context.files:
         if file.format != FORMAT:
             continue  # Threat Dragon labels need not be unique: cells have ids
@@ -40,8 +39,8 @@ def check(context: RuleContext) -> Iterator[Finding]:
                 first[key] = element
                 continue
             earlier = first[key]
-            line, column = element.position_of("name")
-            yield Finding(
-                element.path, line, column, ID, LEVEL,
+            yield element_problem(
+                element,
                 f"duplicate element name {element.name!r} (first defined at line {earlier.line})",
-            )  # fmt: skip
+                key="name",
+            )

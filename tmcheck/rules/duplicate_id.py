@@ -27,15 +27,14 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 
-from tmcheck.findings import Finding
 from tmcheck.model import IdKey, Threat
-from tmcheck.rules.context import RuleContext, threat_finding
+from tmcheck.rules.context import Problem, RuleContext, threat_problem
 
 ID = "duplicate-id"
 LEVEL = "error"
 
 
-def check(context: RuleContext) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Problem]:
     first_threat: dict[IdKey, tuple[str, int]] = {}
     first_of: dict[IdKey, Threat] = {}
     # Ids of files read only for context count as defined first: a checked file repeating one
@@ -51,18 +50,17 @@ def check(context: RuleContext) -> Iterator[Finding]:
             path, line = first_threat[key]
             first = first_of[key]
             if _copied_cell(first, threat):
-                yield threat_finding(
-                    threat, ID, "warning",
+                copied = threat_problem(
+                    threat,
                     f"threat id {threat.id} is in two cells, {first.entry.component!r}"
                     f" ({path}:{line}) and {threat.entry.component!r}: a copied cell? Threat"
                     " Dragon accepts it; give one of them a new id to tell them apart",
                     key="id",
-                )  # fmt: skip
+                )
+                yield copied._replace(level="warning")
                 continue
-            yield threat_finding(
+            yield threat_problem(
                 threat,
-                ID,
-                LEVEL,
                 f"duplicate threat id {threat.id} (first defined at {path}:{line})",
                 key="id",
             )
@@ -75,8 +73,8 @@ def check(context: RuleContext) -> Iterator[Finding]:
         for definition in file.definitions:
             if definition.id in first_library and id(file) in reported_files:
                 path, line = first_library[definition.id]
-                yield Finding(
-                    definition.path, definition.line, definition.column, ID, LEVEL,
+                yield Problem(
+                    definition.path, definition.line, definition.column,
                     f"duplicate library id {definition.id} (first defined at {path}:{line})",
                     definition.id,
                 )  # fmt: skip

@@ -20,19 +20,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tmcheck.findings import Finding
 from tmcheck.model import RISK_RANK
-from tmcheck.rules.context import RuleContext, threat_finding
+from tmcheck.rules.context import Problem, RuleContext, threat_problem
 
 ID = "missing-owner"
 LEVEL = "warning"
 
 
-def check(context: RuleContext) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Problem]:
     for threat in context.threats:
         if not threat.open or threat.risk_level is None or threat.entry.owner:
             continue
         if RISK_RANK[threat.risk_level] >= RISK_RANK["high"]:
-            yield threat_finding(
-                threat, ID, LEVEL, f"open {threat.risk_level} threat {threat.label} has no owner"
+            yield threat_problem(
+                threat, f"open {threat.risk_level} threat {threat.label} has no owner"
             )

@@ -22,16 +22,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tmcheck.findings import Finding
 from tmcheck.model import RISK_RANK, Threat
 from tmcheck.normalize import computed_level
-from tmcheck.rules.context import RuleContext, threat_finding
+from tmcheck.rules.context import Problem, RuleContext, threat_problem
 
 ID = "risk-level-mismatch"
 LEVEL = "warning"
 
 
-def check(context: RuleContext) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Problem]:
     for threat in context.threats:
         declared = threat.declared_level
         computed = computed_level(threat, context.settings)
@@ -39,8 +38,8 @@ def check(context: RuleContext) -> Iterator[Finding]:
             continue
         written = threat.entry.risk if _declares(threat, "risk") else threat.entry.severity
         gated = declared if RISK_RANK[declared] > RISK_RANK[computed] else computed
-        yield threat_finding(
-            threat, ID, LEVEL,
+        yield threat_problem(
+            threat,
             f"{threat.label}: declared {written!r} ({declared}), but likelihood"
             f" {threat.likelihood} x impact {threat.impact} = {threat.score} is {computed};"
             f" gated as {gated}",

@@ -19,14 +19,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tmcheck.findings import Finding
-from tmcheck.rules.context import RuleContext, threat_finding
+from tmcheck.rules.context import Problem, RuleContext, threat_problem
 
 ID = "risk-score-mismatch"
 LEVEL = "error"
 
 
-def check(context: RuleContext) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Problem]:
     for threat in context.threats:
         declared = threat.entry.risk_score
         if threat.likelihood is None or threat.impact is None or declared is None:
@@ -34,10 +33,8 @@ def check(context: RuleContext) -> Iterator[Finding]:
         if isinstance(declared, bool) or not isinstance(declared, int):
             continue  # the schema reports a risk_score that is not a number
         if declared != threat.score:
-            yield threat_finding(
+            yield threat_problem(
                 threat,
-                ID,
-                LEVEL,
                 f"{threat.label}: risk_score is {declared}, but likelihood {threat.likelihood}"
                 f" x impact {threat.impact} = {threat.score}",
                 key="risk_score",

@@ -20,17 +20,16 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
-from tmcheck.findings import Finding
 from tmcheck.model import name_key
 from tmcheck.results import FileResult
-from tmcheck.rules.context import RuleContext
+from tmcheck.rules.context import Problem, RuleContext
 
 ID = "stale-threat-model"
 LEVEL = "warning"
 _SHOWN = 3
 
 
-def check(context: RuleContext) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Problem]:
     changed = context.changed_paths
     if changed is None:
         return
@@ -47,9 +46,7 @@ def check(context: RuleContext) -> Iterator[Finding]:
             why = f"none of the threat models of its elements changed ({names}{more})"
         else:
             why = "no checked threat model has threats on its elements"
-        yield Finding(
-            file.path, 1, 1, ID, LEVEL, f"architecture changed; threat model not reviewed: {why}"
-        )
+        yield Problem(file.path, 1, 1, f"architecture changed; threat model not reviewed: {why}")
 
 
 def _covers(model: FileResult, architecture: FileResult) -> bool:

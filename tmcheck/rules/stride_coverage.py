@@ -26,21 +26,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tmcheck.coverage import KIND_NAMES
-from tmcheck.findings import Finding
-from tmcheck.rules.context import RuleContext
+from tmcheck.rules.context import Problem, RuleContext
 
 ID = "stride-coverage"
 LEVEL = "warning"
 
 
-def check(context: RuleContext) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Problem]:
     for row in context.coverage():
         element = row.element
         kind = KIND_NAMES.get(element.kind, element.kind)
         crossing = " (it crosses a trust boundary)" if element.crosses_boundary else ""
         for category in row.missing:
-            yield Finding(
-                element.path, element.line, element.column, ID, LEVEL,
+            yield Problem(
+                element.path, element.line, element.column,
                 f"{kind} {element.name!r} has no {category} threat{crossing}: add one, or one"
                 " with status not_applicable",
             )  # fmt: skip

@@ -23,16 +23,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tmcheck.findings import Finding
 from tmcheck.formats.architecture import COMPONENT_KINDS, FORMAT
-from tmcheck.model import Element, name_key
-from tmcheck.rules.context import RuleContext
+from tmcheck.model import name_key
+from tmcheck.rules.context import Problem, RuleContext, element_problem
 
 ID = "undefined-element"
 LEVEL = "error"
 
 
-def check(context: RuleContext) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Problem]:
     for file in context.files:
         if file.format != FORMAT:
             continue  # Threat Dragon ties flows to cells by id, not by name
@@ -42,19 +41,16 @@ def check(context: RuleContext) -> Iterator[Finding]:
             if element.kind == "flow":
                 for key, end in (("from", element.source), ("to", element.target)):
                     if end is not None and name_key(end) not in components:
-                        yield _finding(
-                            element, key,
+                        yield element_problem(
+                            element,
                             f"flow {element.name!r} goes {key} {end!r}, which is no component"
                             " of this architecture",
-                        )  # fmt: skip
+                            key=key,
+                        )
             elif element.boundary is not None and name_key(element.boundary) not in boundaries:
-                yield _finding(
-                    element, "boundary",
+                yield element_problem(
+                    element,
                     f"{element.name!r} sits in trust boundary {element.boundary!r}, which is not"
                     " listed under trust_boundaries",
-                )  # fmt: skip
-
-
-def _finding(element: Element, key: str, message: str) -> Finding:
-    line, column = element.position_of(key)
-    return Finding(element.path, line, column, ID, LEVEL, message)
+                    key="boundary",
+                )

@@ -18,16 +18,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tmcheck.findings import Finding
 from tmcheck.model import STRIDE
 from tmcheck.normalize import category_parts, is_stride
-from tmcheck.rules.context import RuleContext, threat_finding
+from tmcheck.rules.context import Problem, RuleContext, threat_problem
 
 ID = "unknown-category"
 LEVEL = "error"
 
 
-def check(context: RuleContext) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Problem]:
     for threat in context.threats:
         if not threat.entry.categories or not is_stride(threat.entry):
             continue
@@ -36,8 +35,8 @@ def check(context: RuleContext) -> Iterator[Finding]:
             key = "type"
         for written, name in category_parts(threat.entry.categories):
             if name is None:
-                yield threat_finding(
-                    threat, ID, LEVEL,
+                yield threat_problem(
+                    threat,
                     f"{threat.label}: {written!r} is not a STRIDE category ({', '.join(STRIDE)})",
                     key=key,
                 )  # fmt: skip

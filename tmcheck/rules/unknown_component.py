@@ -21,15 +21,14 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
-from tmcheck.findings import Finding
 from tmcheck.model import name_key
-from tmcheck.rules.context import RuleContext, threat_finding
+from tmcheck.rules.context import Problem, RuleContext, threat_problem
 
 ID = "unknown-component"
 LEVEL = "warning"
 
 
-def check(context: RuleContext) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Problem]:
     elements = context.elements()
     if not elements:
         return
@@ -46,8 +45,8 @@ def check(context: RuleContext) -> Iterator[Finding]:
         reported.add(where)
         close = difflib.get_close_matches(name_key(component), list(names), n=1)
         hint = f"; did you mean {names[close[0]]!r}?" if close else ""
-        yield threat_finding(
-            threat, ID, LEVEL,
+        yield threat_problem(
+            threat,
             f"{threat.label} names component {component!r}, which is no element of the"
             f" architecture{hint}",
             key="component",

@@ -19,16 +19,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tmcheck.findings import Finding
 from tmcheck.formats.vocabulary import level_words
-from tmcheck.rules.context import RuleContext, threat_finding
+from tmcheck.rules.context import Problem, RuleContext, threat_problem
 from tmcheck.scoring import is_level_word, parse_product, rate
 
 ID = "unknown-rating"
 LEVEL = "error"
 
 
-def check(context: RuleContext) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Problem]:
     settings = context.settings
     for threat in context.threats:
         entry = threat.entry
@@ -38,8 +37,8 @@ def check(context: RuleContext) -> Iterator[Finding]:
             # Numbers off the scale are the schema's to report; words are this rule's.
             if isinstance(value, str) and rate(value, scale) is None:
                 words = ", ".join(sorted(scale, key=lambda word: (scale[word], word)))
-                yield threat_finding(
-                    threat, ID, LEVEL,
+                yield threat_problem(
+                    threat,
                     f"{threat.label}: {key} {value!r} is neither 1 to 5 nor a scale word ({words})",
                     key=key,
                 )  # fmt: skip
@@ -50,16 +49,16 @@ def check(context: RuleContext) -> Iterator[Finding]:
             and not is_level_word(risk, levels)
             and parse_product(risk) is None
         ):
-            yield threat_finding(
-                threat, ID, LEVEL,
+            yield threat_problem(
+                threat,
                 f"{threat.label}: risk {risk!r} is neither a level (critical, high, medium, low,"
                 " info) nor 'likelihood x impact'",
                 key="risk",
             )  # fmt: skip
         severity = entry.severity
         if isinstance(severity, str) and not is_level_word(severity, levels):
-            yield threat_finding(
-                threat, ID, LEVEL,
+            yield threat_problem(
+                threat,
                 f"{threat.label}: severity {severity!r} is not a level (critical, high, medium,"
                 " low, info, or TBD)",
                 key="severity",

@@ -18,24 +18,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tmcheck.findings import Finding
-from tmcheck.rules.context import RuleContext, threat_finding
+from tmcheck.rules.context import Problem, RuleContext, threat_problem
 
 ID = "unknown-status"
 LEVEL = "warning"
 
 
-def check(context: RuleContext) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Problem]:
     for threat in context.threats:
         raw = threat.entry.status
         if threat.status == "unknown" and isinstance(raw, str) and not raw.strip():
-            yield threat_finding(
-                threat, ID, LEVEL, f"{threat.label}: the status is empty; it counts as open",
-                key="status",
-            )  # fmt: skip
+            yield threat_problem(
+                threat, f"{threat.label}: the status is empty; it counts as open", key="status"
+            )
         elif threat.status == "unknown":
-            yield threat_finding(
-                threat, ID, LEVEL,
+            yield threat_problem(
+                threat,
                 f"{threat.label}: status {threat.entry.status!r} is not a known status;"
                 " it counts as open (add it under `statuses:` in .tmcheck.yaml)",
                 key="status",

@@ -22,15 +22,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tmcheck.findings import Finding
 from tmcheck.model import id_keys
-from tmcheck.rules.context import RuleContext, threat_finding
+from tmcheck.rules.context import Problem, RuleContext, threat_problem
 
 ID = "unresolved-reference"
 LEVEL = "error"
 
 
-def check(context: RuleContext) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Problem]:
     threat_ids = context.known_threat_ids()
     library_ids = context.known_library_ids()
     for file in context.files:
@@ -40,8 +39,8 @@ def check(context: RuleContext) -> Iterator[Finding]:
             else:
                 known = reference.target in library_ids
             if not known:
-                yield Finding(
-                    reference.path, reference.line, reference.column, ID, LEVEL,
+                yield Problem(
+                    reference.path, reference.line, reference.column,
                     f"{reference.source} names {reference.kind} id {reference.target},"
                     " which no threat model defines",
                     reference.target,
@@ -49,8 +48,8 @@ def check(context: RuleContext) -> Iterator[Finding]:
     for threat in context.threats:
         for library_id in threat.entry.library:
             if library_id not in library_ids:
-                yield threat_finding(
-                    threat, ID, LEVEL,
+                yield threat_problem(
+                    threat,
                     f"{threat.label} names library id {library_id},"
                     " which no threat library defines",
                     key="library",
