@@ -17,14 +17,14 @@ RUN if ! command -v git >/dev/null; then \
         && rm -rf /var/lib/apt/lists/*; \
     fi
 
-# Wheels only: no compiler is needed, and none is left behind.
-COPY requirements/action.txt /tmp/requirements.txt
-RUN python -m pip install --only-binary=:all: -r /tmp/requirements.txt && rm /tmp/requirements.txt
-
-# With the github extra (PyGithub): `tmcheck action` needs it; its pins are in the file above.
-COPY pyproject.toml README.md LICENSE /tmp/tmcheck/
+# One pip layer: the pinned dependencies as wheels only (no compiler is needed, and none is left
+# behind), then tmcheck with its github extra (PyGithub, pinned in the same file). The runner
+# builds the image afresh on every run, so a separate dependency layer would cache nothing.
+COPY requirements/action.txt pyproject.toml README.md LICENSE /tmp/tmcheck/
 COPY tmcheck /tmp/tmcheck/tmcheck
-RUN python -m pip install --no-deps '/tmp/tmcheck[github]' && rm -rf /tmp/tmcheck
+RUN python -m pip install --only-binary=:all: -r /tmp/tmcheck/action.txt \
+    && python -m pip install --no-deps '/tmp/tmcheck[github]' \
+    && rm -rf /tmp/tmcheck
 
 # No USER line: the runner mounts the workspace owned by its own user and runs the container as
 # root; another user could not read or write it.

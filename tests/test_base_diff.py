@@ -9,6 +9,7 @@ import pytest
 
 from tests.conftest import RunCli
 from tests.gitrepo import STABLE, git, make_repository, write
+from tmcheck.reporters.text import UNBLOCK_HINT
 
 
 @pytest.fixture
@@ -91,7 +92,8 @@ OWNERS = [
 
 def _expected(blocking: list[str], base: str, summary: str) -> list[str]:
     findings = sorted([BLOCKING[key] for key in blocking] + OWNERS)
-    return [*findings, *(line.format(base=base[:12]) for line in CHANGE_LINES), summary]
+    changes = [line.format(base=base[:12]) for line in CHANGE_LINES]
+    return [*findings, *changes, summary, *([UNBLOCK_HINT] if blocking else [])]
 
 
 def test_gate_all_blocks_every_open_threat_at_the_threshold(
@@ -165,48 +167,39 @@ def test_gate_new_without_a_base_falls_back_to_all_with_one_warning(
         ".:1:1: warning [gate-without-base] gate: new needs a base revision to compare with"
         " (--base REF); every open threat at or above the threshold blocks, as with gate: all"
     )
-    assert lines[-1] == (
+    assert lines[-2:] == [
         "tmcheck failed: 3 files, 9 threats (8 open, 7 blocking at threshold 12); 7 errors,"
-        " 3 warnings"
-    )
+        " 3 warnings",
+        UNBLOCK_HINT,
+    ]
     assert "changes" not in json.loads(run_cli("check", "--format=json", cwd=root).stdout)
 
 
 @pytest.mark.parametrize(
     ("ref", "reason"),
     [
-        ("no-such-branch", "no commit 'no-such-branch' in {root} (a shallow clone may not have"
-         " it: fetch it, or check out with fetch-depth: 0)"),
-        ("--output=/tmp/x", "no commit '--output=/tmp/x' in {root} (a shallow clone may not have"
-         " it: fetch it, or check out with fetch-depth: 0)"),
+        ("no-such-branch", "git rev-parse failed: bad revision 'no-such-branch'"),
+        ("--output=/tmp/x", "not a revision"),
     ],
-)  # fmt: skip
-def test_a_base_that_does_not_exist_is_one_warning(
+)
+def test_a_base_that_does_not_exist_is_a_usage_error(
     run_cli: RunCli, repo: tuple[Path, str, str], ref: str, reason: str
 ) -> None:
+    """On the command line a base git cannot resolve is the user's to fix: exit 2, git's
+    reason. (The action warns instead: shallow clones are common there.)"""
     root, _, _ = repo
     result = run_cli("check", f"--base={ref}", "--gate=new", cwd=root)
-    warnings = [line for line in result.stdout.splitlines() if "warning [base" in line]
-    assert warnings == [
-        f".:1:1: warning [base-unreadable] cannot compare with base {ref!r}:"
-        f" {reason.format(root=root.resolve())}; no changes are reported; gate: new falls back"
-        " to all"
-    ]
-    assert result.code == 1 and "blocking-threat] open threat S1" in result.stdout
-    report = json.loads(run_cli("check", f"--base={ref}", "--format=json", cwd=root).stdout)
-    assert (report["base"], report["changes"], report["gate"]) == (None, [], "all")
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr == f"tmcheck: error: --base {ref}: {reason}\n"
 
 
-def test_outside_a_git_repository_is_one_warning(run_cli: RunCli, tmp_path: Path) -> None:
+def test_outside_a_git_repository_is_a_usage_error(run_cli: RunCli, tmp_path: Path) -> None:
     write(tmp_path / "model.yaml", "component: {name: X}\nthreats: []\n")
     result = run_cli("check", "--base", "main", "model.yaml", cwd=tmp_path)
-    assert result.code == 0
-    first, summary = result.stdout.splitlines()
-    assert first.startswith(
-        ".:1:1: warning [base-unreadable] cannot compare with base 'main': git rev-parse failed:"
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr.startswith(
+        "tmcheck: error: --base main: git rev-parse failed: not a git repository"
     )
-    assert first.endswith("; no changes are reported")
-    assert summary.endswith("0 errors, 1 warning")
 
 
 def test_a_file_broken_at_the_base_is_one_warning_and_not_compared(

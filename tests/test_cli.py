@@ -71,7 +71,9 @@ def test_json_report_contract(run_cli: RunCli) -> None:
     assert set(report["findings"][0]) == {
         "rule", "level", "path", "line", "column", "message", "threat_id",
     }  # fmt: skip
-    assert set(report["summary"]) == {"files", "threats", "open", "blocking", "errors", "warnings"}
+    assert set(report["summary"]) == {
+        "files", "threats", "open", "blocking", "errors", "warnings", "notes",
+    }  # fmt: skip
     assert report["threats"][0] == {
         "id": "T001",
         "path": "fixtures/seed/stride-worksheet.yaml",
@@ -152,7 +154,7 @@ def test_usage_errors_exit_two(run_cli: RunCli) -> None:
     result = run_cli("check", "--format", "xml")
     assert result.code == 2 and result.stdout == ""
     assert result.stderr.startswith("tmcheck: error: argument --format: invalid choice: 'xml'")
-    assert run_cli().code == 2
+    assert run_cli().code == 0  # `tmcheck` alone prints the help
     assert run_cli("check", "--config", "nope.yaml").stderr == (
         "tmcheck: error: --config nope.yaml: no such file\n"
     )
@@ -204,3 +206,20 @@ def test_a_declared_score_alone_blocks_by_its_number(run_cli: RunCli, tmp_path: 
         "register.yaml:2:5: error [blocking-threat] open threat R1 (Open) scores 25 (critical),"
         " at or above the threshold 12"
     )
+
+
+def test_an_id_with_any_whitespace_is_a_schema_error(run_cli: RunCli, tmp_path: Path) -> None:
+    """Python's `$` matches before a final line break: "T2\\n" must not pass as an id."""
+    _write(
+        tmp_path / "model.yaml",
+        "component: {name: X, owner: Y}\nthreats:\n"
+        '  - {id: "T 1", category: Spoofing}\n  - {id: "T2\\n", category: Spoofing}\n'
+        '  - {id: "T\\t3", category: Spoofing}\n  - {id: "T4", category: Spoofing}\n',
+    )
+    result = run_cli("check", "--format", "json", "model.yaml", cwd=tmp_path)
+    schema = [f for f in json.loads(result.stdout)["findings"] if f["rule"] == "schema"]
+    assert [(f["line"], f["message"]) for f in schema] == [
+        (3, "$.threats[0].id: 'T 1' is not one word: no spaces, tabs or line breaks"),
+        (4, "$.threats[1].id: 'T2\\n' is not one word: no spaces, tabs or line breaks"),
+        (5, "$.threats[2].id: 'T\\t3' is not one word: no spaces, tabs or line breaks"),
+    ]

@@ -35,7 +35,7 @@ def test_validates_against_the_official_schema(
 ) -> None:
     make_repository(tmp_path)
     write(tmp_path / "models" / "broken.yaml", "threats: [\n")
-    for args in ([], ["--base", "HEAD~1", "--gate", "new"], ["--base", "nope"]):
+    for args in ([], ["--base", "HEAD~1", "--gate", "new"], ["--gate", "new"]):
         _validate(_sarif(run_cli, *args, cwd=tmp_path), shared)
     _validate(_sarif(run_cli, "fixtures/seed", cwd=Path(__file__).parent.parent), shared)
 
@@ -178,3 +178,28 @@ def test_results_with_the_same_identity_are_told_apart(run_cli: RunCli, tmp_path
         "blocking-threat": ["1", "2", "3"],
         "duplicate-id": ["1", "2"],
     }
+
+
+def test_a_file_outside_the_repository_is_left_out_and_counted(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """Code scanning shows files of the repository only; a `file:` URI would also name a path
+    outside it. Such results are dropped, and one located warning says how many."""
+    repository, outside = tmp_path / "repo", tmp_path / "elsewhere"
+    repository.mkdir()
+    git(repository, "init", "-q")
+    model = "component: {name: X, owner: o}\nthreats:\n" + (
+        "  - {id: O1, category: Spoofing, likelihood: 5, impact: 5, status: Open}\n"
+    )
+    write(repository / "models" / "inside.yaml", model.replace("O1", "I1"))
+    write(outside / "secret-name.yaml", model)
+    report = _sarif(run_cli, "models", str(outside / "secret-name.yaml"), cwd=repository)
+    text = json.dumps(report)
+    assert "file://" not in text and "secret-name" not in text and "elsewhere" not in text
+    (run,) = report["runs"]
+    uris = [
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]
+    ]
+    assert set(uris) == {"models/inside.yaml"}
+    (dropped,) = [r for r in run["results"] if r["ruleId"] == "outside-repository"]
+    assert dropped["message"]["text"].startswith("1 result about files outside the repository")

@@ -86,6 +86,8 @@ SEEDS: list[tuple[str, str]] = [
     ("threat-register", "seed/threat-register-dread.yaml"),
     ("threat-library", "seed/threat-library.yaml"),
     ("threat-dragon", "seed/threat-dragon-seed.json"),
+    ("otm", "tools/otm/shop.otm"),
+    ("tm-bom", "tools/tm-bom/shop.tmbom.json"),
 ]
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from tests.conftest import FIXTURES, RunCli
+from tests.conftest import FIXTURES, REPO, RunCli, need
 from tmcheck.formats.detect import detect_format
 from tmcheck.parsing.safe_json import load_json
 from tmcheck.parsing.safe_yaml import load_yaml
@@ -132,9 +132,11 @@ def test_a_file_with_a_schema_key_is_checked_as_without(run_cli: RunCli, tmp_pat
     run = run_cli("check", "stride-worksheet.yaml", cwd=tmp_path)
     assert run.code == plain.code == 1
     assert "[schema]" not in run.stdout
-    assert [line.split(":", 3)[3] for line in run.stdout.splitlines()[:-1]] == [
-        line.split(":", 3)[3] for line in plain.stdout.splitlines()[:-1]
-    ]
+
+    def messages(output: str) -> list[str]:  # the findings without their path and position
+        return [line.split(":", 3)[3] for line in output.splitlines() if " error [" in line]
+
+    assert messages(run.stdout) == messages(plain.stdout) != []
 
 
 def test_check_jsonschema_accepts_the_seed_files_through_the_exported_schemas(
@@ -172,3 +174,40 @@ def test_check_jsonschema_accepts_the_seed_files_through_the_exported_schemas(
     )  # fmt: skip
     assert refused.returncode == 1, refused.stdout + refused.stderr
     assert "'component' is a required property" in refused.stdout + refused.stderr
+
+
+def test_yaml_language_server_reads_the_exported_schemas(run_cli: RunCli, tmp_path: Path) -> None:
+    from tests import yaml_language_server
+
+    missing = yaml_language_server.missing_tools()
+    need(missing is None, str(missing))
+    documents: list[tuple[Path, str]] = []
+    seeds = [p for p in sorted((FIXTURES / "seed").iterdir()) if p.suffix == ".yaml"]
+    for seed in seeds:
+        name = detect_format(load(seed))
+        assert name is not None
+        (tmp_path / f"{name}.schema.json").write_text(run_cli("schema", name).stdout)
+        line = f"# yaml-language-server: $schema=./{name}.schema.json\n"
+        documents.append((tmp_path / seed.name, line + seed.read_text(encoding="utf-8")))
+    line = "# yaml-language-server: $schema=./stride-worksheet.schema.json\n"
+    broken = (
+        line
+        + "$schema: ./stride-worksheet.schema.json\ncompnent: {name: x}\nthreats:\n  - {id: T1, category: Spoofing, likelihood: 9}\n"
+    )
+    documents.append((tmp_path / "broken.yaml", broken))
+    # the bundled schema names others by urn: an editor cannot load those
+    (tmp_path / "bundled.schema.json").write_text(
+        (REPO / "tmcheck" / "schemas" / "stride-worksheet.schema.json").read_text()
+    )
+    bundled = "# yaml-language-server: $schema=./bundled.schema.json\n" + (
+        FIXTURES / "seed" / "stride-worksheet.yaml"
+    ).read_text(encoding="utf-8")
+    documents.append((tmp_path / "bundled.yaml", bundled))
+    *valid, wrong, unloadable = yaml_language_server.validate(documents)
+    assert valid == [[] for _ in seeds]  # every seed file, no diagnostic at all
+    assert sorted(d["message"] for d in wrong) == [
+        'Missing property "component".',
+        "Property compnent is not allowed.",
+        "Value is above the maximum of 5.",
+    ]
+    assert any("Problems loading reference 'urn:tmcheck:" in d["message"] for d in unloadable)

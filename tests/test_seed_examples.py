@@ -41,7 +41,7 @@ def test_stride_worksheet_scores_and_blocks(run_cli: RunCli) -> None:
     ]
     assert code == 1 and report["passed"] is False
     assert report["summary"] == {
-        "files": 1, "threats": 5, "open": 4, "blocking": 4, "errors": 4, "warnings": 0,
+        "files": 1, "threats": 5, "open": 4, "blocking": 4, "errors": 4, "warnings": 0, "notes": 0,
     }  # fmt: skip
     assert {f["rule"] for f in report["findings"]} == {"blocking-threat"}
     lines = {f["threat_id"]: f["line"] for f in report["findings"]}

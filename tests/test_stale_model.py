@@ -127,20 +127,23 @@ def test_a_missing_change_list_is_a_usage_error(run_cli: RunCli, repo: Path) -> 
     )
 
 
-@pytest.mark.parametrize("base", ["nope", "--output=x"])
-def test_an_unreadable_base_is_one_warning(run_cli: RunCli, repo: Path, base: str) -> None:
-    """The base also feeds the threat diff, whose rule is: one clear warning, not a failure."""
+@pytest.mark.parametrize(
+    ("base", "reason"),
+    [("nope", "git rev-parse failed: bad revision 'nope'"), ("--output=x", "not a revision")],
+)
+def test_an_unreadable_base_is_a_usage_error(
+    run_cli: RunCli, repo: Path, base: str, reason: str
+) -> None:
+    """On the command line a base git cannot resolve stops the run with git's reason."""
     result = run_cli("check", f"--base={base}", "docs", cwd=repo)
-    assert result.code == 0 and result.stderr == ""
-    assert result.stdout.splitlines()[0].startswith(
-        f".:1:1: warning [base-unreadable] cannot compare with base {base!r}: no commit {base!r}"
-    )
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr == f"tmcheck: error: --base {base}: {reason}\n"
     assert not (repo / "x").exists()
 
 
 def test_base_outside_a_repository(run_cli: RunCli, tmp_path: Path) -> None:
     result = run_cli("check", "--no-config", "--base", "HEAD", cwd=tmp_path)
-    assert result.code == 0
-    assert result.stdout.startswith(
-        ".:1:1: warning [base-unreadable] cannot compare with base 'HEAD': git rev-parse failed: "
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr.startswith(
+        "tmcheck: error: --base HEAD: git rev-parse failed: not a git repository"
     )

@@ -168,3 +168,15 @@ def test_threat_composer_words_are_not_learnt_by_other_formats(tmp_path: Path) -
     result = run_check([str(tmp_path / "register.yaml")], Settings(root=tmp_path))
     assert [t.status for t in result.threats] == ["unknown"]
     assert [f.rule for f in result.findings if f.rule == "unknown-status"] == ["unknown-status"]
+
+
+def test_a_newer_schema_version_is_checked_against_v1_with_a_note(tmp_path: Path) -> None:
+    model = _workspace(_threat(1, "A spoofer can pretend"))
+    model["schema"] = 1.1
+    path = tmp_path / "model.tc.json"
+    path.write_text(json.dumps(model, indent=2), encoding="utf-8")
+    result = run_check([str(path)], Settings(root=tmp_path))
+    assert [(f.rule, f.level, f.line) for f in result.findings if f.rule == "schema"] == [
+        ("schema", "note", 2)
+    ]
+    assert result.files[0].valid and [t.id for t in result.threats] == ["T-0001"]

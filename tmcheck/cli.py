@@ -1,7 +1,8 @@
 """The command line: `main(argv) -> int`, the only place that turns errors into exit codes.
 
 Exit codes (`errors.ExitCode`): 0 nothing at error level; 1 error-level findings; 2 usage or
-configuration error; 3 internal error (a bug); 130 interrupted.
+configuration error; 3 internal error (a bug); 130 interrupted. A reader that closes the pipe
+early (`| head`) is no error: nothing more is written and the exit code still tells the result.
 """
 
 from __future__ import annotations
@@ -13,132 +14,15 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, NoReturn
+from typing import IO, TYPE_CHECKING
 
+from tmcheck.arguments import build_parser
 from tmcheck.errors import ExitCode, UsageError, report_error
+from tmcheck.terminal import silence_closed_pipe
 
 if TYPE_CHECKING:
     from tmcheck.config import Settings
     from tmcheck.git import Git, GitError
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse that raises instead of exiting, so `main` decides the exit code."""
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see `{self.prog} --help`)")
-
-
-class _Version(argparse.Action):
-    """--version, reading the version only when asked (see tmcheck.__init__)."""
-
-    def __init__(self, option_strings: Sequence[str], dest: str, **_: object) -> None:
-        super().__init__(
-            option_strings,
-            argparse.SUPPRESS,
-            nargs=0,
-            help="show program's version number and exit",
-        )
-
-    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> NoReturn:
-        from tmcheck import __version__
-
-        sys.stdout.write(f"tmcheck {__version__}\n")
-        parser.exit()
-
-
-def build_parser() -> argparse.ArgumentParser:
-    from tmcheck.reporters import REPORTERS
-
-    parser = _Parser(prog="tmcheck", description="Check threat models: schemas, risk, the gate.")
-    parser.add_argument("--version", action=_Version)
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-
-    check = commands.add_parser(
-        "check",
-        help="check threat-model files",
-        description="Validate, score and gate threat models. Files named together are checked"
-        " together: ids defined in one resolve references in another.",
-    )
-    check.add_argument(
-        "paths", nargs="*", help="files and directories (default: the config's root)"
-    )
-    check.add_argument(
-        "--format", choices=list(REPORTERS), default="text", help="output format (default: text)"
-    )
-    check.add_argument(
-        "--base",
-        metavar="REF",
-        help="git revision (branch, tag, commit) to compare with: report the threats that are"
-        " new, raised, reopened, resolved, ... since then, and architecture files changed since"
-        " then whose threat model did not change",
-    )
-    check.add_argument(
-        "--gate",
-        choices=("all", "new"),
-        help="which open threats at the threshold block: all, or only those new, raised or"
-        " reopened since --base (default: all)",
-    )
-    check.add_argument("--config", type=Path, help="config file (default: nearest .tmcheck.yaml)")
-    check.add_argument("--no-config", action="store_true", help="ignore .tmcheck.yaml files")
-    check.add_argument("--threshold", type=int, help="score at which an open threat blocks (1-25)")
-    check.add_argument(
-        "--level-model", choices=("bands", "matrix"), help="how scores map to levels"
-    )
-    check.add_argument(
-        "--coverage",
-        action="store_true",
-        help="text output: also show the STRIDE coverage of every architecture element",
-    )
-    check.add_argument(
-        "-v",
-        "--verbose",
-        action="store_true",
-        help="list every walked file that was skipped (no threat model), with the reason, on"
-        " standard error",
-    )
-    check.add_argument(
-        "--changed-files",
-        metavar="FILE",
-        help="the files a change touched, one per line or NUL-separated ('-': standard input);"
-        " an architecture among them whose threat model did not change is reported",
-    )
-
-    scaffold = commands.add_parser(
-        "scaffold",
-        help="write STRIDE worksheets for an architecture, to fill in",
-        description="Write one STRIDE worksheet per element of an architecture file or Threat"
-        " Dragon diagram (or one threat register), with an open threat for every STRIDE"
-        " category that applies to the element.",
-    )
-    scaffold.add_argument("architecture", help="an architecture file or Threat Dragon diagram")
-    scaffold.add_argument(
-        "--out", type=Path, help="directory to write to (default: the architecture's directory)"
-    )
-    scaffold.add_argument(
-        "--register", action="store_true", help="write one threat register instead"
-    )
-    scaffold.add_argument("--force", action="store_true", help="overwrite existing files")
-
-    commands.add_parser(
-        "action",
-        help="run as the GitHub Action (reads INPUT_* and GITHUB_* variables)",
-        description="The container entry point: check what the pull request changed, comment,"
-        " open a check run, write the job summary and the step outputs.",
-    )
-
-    rules = commands.add_parser("rules", help="list the rules, or show one rule's documentation")
-    rules.add_argument("rule", nargs="?", help="a rule id")
-
-    schema = commands.add_parser(
-        "schema",
-        help="print a format's JSON Schema, standalone, for editors and other validators",
-        description="Print the JSON Schema (Draft 2020-12) of one of tmcheck's formats with"
-        " every reference inlined, for yaml-language-server, VS Code or check-jsonschema;"
-        " without NAME, list the names.",
-    )
-    schema.add_argument("name", nargs="?", metavar="NAME", help="a format, or config")
-    return parser
 
 
 def main(
@@ -153,12 +37,19 @@ def main(
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     environment = os.environ if environ is None else environ
+    argv = sys.argv[1:] if argv is None else argv
     try:
+        if not argv:  # `tmcheck` alone: what it can do, not a usage error
+            out.write(build_parser().format_help())
+            return ExitCode.CLEAN
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             arguments = build_parser().parse_args(argv)  # --help and --version print
         return _run(arguments, _Streams(out, err, stdin or sys.stdin), environment, cwd)
     except SystemExit as exit_request:  # --help and --version
         return exit_request.code if isinstance(exit_request.code, int) else ExitCode.CLEAN
+    except BrokenPipeError:  # the reader is gone (`tmcheck rules | head -1`): nothing to say
+        silence_closed_pipe(out)
+        return ExitCode.CLEAN
     except (Exception, KeyboardInterrupt) as error:  # the one policy: errors.report_error
         return report_error(error, err, environment)
 
@@ -213,23 +104,44 @@ def _run(
             arguments.architecture, settings, streams.out,
             out_dir=arguments.out, register=arguments.register, force=arguments.force,
         )  # fmt: skip
-    return _check(arguments, settings, streams, here)
+    return _check(arguments, settings, streams, here, environ)
 
 
-def _check(arguments: argparse.Namespace, settings: Settings, streams: _Streams, cwd: Path) -> int:
+def _check(
+    arguments: argparse.Namespace,
+    settings: Settings,
+    streams: _Streams,
+    cwd: Path,
+    environ: Mapping[str, str],
+) -> int:
+    import dataclasses
+
     from tmcheck.check import run_check
     from tmcheck.reporters import write_report
     from tmcheck.reporters.text import render as render_text
+    from tmcheck.terminal import use_color
 
     repository = _repository(cwd) if arguments.base is not None else None
+    if arguments.base is not None:
+        _require_base(arguments.base, repository)
     changed = _changed_paths(arguments, cwd, streams.stdin, repository)
     result = run_check(
         arguments.paths, settings, base=arguments.base, changed=changed, repository=repository
     )
-    if arguments.coverage and arguments.format == "text":
-        streams.out.write(render_text(result, coverage=True))
-    else:
-        write_report(arguments.format, result, streams.out)
+    if arguments.no_warnings:  # errors only, as yamllint's --no-warnings
+        kept = tuple(finding for finding in result.findings if finding.level == "error")
+        result = dataclasses.replace(result, findings=kept)
+    try:
+        if arguments.format == "text":
+            color = use_color(arguments.color, environ, streams.out)
+            streams.out.write(
+                render_text(result, coverage=arguments.coverage, quiet=arguments.quiet, color=color)
+            )
+        else:
+            write_report(arguments.format, result, streams.out)
+        streams.out.flush()
+    except BrokenPipeError:  # `| head`: the reader has what it wanted; the code still tells
+        silence_closed_pipe(streams.out)
     if arguments.verbose:
         from tmcheck.reporters.text import skipped_lines
 
@@ -256,6 +168,27 @@ def _repository(cwd: Path) -> Git | GitError:
         return error
 
 
+def _require_base(base: str, repository: Git | GitError | None) -> None:
+    """A --base that git cannot resolve is a usage error on the command line, with git's reason
+    (the action only warns: shallow clones are common there)."""
+    from tmcheck.git import GitError
+
+    if repository is None or isinstance(repository, GitError):
+        raise UsageError(f"--base {base}: {repository}")
+    try:
+        repository.resolve_commit(base)
+        return
+    except GitError:
+        pass
+    if base.startswith("-"):
+        raise UsageError(f"--base {base}: not a revision")
+    try:  # without --quiet, for git's own words ("bad revision 'nope'")
+        repository.run("rev-parse", base, "--")
+    except GitError as error:
+        raise UsageError(f"--base {base}: {error}") from None
+    raise UsageError(f"--base {base}: not a commit")
+
+
 def _changed_paths(
     arguments: argparse.Namespace, cwd: Path, stdin: IO[str], repository: Git | GitError | None
 ) -> frozenset[str] | None:
@@ -277,6 +210,7 @@ def _describe_rules(rule: str | None) -> str:
 
     from tmcheck.file_checks import FILE_CHECKS
     from tmcheck.rules import RULES
+    from tmcheck.suggest import did_you_mean
 
     if rule is None:
         lines = []
@@ -291,4 +225,5 @@ def _describe_rules(rule: str | None) -> str:
     if rule in FILE_CHECKS:
         level, text = FILE_CHECKS[rule]
         return f"{rule} ({level}): {text}\n"
-    raise UsageError(f"unknown rule {rule!r}; `tmcheck rules` lists them")
+    hint = did_you_mean(rule, [*RULES, *FILE_CHECKS]) or "; `tmcheck rules` lists them"
+    raise UsageError(f"unknown rule {rule!r}{hint}")

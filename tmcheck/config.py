@@ -191,6 +191,7 @@ def _environment_layer(environment: Mapping[str, str]) -> dict[str, Any]:
 
 def _check_layer(layer: Mapping[str, Any], where: Any) -> None:
     """Raise ConfigError naming every bad key of one layer (one per line), and what it allows."""
+    from tmcheck.escape import for_log
     from tmcheck.findings import INTERNAL_ERROR
     from tmcheck.rules import DEFAULT_LEVELS
     from tmcheck.validation import iter_schema_errors
@@ -214,8 +215,8 @@ def _check_layer(layer: Mapping[str, Any], where: Any) -> None:
                 f"{where('rules.' + rule)}: the level of {rule} cannot be changed: it reports a"
                 " bug in tmcheck, and a run that met one must not pass"
             )
-    if problems:
-        raise ConfigError("\n".join(problems))
+    if problems:  # one a line: a key's own line breaks are escaped
+        raise ConfigError("\n".join(for_log(problem) for problem in problems))
 
 
 def _settings_from(merged: Mapping[str, Any], root: Path, config_path: Path | None) -> Settings:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from tmcheck.wording import shorten
+
 # Shown as <U+XXXX> everywhere: the bidi and isolate controls (Trojan Source), the line and
 # paragraph separators, and lone surrogates (a file name's undecodable bytes, which no stream or
 # API could encode).
@@ -55,9 +57,7 @@ def for_markdown(text: str, limit: int = 300) -> str:
     One line, at most `limit` characters of the original, no live mention, reference, link,
     image, HTML or cell break; bidi controls shown as <U+XXXX>.
     """
-    text = " ".join(_CONTROL.sub(" ", text).split())
-    if len(text) > limit:
-        text = text[: limit - 1] + "\u2026"
+    text = shorten(" ".join(_CONTROL.sub(" ", text).split()), limit)
     text = text.replace("&", "&amp;")
     text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
     text = text.replace("\\<", "&lt;").replace("\\>", "&gt;")
@@ -70,11 +70,7 @@ def for_markdown(text: str, limit: int = 300) -> str:
 
 def for_markdown_code(text: str, limit: int = 200) -> str:
     """An inline code span (for ids and paths) that the text cannot break out of."""
-    text = " ".join(
-        _INVISIBLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", _CONTROL.sub(" ", text)).split()
-    )
-    if len(text) > limit:
-        text = text[: limit - 1] + "\u2026"
+    text = _visible_line(text, limit)
     text = text.replace("|", "\\|")  # a table cell ends at a pipe even inside code
     fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
     padding = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
@@ -91,12 +87,14 @@ def for_mermaid_label(text: str, limit: int = 60) -> str:
     of colour codes (it needs a raw `:`). One line, at most `limit` characters of the original,
     bidi controls shown as <U+XXXX>.
     """
-    text = " ".join(
-        _INVISIBLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", _CONTROL.sub(" ", text)).split()
-    )
-    if len(text) > limit:
-        text = text[: limit - 1] + "\u2026"
+    text = _visible_line(text, limit)
     return "".join(char if char in _MERMAID_PLAIN else f"#{ord(char)};" for char in text)
+
+
+def _visible_line(text: str, limit: int) -> str:
+    """One line of at most `limit` characters, controls as spaces, bidi controls as <U+XXXX>."""
+    text = _INVISIBLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", _CONTROL.sub(" ", text))
+    return shorten(" ".join(text.split()), limit)
 
 
 def for_sarif(text: str) -> str:

@@ -74,6 +74,8 @@ class FileChecker:
     ) -> FileResult:
         """Parse, detect, validate and normalize the bytes of one file (read from disk or git)."""
         path, settings = candidate.path, self.settings
+        if path.lower().endswith(PYTHON_SUFFIXES):
+            return _python_model(candidate)
         # Past max_file_bytes, only a tool's file (JSON or XML, recognised) is read on.
         oversized = len(raw) > settings.max_file_bytes
         too_large = _too_large(settings.max_file_bytes, "max_file_bytes")
@@ -104,9 +106,15 @@ class FileChecker:
         refused = _over_ceiling(path, len(raw), format_name, settings)
         if refused is not None:
             return refused
-        schema = getattr(LOADERS[format_name], "SCHEMA", format_name)  # None: a tool's, unchecked
+        loader = LOADERS[format_name]
+        schema = getattr(loader, "SCHEMA", format_name)  # None: a tool's, unchecked
+        if hasattr(loader, "schema_name"):  # the format's files name their schema's version
+            schema = loader.schema_name(document.data)
         schema_findings = validate_document(schema, document, path) if validate and schema else []
-        parsed = LOADERS[format_name].read(document, path)
+        review = getattr(loader, "review_schema_findings", None)
+        if review is not None:  # a tool's newer version, checked against the schema of the last
+            schema_findings = review(schema_findings, document)
+        parsed = loader.read(document, path)
         return FileResult(
             path=path,
             format=format_name,
@@ -249,6 +257,22 @@ def _may_be_tool_file(raw: bytes) -> bool:
     `max_file_bytes`; YAML and Markdown never are."""
     start = raw[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     return start[:1] in (b"{", b"[") or looks_like_xml(raw)
+
+
+# A pytm model is a Python program: tmcheck neither runs nor parses one, whatever its content.
+PYTHON_SUFFIXES = (".py", ".pyw")
+
+
+def _python_model(candidate: Candidate) -> FileResult:
+    if not candidate.explicit:
+        return _skipped(candidate.path, "a Python file (a program, never read)")
+    name = os.path.basename(candidate.path)
+    return _failed(
+        candidate.path,
+        "unknown-format",
+        "a Python file is a program, never read as a threat model (a pytm model is not run);"
+        f" check the JSON it writes: `python {name} --json tm.json`, then `tmcheck check tm.json`",
+    )
 
 
 def _skipped(path: str, reason: str) -> FileResult:

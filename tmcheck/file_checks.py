@@ -26,6 +26,8 @@ FILE_CHECKS: Mapping[str, tuple[str, str]] = {
                      " model: run Threagile again"),
     "status-not-set": ("note", "Threat Composer threats with no status whose linked mitigations"
                        " are all resolved: they count as open"),
+    "placeholder-ratings": ("note", "an OTM file whose threats are all rated 100 x 100 (StartLeft's"
+                            " conversion of a .tm7): critical because of the conversion"),
 }  # fmt: skip
 
 

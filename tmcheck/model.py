@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from tmcheck.wording import shorten
+
 Position = tuple[int, int]
 # A threat id with its scope: ("", id) for a run-wide id, (path, id) for a file-scoped one.
 IdKey = tuple[str, str]
@@ -28,19 +30,8 @@ STRIDE: tuple[str, ...] = (
     "Elevation of Privilege",
 )
 
-# Normalized statuses; anything else is kept raw and counts as open.
-STATUSES: tuple[str, ...] = (
-    "open",
-    "in_progress",
-    "partially_mitigated",
-    "mitigated",
-    "accepted",
-    "transferred",
-    "avoided",
-    "not_applicable",
-    "false_positive",
-)
-OPEN_STATUSES = frozenset({"open", "in_progress", "partially_mitigated", "unknown"})
+# The kinds of element that are components (the others are flows and trust boundaries).
+COMPONENT_KINDS = ("process", "datastore", "external_entity")
 
 # The keys of a threat entry a finding may point at. Only their positions are kept: a run holds
 # every threat until the report, and the source map of each entry was half of its memory. A
@@ -266,8 +257,7 @@ def _intern(value: str) -> str:
 
 
 def _shorten(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+    return shorten(" ".join(text.split()), limit)
 
 
 def id_keys(target: str, path: str) -> tuple[IdKey, IdKey]:

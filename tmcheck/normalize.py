@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING
 
-from tmcheck.config import Settings
 from tmcheck.formats.vocabulary import level_words, severity_name, status_words
 from tmcheck.model import RISK_RANK, STRIDE, Threat, ThreatEntry
 from tmcheck.scoring import (
@@ -20,6 +20,9 @@ from tmcheck.scoring import (
     rate,
     word_key,
 )
+
+if TYPE_CHECKING:  # for annotations only: config checks rule ids, and the rules load this module
+    from tmcheck.config import Settings
 
 STRIDE_NAMES: Mapping[str, str] = {
     **{word_key(name): name for name in STRIDE},

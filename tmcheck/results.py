@@ -61,6 +61,10 @@ class RunResult:
         return sum(1 for finding in self.findings if finding.level == "warning")
 
     @property
+    def notes(self) -> int:
+        return sum(1 for finding in self.findings if finding.level == "note")
+
+    @property
     def passed(self) -> bool:
         return self.errors == 0
 

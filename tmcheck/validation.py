@@ -23,6 +23,7 @@ from tmcheck.parsing.tree import Document
 from tmcheck.schema_compiler import compile_schema
 from tmcheck.schema_keywords import Check, SchemaCompileError
 from tmcheck.suggest import closest
+from tmcheck.wording import shorten
 
 SCHEMA_NAMES = (
     "common",
@@ -33,9 +34,22 @@ SCHEMA_NAMES = (
     "threat-dragon",
     "architecture",
     "threat-composer",
+    "otm",
+    "tm-bom",
+    "tm-bom-1.0.1",
 )
 MAX_ERRORS_PER_FILE = 50
+# A format error says how to write the value.
+_FORMAT_WORDS = {
+    "date": "date written YYYY-MM-DD, such as 2026-12-31",
+    "date-time": "date and time written YYYY-MM-DDThh:mm:ssZ, such as 2026-12-31T09:30:00Z",
+}
 _MAX_MESSAGE = 240
+
+
+def has_schema(name: str) -> bool:
+    """Whether `name` is a schema tmcheck has (the tool outputs pytm and threatcl have none)."""
+    return name in SCHEMA_NAMES
 
 
 def schema_text(name: str) -> str:
@@ -157,6 +171,11 @@ def _mapping_errors(group: list[tuple[Any, str | None]]) -> Iterator[tuple[list[
             error.message == f"{key!r} is a required property" for key in misspelled
         ):
             continue  # said with the unknown key that misspells it
+        elif error.validator == "format" and error.validator_value in _FORMAT_WORDS:
+            written = _FORMAT_WORDS[error.validator_value]
+            yield path, _shorten(f"{error.instance!r} is not a {written}")
+        elif error.validator == "pattern" and hint:  # the pattern says less than its description
+            yield path, _shorten(f"{error.instance!r} is not {hint}")
         else:
             yield path, _shorten(error.message + (f" (allowed: {hint})" if hint else ""))
 
@@ -188,9 +207,12 @@ def _unknown_keys(
 
 
 def validate_document(name: str, document: Document, path: str) -> list[Finding]:
-    """Schema findings for a loaded file, each at the line of the offending node."""
+    """Schema findings for a loaded file, each at the line of the offending node (none for a
+    format without a schema: pytm's and threatcl's outputs)."""
+    if not has_schema(name):
+        return []
     findings: list[Finding] = []
-    for index, (where, message) in enumerate(iter_schema_errors(name, document.root)):
+    for index, (where, message) in enumerate(_document_errors(name, document.root)):
         if index == MAX_ERRORS_PER_FILE:
             findings.append(
                 file_finding(path, "schema", f"more than {index} schema errors; fix these first")
@@ -201,6 +223,17 @@ def validate_document(name: str, document: Document, path: str) -> list[Finding]
             file_finding(path, "schema", f"{json_path(where)}: {message}", line, column)
         )
     return findings
+
+
+def _document_errors(name: str, root: Any) -> Iterator[tuple[list[str | int], str]]:
+    """A list at the top whose schema describes one object (several OTM models exported as one
+    file) is validated item by item."""
+    if isinstance(root, list) and load_schema(name).get("type") == "object":
+        for index, item in enumerate(root):
+            for where, message in iter_schema_errors(name, item):
+                yield [index, *where], message
+        return
+    yield from iter_schema_errors(name, root)
 
 
 def json_path(path: list[str | int]) -> str:
@@ -216,4 +249,4 @@ def json_path(path: list[str | int]) -> str:
 
 
 def _shorten(message: str) -> str:
-    return message if len(message) <= _MAX_MESSAGE else message[: _MAX_MESSAGE - 1] + "\u2026"
+    return shorten(message, _MAX_MESSAGE)

@@ -17,6 +17,7 @@ import pytest
 
 from tests.conftest import FIXTURES, REPO, SHARED, need
 from tests.github.fake_api import FakeGitHub, serve
+from tests.github.runner_emulation import input_environment
 from tests.gitrepo import git
 
 IMAGE = "localhost/tmcheck:test"
@@ -89,10 +90,8 @@ def test_image_comments_annotates_and_fails(image: str, server: FakeGitHub, tmp_
         "GITHUB_WORKSPACE": "/github/workspace",
         "GITHUB_OUTPUT": "/github/file_commands/output",
         "GITHUB_STEP_SUMMARY": "/github/file_commands/summary",
-        "INPUT_TOKEN": TOKEN,
-        "INPUT_COMMENT": "true",
-        "INPUT_CHECK-RUN": "true",
-        "INPUT_FAIL": "true",
+        # every input of action.yml, as the runner passes them: defaults and `with:` values
+        **input_environment({"sarif-file": "reports/tmcheck.sarif"}, github={"token": TOKEN}),
     }
     command = ["podman", "run", "--rm", "--network=host", "--workdir", "/github/workspace"]
     command += ["-v", f"{workspace}:/github/workspace", "-v", f"{workflow}:/github/workflow"]
@@ -115,4 +114,9 @@ def test_image_comments_annotates_and_fails(image: str, server: FakeGitHub, tmp_
     assert "blocking<<" in output and "\n4\n" in output
     assert "## \u274c tmcheck" in (commands / "summary").read_text()
     assert TOKEN not in ran.stdout + ran.stderr + output
+    # written as root inside the container, owned by the workspace's user outside
+    for name in ("tmcheck-report.md", "reports", "reports/tmcheck.sarif"):
+        assert (workspace / name).stat().st_uid == (
+            RUNNER_UID if os.geteuid() == 0 else os.getuid()
+        )
     assert not any(request.token_leaked for request in server.requests)

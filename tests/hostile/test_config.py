@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.github.fake_api import FakeGitHub, serve
+from tests.github.fake_api import FakeGitHub
 from tests.hostile.checks import (
     assert_commands_inert,
     assert_inert_markdown,
@@ -21,8 +20,6 @@ from tests.hostile.checks import (
 from tests.hostile.harness import (
     CASES,
     HOSTILE,
-    REPOSITORY,
-    TOKEN,
     make_places,
     materialize,
     pull_request,
@@ -35,11 +32,6 @@ CONFIGS: list[dict[str, Any]] = json.loads(
     (HOSTILE / "config" / "configs.json").read_text(encoding="utf-8")
 )["configs"]
 MODEL = next(case for case in CASES if case.id == "T11")  # a valid model: only the config fails
-
-
-@pytest.fixture
-def server() -> Iterator[FakeGitHub]:
-    yield from serve(REPOSITORY, token=TOKEN)
 
 
 @pytest.mark.parametrize("spec", CONFIGS, ids=[spec["id"] for spec in CONFIGS])

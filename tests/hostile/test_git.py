@@ -21,10 +21,10 @@ from typing import Any
 import pytest
 
 from tests.conftest import need
-from tests.github.fake_api import FakeGitHub, serve
+from tests.github.fake_api import FakeGitHub
 from tests.gitrepo import git
 from tests.hostile.checks import assert_commands_inert
-from tests.hostile.harness import HOSTILE, REPOSITORY, TOKEN, Places, PullRequest, collect
+from tests.hostile.harness import HOSTILE, REPOSITORY, Places, PullRequest, collect
 from tmcheck.cli import main
 
 DATA = json.loads((HOSTILE / "git" / "repositories.json").read_text(encoding="utf-8"))
@@ -60,11 +60,6 @@ def world_readable() -> Iterator[Path]:
     (top / "canary").chmod(0o777)
     yield top
     shutil.rmtree(top, ignore_errors=True)
-
-
-@pytest.fixture
-def server() -> Iterator[FakeGitHub]:
-    yield from serve(REPOSITORY, token=TOKEN)
 
 
 def plant(case: dict[str, Any], top: Path) -> Planted:

@@ -11,12 +11,9 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from tests.github.fake_api import FakeGitHub, serve
+from tests.github.fake_api import FakeGitHub
 from tests.hostile.checks import assert_commands_inert, assert_markdown_safe, assert_nothing_leaks
 from tests.hostile.harness import (
     CASES,
@@ -32,11 +29,6 @@ from tests.hostile.harness import (
 )
 
 FORBIDDEN = "Resource not accessible by integration"
-
-
-@pytest.fixture
-def server() -> Iterator[FakeGitHub]:
-    yield from serve(REPOSITORY, token=TOKEN)
 
 
 def _case(klass: str, case_id: str) -> Case:

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.github.fake_api import FakeGitHub, serve
+from tests.github.fake_api import FakeGitHub
 from tests.hostile.checks import assert_markdown_safe, assert_nothing_leaks
-from tests.hostile.harness import CASES, HOSTILE, REPOSITORY, TOKEN, git, pull_request, run_action
+from tests.hostile.harness import CASES, HOSTILE, git, pull_request, run_action
 
 CONFIGURED = HOSTILE / "templates" / "configured"
 TEMPLATES: list[dict[str, Any]] = json.loads(
@@ -22,11 +21,6 @@ TEMPLATES: list[dict[str, Any]] = json.loads(
 SSTI_TITLE = next(case for case in CASES if case.id == "T29")
 DEFAULT_HEADING = "## \u274c tmcheck blocks: 1 open threat at or above the threshold"
 TEMPLATE_PATH = ".github/tmcheck/report.md.j2"
-
-
-@pytest.fixture
-def server() -> Iterator[FakeGitHub]:
-    yield from serve(REPOSITORY, token=TOKEN)
 
 
 @pytest.mark.parametrize("spec", TEMPLATES, ids=[spec["file"] for spec in TEMPLATES])

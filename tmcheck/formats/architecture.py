@@ -12,11 +12,10 @@ from typing import Any
 
 from tmcheck.formats.fields import items, text
 from tmcheck.formats.parsed import Parsed
-from tmcheck.model import Element, name_key
+from tmcheck.model import COMPONENT_KINDS, Element, name_key
 from tmcheck.parsing.tree import Document
 
 FORMAT = "architecture"
-COMPONENT_KINDS = ("process", "datastore", "external_entity")
 
 
 def matches(data: Mapping[str, Any]) -> bool:

@@ -11,19 +11,29 @@ from tmcheck.formats import (
     dragon,
     library,
     mstmt,
+    otm,
+    pytm,
     register,
     threagile,
     threagile_risks,
     threat_composer,
+    threatcl,
+    tmbom,
     worksheet,
 )
 from tmcheck.formats.foreign import foreign_format
 
-# Most specific first: a register is "a mapping with a list of threats", so it comes last.
+# Most specific first: a register is "a mapping with a list of threats", so it comes last; the
+# tool formats are told by keys no tmcheck format has (a TM-BOM file has `components` and
+# `trust_boundaries`, an architecture's keys), so they come first.
 LOADERS: Mapping[str, ModuleType] = {
     threat_composer.FORMAT: threat_composer,  # a `threats` list too: before the register
     threagile.FORMAT: threagile,
     threagile_risks.FORMAT: threagile_risks,
+    otm.FORMAT: otm,
+    tmbom.FORMAT: tmbom,
+    pytm.FORMAT: pytm,
+    threatcl.FORMAT: threatcl,
     dragon.FORMAT: dragon,
     architecture.FORMAT: architecture,
     library.FORMAT: library,

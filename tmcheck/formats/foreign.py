@@ -23,49 +23,6 @@ def _items(data: Any) -> list[dict[str, Any]]:
     return [item for item in data[:50] if isinstance(item, dict)] if isinstance(data, list) else []
 
 
-def _otm(data: Any) -> bool:
-    def one(value: Any) -> bool:
-        return _mapping(value, "otmVersion", "project") and isinstance(value["project"], dict)
-
-    return one(data) or (bool(_items(data)) and all(one(item) for item in _items(data)))
-
-
-def _tm_bom(data: Any) -> bool:
-    if not isinstance(data, dict):
-        return False
-    schema = data.get("$schema")
-    if isinstance(schema, str) and "threat-model-library" in schema:
-        return True
-    scope = data.get("scope")
-    return (
-        isinstance(scope, dict)
-        and "business_criticality" in scope
-        and _mapping(data, "trust_zones", "data_flows")
-    )
-
-
-_PYTM_KEYS = ("threatsFile", "onDuplicates", "mergeResponses", "isOrdered")
-
-
-def _pytm(data: Any) -> bool:
-    return (
-        _mapping(data, "findings", "excluded_findings")
-        and isinstance(data["findings"], list)
-        and any(
-            key in data for key in ("threatsFile", "onDuplicates", "mergeResponses", "isOrdered")
-        )
-    )
-
-
-def _threatcl(data: Any) -> bool:
-    if _mapping(data, "spec_version", "threatmodel"):
-        return True
-    items = _items(data)
-    return bool(items) and all(
-        _mapping(item, "name", "author") and isinstance(item.get("threat"), list) for item in items
-    )
-
-
 def _threatspec(data: Any) -> bool:
     keys = ("mitigations", "exposures", "acceptances", "transfers", "connections")
     return _mapping(data, *keys) and all(isinstance(data[key], list) for key in keys)
@@ -91,10 +48,6 @@ def _threat_array(data: Any) -> bool:
 
 # Name -> (how messages name it, detector). Tried in this order, before tmcheck's own formats.
 FOREIGN: Mapping[str, tuple[str, Detector]] = {
-    "otm": ("an Open Threat Model (OTM) file", _otm),
-    "tm-bom": ("an OWASP TM-BOM threat model", _tm_bom),
-    "pytm": ("a pytm --json output", _pytm),
-    "threatcl": ("a threatcl export", _threatcl),
     "threatspec": ("a threatspec threat model", _threatspec),
     "threat-catalog": ("a threat catalog (FINOS Common Cloud Controls)", _threat_catalog),
     "threat-array": (

@@ -11,7 +11,7 @@ boundaries; what sits in a boundary and which flow crosses one is geometry, as i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element as XmlElement
 
@@ -19,7 +19,7 @@ from tmcheck.formats import TOOL_FILE_MAX_BYTES
 from tmcheck.formats import dragon_geometry as geometry
 from tmcheck.formats.parsed import Parsed
 from tmcheck.model import STRIDE, Element, ThreatEntry
-from tmcheck.parsing.safe_xml import XmlDocument, local_name
+from tmcheck.parsing.safe_xml import XmlDocument
 from tmcheck.scoring import word_key
 
 FORMAT = "mstmt"
@@ -344,15 +344,7 @@ def _children(element: XmlElement | None) -> Iterable[XmlElement]:
 
 def _child(element: XmlElement | None, name: str) -> XmlElement | None:
     """The first child named `name` in any namespace (the tool writes several)."""
-    for child in _iter_named(element, name):
-        return child
-    return None
-
-
-def _iter_named(element: XmlElement | None, name: str) -> Iterator[XmlElement]:
-    for child in _children(element):
-        if local_name(child.tag) == name:
-            yield child
+    return None if element is None else element.find(f"{{*}}{name}")
 
 
 def _text(element: XmlElement | None) -> str:

@@ -160,7 +160,8 @@ def risk_entry(
         methodology="STRIDE" if stride or not category_id else "Threagile",
         likelihood=rating.LIKELIHOOD.get(likelihood, likelihood),
         impact=rating.IMPACT.get(impact, impact),
-        severity=text(risk.get("severity")) or ("low" if zero_defaults else None),
+        # Threagile's `severity` is its own banding of the same likelihood and impact (the
+        # demo declares `medium` for frequent x very-high): the level comes from the score.
         status=status,
         owner=(model.owners.get(asset) or None) if model else None,
         mitigation=mitigation or None,

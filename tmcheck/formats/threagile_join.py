@@ -57,29 +57,34 @@ def join_threagile(files: Sequence[FileResult], settings: Settings) -> tuple[Fil
     joined = {id(risks): model for risks, model in pairs(files)}
     if not joined:
         return tuple(files)
+    rebuilt: dict[int, FileResult] = {}
     listed: dict[int, set[str]] = {}  # model -> the risk ids its risks.json files list
-    result = []
     for file in files:
         model = joined.get(id(file))
-        if model is None:
-            result.append(file)
-            continue
-        tracking: threagile.Tracking = model.tool_data
-        entries = threagile_risks.entries(file.tool_data, file.path, tracking)
-        ids = {entry.id for entry in entries if entry.id}
-        listed.setdefault(id(model), set()).update(ids)
-        threats = tuple(normalize(entry, settings) for entry in entries)
-        result.append(dataclasses.replace(file, threats=threats))
-    final = []
-    for file in result:
-        in_risks = listed.get(id(file))
-        if in_risks is None:
-            final.append(file)
-            continue
-        kept = tuple(t for t in file.threats if t.id not in in_risks)
-        orphans = tuple(_orphans(file.tool_data, in_risks))
-        final.append(dataclasses.replace(file, threats=kept, findings=(*file.findings, *orphans)))
-    return tuple(final)
+        if model is not None:
+            risks = _with_tracking(file, model.tool_data, settings)
+            rebuilt[id(file)] = risks
+            listed.setdefault(id(model), set()).update(t.id for t in risks.threats if t.id)
+    for file in files:
+        if id(file) in listed:
+            rebuilt[id(file)] = _without(file, listed[id(file)])
+    return tuple(rebuilt.get(id(file), file) for file in files)
+
+
+def _with_tracking(
+    risks: FileResult, tracking: threagile.Tracking, settings: Settings
+) -> FileResult:
+    """The risks of a `risks.json` again, completed by its model's tracking and owners."""
+    entries = threagile_risks.entries(risks.tool_data, risks.path, tracking)
+    return dataclasses.replace(risks, threats=tuple(normalize(e, settings) for e in entries))
+
+
+def _without(model: FileResult, listed: set[str]) -> FileResult:
+    """The model without the individual risks its `risks.json` lists (counted there), and
+    with an error for each tracking entry that matches no listed risk."""
+    kept = tuple(threat for threat in model.threats if threat.id not in listed)
+    orphans = _orphans(model.tool_data, listed)
+    return dataclasses.replace(model, threats=kept, findings=(*model.findings, *orphans))
 
 
 def _orphans(tracking: threagile.Tracking, ids: set[str]) -> list[Finding]:

@@ -32,7 +32,8 @@ STATUS_WORDS: Mapping[str, str] = {
     "mitigated": "mitigated",
     "false-positive": "false_positive",
 }
-# Threagile's severities (display only: the level comes from likelihood x impact).
+# Threagile's severity words, should a level be read from one (risks are rated by likelihood x
+# impact, which always comes first).
 LEVEL_WORDS: Mapping[str, str | None] = {"elevated": "medium"}
 
 # Threagile's STRIDE words (individual categories) -> tmcheck's names.

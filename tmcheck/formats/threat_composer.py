@@ -48,6 +48,20 @@ def matches(data: Mapping[str, Any]) -> bool:
     return any(key in data for key in _TOP_KEYS)
 
 
+def review_schema_findings(findings: list[Finding], document: Document) -> list[Finding]:
+    """Threat Composer is moving to schema 1.1, whose JSON Schema is not published: a newer
+    file is checked against v1 (what v1 does not know is still reported), without the error
+    that its `schema` is above v1's maximum of 1 (`read` notes the version instead)."""
+    if not _newer(document.data):
+        return findings
+    return [f for f in findings if not f.message.startswith("$.schema: ")]
+
+
+def _newer(data: Mapping[str, Any]) -> bool:
+    version = data.get("schema")
+    return isinstance(version, (int, float)) and not isinstance(version, bool) and version > 1
+
+
 def read(document: Document, path: str) -> Parsed:
     data = document.data
     mitigations = _mitigations(data)
@@ -93,7 +107,16 @@ def read(document: Document, path: str) -> Parsed:
         resolved = all(m.get("status") in _RESOLVED_MITIGATIONS for m in own)
         if item.get("status") is None and own and resolved:
             unset.append((entry, len(own)))
-    return Parsed(entries=tuple(entries), findings=_unset_note(path, unset))
+    notes = _unset_note(path, unset)
+    if _newer(data):
+        line, column = document.locate(["schema"])
+        notes = (
+            Finding(path, line, column, "schema", "note",
+                    f"$.schema: {data['schema']} is newer than Threat Composer's published"
+                    " schema (1); the file is checked against schema 1"),
+            *notes,
+        )  # fmt: skip
+    return Parsed(entries=tuple(entries), findings=notes)
 
 
 def _mitigations(data: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:

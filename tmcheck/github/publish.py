@@ -16,6 +16,7 @@ from tmcheck.github.context import ActionInputs, RunContext
 from tmcheck.github.runner import ActionLog
 from tmcheck.reporters.markdown import Report
 from tmcheck.results import RunResult
+from tmcheck.wording import plural
 
 if TYPE_CHECKING:
     from tmcheck.github.client import GitHubClient
@@ -126,9 +127,9 @@ def _conclusion(result: RunResult, fail: bool) -> str:
 def _title(result: RunResult) -> str:
     blocking = len(result.blocking_threats)
     if blocking:
-        return f"{blocking} blocking threat{'s' if blocking != 1 else ''}"
+        return plural(blocking, "blocking threat")
     if result.errors:
-        return f"{result.errors} error{'s' if result.errors != 1 else ''} in the threat models"
+        return f"{plural(result.errors, 'error')} in the threat models"
     if result.no_threat_models:
         return "No threat model found"
     return "No blocking threats"

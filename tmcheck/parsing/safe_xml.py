@@ -69,7 +69,7 @@ def load_xml(raw: bytes, marked: Collection[str] = ()) -> XmlDocument:
         raise LoadError(f"invalid XML: {_reason(error)}", line, column + 1) from None
     marks: dict[Element, Position] = {}
     for name in marked:
-        elements = [element for element in root.iter() if local_name(element.tag) == name]
+        elements = list(root.iter(f"{{*}}{name}"))  # in any namespace, in document order
         starts = _start_tags(raw, name.encode())
         if len(starts) == len(elements):  # else the text is not UTF-8 or ASCII: no positions
             marks.update(zip(elements, _line_columns(raw, starts), strict=True))

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from tmcheck.model import RISK_LEVELS, Threat
+from tmcheck.wording import plural
 
 SCALE = range(1, 6)
 # The default scale words (a repository may rename them; the numbers stay 1 to 5).
@@ -71,7 +72,7 @@ def heat_map_table(heat: HeatMap, threshold: int) -> str:
         )
     legend = (
         f"{AT_THRESHOLD} likelihood x impact at or above the threshold {threshold}."
-        f" Counts are open threats; {_plural(heat.placed, 'open threat')} on the map."
+        f" Counts are open threats; {plural(heat.placed, 'open threat')} on the map."
     )
     if heat.unplaced:
         order = [*reversed(RISK_LEVELS), "unrated"]
@@ -80,7 +81,7 @@ def heat_map_table(heat: HeatMap, threshold: int) -> str:
         )
         total = sum(heat.unplaced.values())
         legend += (
-            f" {_plural(total, 'open threat')} without likelihood and impact"
+            f" {plural(total, 'open threat')} without likelihood and impact"
             f" ({levels}) {'is' if total == 1 else 'are'} not on it."
         )
     return "\n".join(lines) + "\n\n" + legend + "\n"
@@ -90,7 +91,3 @@ def _cell(count: int, at_threshold: bool) -> str:
     if at_threshold:
         return f"{AT_THRESHOLD} **{count}**" if count else AT_THRESHOLD
     return str(count) if count else EMPTY
-
-
-def _plural(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

@@ -82,6 +82,7 @@ def _sections(result: RunResult) -> Iterator[tuple[str, Any]]:
             "blocking": len(result.blocking_threats),
             "errors": result.errors,
             "warnings": result.warnings,
+            "notes": result.notes,
         },
     )
     if result.comparison is not None:  # only with --base: the output stays as it was without

@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
-from urllib.parse import quote
 
-from tmcheck.escape import for_markdown
+from tmcheck.reporters.links import Links
 from tmcheck.reporters.report_context import SACRIFICES, limited, report_context
 from tmcheck.reporters.sandbox import (
     DEFAULT_SECONDS,
@@ -64,22 +63,6 @@ def fit_bytes(render: Callable[[int], str], first: str, limit: int) -> str:
         return text
     cut = encoded[: limit - 64].decode("utf-8", "ignore")
     return cut.rsplit("\n", 1)[0] + "\n\n(report cut to fit GitHub's limit)\n"
-
-
-@dataclass(frozen=True, slots=True)
-class Links:
-    """Where `path:line` links point: the file at the line in one commit of a repository."""
-
-    server_url: str = "https://github.com"
-    repository: str | None = None  # owner/name; None renders plain `path:line`
-    commit: str | None = None
-
-    def to(self, path: str, line: int) -> str:
-        where = for_markdown(f"{path}:{line}")
-        if not self.repository or not self.commit:
-            return where
-        url = f"{self.server_url}/{self.repository}/blob/{self.commit}/{quote(path)}#L{line}"
-        return f"[{where}]({url})"
 
 
 def marker(name: str = "tmcheck") -> str:

@@ -18,11 +18,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tmcheck.escape import for_mermaid_label
-from tmcheck.model import RISK_RANK, Element, Threat, name_key
+from tmcheck.model import COMPONENT_KINDS, RISK_RANK, Element, Threat, name_key
 
-COMPONENT_KINDS = ("process", "datastore", "external_entity")
 _SHAPES = {"process": ('("', '")'), "datastore": ('[("', '")]'), "external_entity": ('["', '"]')}
-_MISSING_SHAPE = ('["', '"]')
 # GitHub's light theme: a pale fill and a strong border per level; black text stays readable.
 _CLASSES = {
     "critical": "fill:#ffebe9,stroke:#cf222e,color:#1f2328",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from markupsafe import Markup
 
@@ -21,11 +21,10 @@ from tmcheck.findings import Finding
 from tmcheck.model import RISK_RANK, Threat
 from tmcheck.reporters.generated import generated_summary, is_freshly_generated
 from tmcheck.reporters.heatmap import heat_map, heat_map_table
+from tmcheck.reporters.links import Links
 from tmcheck.reporters.mermaid import data_flow_diagram
 from tmcheck.results import RunResult
-
-if TYPE_CHECKING:
-    from tmcheck.reporters.markdown import Links
+from tmcheck.wording import plural
 
 # Mermaid refuses more than 500 edges, and GitHub will not draw a huge text well either.
 DIAGRAM_MAX_CHARS = 30_000
@@ -163,17 +162,17 @@ def _verdict(
     threshold = result.threshold
     other_errors = result.errors - sum(1 for f in result.findings if f.rule == "blocking-threat")
     if blocking:
-        text = f"tmcheck blocks: {_count(len(blocking), 'open threat')} at or above the threshold"
+        text = f"tmcheck blocks: {plural(len(blocking), 'open threat')} at or above the threshold"
         text += f" {threshold}"
         if kind_of is not None:
             kinds = Counter(kind_of.get(id(t), "unchanged") for t in blocking)
             order = [*CHANGE_KINDS, "unchanged"]
             text += " (" + ", ".join(f"{kinds[k]} {k}" for k in order if kinds[k]) + ")"
         if other_errors:
-            text += f", and {_count(other_errors, 'other error')}"
+            text += f", and {plural(other_errors, 'other error')}"
         return "\u274c", text
     if other_errors:
-        return "\u274c", f"tmcheck blocks: {_count(other_errors, 'error')} in the threat models"
+        return "\u274c", f"tmcheck blocks: {plural(other_errors, 'error')} in the threat models"
     if result.no_threat_models:
         return "\u26a0\ufe0f", "tmcheck found no threat model: nothing was checked"
     if not result.open_threats:
@@ -181,7 +180,7 @@ def _verdict(
     text = f"tmcheck passes: no open threat blocks at the threshold {threshold}"
     if result.debt:
         text += (
-            f" ({_count(len(result.debt), 'older threat')} at or above it, not blocking under"
+            f" ({plural(len(result.debt), 'older threat')} at or above it, not blocking under"
             " gate: new)"
         )
     return "\u2705", text
@@ -189,14 +188,14 @@ def _verdict(
 
 def _headline(result: RunResult, debt: Sequence[Threat]) -> str:
     text = (
-        f"{_count(len(result.files), 'threat-model file')} checked:"
-        f" {_count(len(result.threats), 'threat')}, {len(result.open_threats)} open,"
+        f"{plural(len(result.files), 'threat-model file')} checked:"
+        f" {plural(len(result.threats), 'threat')}, {len(result.open_threats)} open,"
         f" {len(result.blocking_threats)} blocking."
     )
     if result.gate == "new":
         text += (
             f" Gate **new**: only what this change introduced can block;"
-            f" {_count(len(debt), 'older open threat')} at or above the threshold"
+            f" {plural(len(debt), 'older open threat')} at or above the threshold"
             f" {'does' if len(debt) == 1 else 'do'} not."
         )
     if not result.open_threats and result.threats:
@@ -264,8 +263,8 @@ def _diagram(result: RunResult, changes: Sequence[ThreatChange]) -> dict[str, An
         return {"diagram": None, "diagram_note": Markup(note)}
     if len(diagram.text) > DIAGRAM_MAX_CHARS or diagram.edges > DIAGRAM_MAX_EDGES:
         note = (
-            f"The data-flow diagram ({_count(diagram.nodes, 'element')},"
-            f" {_count(diagram.edges, 'flow')}) is too large to draw here."
+            f"The data-flow diagram ({plural(diagram.nodes, 'element')},"
+            f" {plural(diagram.edges, 'flow')}) is too large to draw here."
         )
         return {"diagram": None, "diagram_note": Markup(note)}
     return {"diagram": Markup(diagram.text), "diagram_note": None}
@@ -274,7 +273,3 @@ def _diagram(result: RunResult, changes: Sequence[ThreatChange]) -> dict[str, An
 def _severity(threat: Threat) -> tuple[int, int, str, int]:
     rank = RISK_RANK.get(threat.risk_level or "", -1)
     return (-(threat.score or 0), -rank, threat.entry.path, threat.entry.line)
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

@@ -32,6 +32,7 @@ from tmcheck import __version__
 from tmcheck.escape import for_sarif
 from tmcheck.findings import Finding
 from tmcheck.results import RunResult
+from tmcheck.wording import plural, shorten
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/tmcheck/tmcheck"
@@ -87,7 +88,7 @@ def to_sarif(
                 _descriptor(OUTSIDE_RULE, "warning", "a file outside the repository", "", "#sarif")
             )
         message = (
-            f"{outside} result{'s' if outside != 1 else ''} about files outside the repository"
+            f"{plural(outside, 'result')} about files outside the repository"
             " (reached through a link) left out: code scanning shows files of the repository only"
         )
         note = Finding(fallback or ".", 1, 1, OUTSIDE_RULE, "warning", message)
@@ -159,7 +160,7 @@ def _descriptor(rule_id: str, level: str, short: str, doc: str, help_path: str) 
 
 
 def _limit(text: str) -> str:
-    return text if len(text) <= _DESCRIPTION_LIMIT else text[: _DESCRIPTION_LIMIT - 1] + "\u2026"
+    return shorten(text, _DESCRIPTION_LIMIT)
 
 
 def _result(finding: Finding, rule_index: int, uri: str, fingerprint: str) -> dict[str, Any]:

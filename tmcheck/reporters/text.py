@@ -1,5 +1,8 @@
 """`text`: one finding per line, `path:line:column: level [rule] message`, then a summary.
 
+With `quiet` only the findings are written. With `color`, levels, rule ids and the verdict are
+coloured with ANSI codes around text that was escaped first, so no file can colour anything.
+
 With `--base`, the changes since the base come before the summary, most severe first, indented
 so that tools reading `path:line:column:` lines do not take them for findings. With `coverage`,
 the STRIDE coverage of each element comes before the summary, one line each.
@@ -13,19 +16,39 @@ from tmcheck.coverage import KIND_NAMES, letters
 from tmcheck.escape import for_log
 from tmcheck.findings import Finding
 from tmcheck.results import RunResult
+from tmcheck.wording import plural
 
 if TYPE_CHECKING:
     from tmcheck.diff import Comparison
 
 
-def render(result: RunResult, *, coverage: bool = False) -> str:
-    lines = [finding_line(finding) for finding in result.findings]
-    if result.comparison is not None and result.comparison.commit is not None:
-        lines.extend(change_lines(result.comparison))
-    if coverage:
-        lines += coverage_lines(result)
-    lines.append(summary_line(result))
-    return "\n".join(lines) + "\n"
+# What a blocking threat's owner can do; the summary says it once, `tmcheck rules
+# blocking-threat` says it at length.
+UNBLOCK_HINT = (
+    "to unblock a threat: mitigate it (and set its status), re-rate it with a reason, or accept"
+    " it with acceptance: {approver, reason, expires}; see `tmcheck rules blocking-threat`"
+)
+_COLORS = {"error": "1;31", "warning": "33", "note": "36", "rule": "2", "path": "1"}
+_VERDICT_COLORS = {"passed": "1;32", "failed": "1;31"}
+
+
+def render(
+    result: RunResult, *, coverage: bool = False, quiet: bool = False, color: bool = False
+) -> str:
+    lines = [finding_line(finding, color=color) for finding in result.findings]
+    if not quiet:
+        if result.comparison is not None and result.comparison.commit is not None:
+            lines.extend(change_lines(result.comparison))
+        if coverage:
+            lines += coverage_lines(result)
+        lines.append(summary_line(result, color=color))
+        if any(f.rule == "blocking-threat" and f.level == "error" for f in result.findings):
+            lines.append(UNBLOCK_HINT)  # only when a threat fails the run
+    return "".join(line + "\n" for line in lines)
+
+
+def _paint(text: str, code: str | None, color: bool) -> str:
+    return f"\x1b[{code}m{text}\x1b[0m" if color and code else text
 
 
 def change_lines(comparison: Comparison) -> list[str]:
@@ -50,11 +73,17 @@ def skipped_lines(result: RunResult) -> list[str]:
     return [for_log(f"skipped {file.path}: {file.skipped}") for file in result.skipped]
 
 
-def finding_line(finding: Finding) -> str:
-    return for_log(
-        f"{finding.path}:{finding.line}:{finding.column}: {finding.level} [{finding.rule}]"
-        f" {finding.message}"
-    )
+def finding_line(finding: Finding, *, color: bool = False) -> str:
+    if not color:
+        return for_log(
+            f"{finding.path}:{finding.line}:{finding.column}: {finding.level} [{finding.rule}]"
+            f" {finding.message}"
+        )
+    # escaped part by part (the escaper works per character), then coloured
+    where = _paint(for_log(f"{finding.path}:{finding.line}:{finding.column}:"), "1", True)
+    level = _paint(finding.level, _COLORS.get(finding.level), True)
+    rule = _paint(f"[{for_log(finding.rule)}]", _COLORS["rule"], True)
+    return f"{where} {level} {rule} {for_log(finding.message)}"
 
 
 def coverage_lines(result: RunResult) -> list[str]:
@@ -67,7 +96,7 @@ def coverage_lines(result: RunResult) -> list[str]:
     complete = sum(1 for row in table if not row.missing)
     lines = [
         f"STRIDE coverage: {covered} of {asked} categories covered; {complete} of"
-        f" {_count(len(table), 'element')} complete"
+        f" {plural(len(table), 'element')} complete"
     ]
     for row in table:
         element = row.element
@@ -83,24 +112,22 @@ def coverage_lines(result: RunResult) -> list[str]:
     return lines
 
 
-def summary_line(result: RunResult) -> str:
+def summary_line(result: RunResult, *, color: bool = False) -> str:
     files = len(result.files)
     if result.no_threat_models and not result.errors:
         verdict = "passed" if result.passed else "failed"
         return (
-            f"tmcheck {verdict}: no threat model found; {_count(result.errors, 'error')},"
-            f" {_count(result.warnings, 'warning')}"
+            f"tmcheck {verdict}: no threat model found; {plural(result.errors, 'error')},"
+            f" {plural(result.warnings, 'warning')}"
         )
     threats = len(result.threats)
     verdict = "passed" if result.passed else "failed"
     gate = f", gate new: {len(result.debt)} existing not blocking" if result.gate == "new" else ""
+    notes = f", {plural(result.notes, 'note')}" if result.notes else ""
     return (
-        f"tmcheck {verdict}: {_count(files, 'file')}, {_count(threats, 'threat')}"
+        f"{_paint(f'tmcheck {verdict}', _VERDICT_COLORS[verdict], color)}:"
+        f" {plural(files, 'file')}, {plural(threats, 'threat')}"
         f" ({len(result.open_threats)} open, {len(result.blocking_threats)} blocking at"
-        f" threshold {result.threshold}{gate}); {_count(result.errors, 'error')},"
-        f" {_count(result.warnings, 'warning')}"
+        f" threshold {result.threshold}{gate}); {plural(result.errors, 'error')},"
+        f" {plural(result.warnings, 'warning')}{notes}"
     )
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

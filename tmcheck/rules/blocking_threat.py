@@ -6,6 +6,15 @@ not_applicable, false_positive). It blocks when its score (likelihood x impact) 
 blocks when its level is at least the level of the threshold (12 is "high"); so does a threat
 whose own rating declares such a level beside a lower likelihood x impact.
 
+To unblock a threat, do one of these (the gate asks for a decision, not for a number):
+
+- mitigate it: put the control in place and set `status: mitigated` (`partially_mitigated`
+  is still open: rate what remains);
+- re-rate it: lower `likelihood` or `impact` when the threat is less likely or less harmful than
+  first thought, and say why in the threat's description (reviewers see the change);
+- accept it: `status: accepted` with `acceptance: {approver, reason, expires}` (`expires`
+  written YYYY-MM-DD); past that date the threat counts as open again.
+
 Passes (threshold 12)::
 
     - id: T002

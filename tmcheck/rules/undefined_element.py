@@ -23,8 +23,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tmcheck.formats.architecture import COMPONENT_KINDS, FORMAT
-from tmcheck.model import name_key
+from tmcheck.formats.architecture import FORMAT
+from tmcheck.model import COMPONENT_KINDS, name_key
 from tmcheck.rules.context import Problem, RuleContext, element_problem
 
 ID = "undefined-element"
