@@ -124,3 +124,21 @@ def test_a_changed_path_that_is_a_directory_is_not_walked(tmp_path: Path) -> Non
     )
     assert found.candidates == ()
     assert [f.message for f in found.findings] == ["is not a regular file (a submodule?)"]
+
+
+def test_a_brace_pattern_past_the_limit_is_a_config_error(run_cli: RunCli, tmp_path: Path) -> None:
+    """Before, the pattern silently matched nothing, so its files were never checked."""
+    many = "{" + ",".join(f"a{index}" for index in range(9)) + "}"
+    pattern = f"docs/{many}/{many}/*.yaml"  # 81 alternatives
+    (tmp_path / ".tmcheck.yaml").write_text(f'include: ["{pattern}"]\n')
+    result = run_cli("check", cwd=tmp_path)
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"tmcheck: error: include/exclude/formats: the pattern {pattern!r} has more than 64"
+        " alternatives once its braces are expanded; split it\n"
+    )
+    fits = f"docs/{many}/*.yaml"  # 9
+    (tmp_path / ".tmcheck.yaml").write_text(f'include: ["{fits}"]\n')
+    (tmp_path / "docs" / "a3").mkdir(parents=True)
+    (tmp_path / "docs" / "a3" / "m.yaml").write_text(MODEL)
+    assert run_cli("check", cwd=tmp_path).stdout.startswith("tmcheck passed: 1 file")

@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tmcheck.budget import RULE as BUDGET_RULE
 from tmcheck.config import Settings
 from tmcheck.coverage import ElementCoverage
 from tmcheck.discover import discover
@@ -53,9 +54,19 @@ def run_check(
         paths, settings, workspace=workspace, explicit=explicit, repository=walk_repository
     )
     checker = FileChecker(settings)
-    every = [checker.check_guarded(candidate) for candidate in discovery.candidates]
-    files = join_tool_files([file for file in every if file.skipped is None], settings)
-    skipped = tuple(file for file in every if file.skipped is not None)
+    budget = checker.budget
+    read: list[FileResult] = []
+    for index, candidate in enumerate(discovery.candidates):
+        if budget.spent:  # the rest is not read: one error names how many, and the first
+            not_read = len(discovery.candidates) - index
+            refusal = Finding(candidate.path, 1, 1, BUDGET_RULE, "error", budget.refusal(not_read))
+            read.append(FileResult(candidate.path, None, False, findings=(refusal,)))
+            break
+        result = checker.check_guarded(candidate)
+        budget.charge(threats=len(result.threats))
+        read.append(result)
+    files = join_tool_files([file for file in read if file.skipped is None], settings)
+    skipped = tuple(file for file in read if file.skipped is not None)
     context: tuple[FileResult, ...] = ()
     if paths:
         # Only some files named (pre-commit, a pull request's changes): the other threat
@@ -82,10 +93,10 @@ def run_check(
         gated = gate_on_changes(files, comparison, uncompared)
         files, comparison, gate, debt = gated.files, gated.comparison, gated.gate, gated.debt
         extra.extend(gated.findings)
-    result = assemble(
+    outcome = assemble(
         files, settings, extra, context, changed, comparison=comparison, gate=gate, debt=debt
     )
-    return replace(result, skipped=skipped, no_threat_models=nothing_found)
+    return replace(outcome, skipped=skipped, no_threat_models=nothing_found)
 
 
 def _walk_repository(repository: Git | GitError | None, workspace: Path | None) -> Git | None:
@@ -119,16 +130,20 @@ def _context_files(
     repository: Callable[[], Git | None],
 ) -> Iterator[FileResult]:
     """The other threat models under the root (the way git sees them), read as context: their
-    ids, references and threats count, their findings are not reported."""
+    ids, references and threats count, their findings are not reported (until the run's
+    budget is spent: context is a courtesy)."""
     discovery = discover([], checker.settings, workspace=workspace, repository=repository)
     already = {os.path.abspath(path) for path in checked}
     for candidate in discovery.candidates:
+        if checker.budget.spent:
+            return
         if os.path.abspath(candidate.path) in already:
             continue
         try:
             result = checker.check_file(candidate, validate=False)
         except Exception:  # context is a courtesy; a file that fails here is skipped
             continue
+        checker.budget.charge(threats=len(result.threats))
         if result.format is not None and result.skipped is None:
             yield result
 

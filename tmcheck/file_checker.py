@@ -11,6 +11,7 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from tmcheck.budget import RunBudget
 from tmcheck.config import DEFAULT_INCLUDE
 from tmcheck.discover import Candidate, GateError, read_bounded
 from tmcheck.file_checks import file_finding
@@ -48,6 +49,7 @@ class FileChecker:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.budget = RunBudget()  # what every file read in this run costs, in all
         self._pinned = [(GlobSet([pattern]), name) for pattern, name in settings.formats.items()]
 
     def check_guarded(self, candidate: Candidate) -> FileResult:
@@ -67,6 +69,7 @@ class FileChecker:
             raw = read_bounded(candidate.path, read_limit(self.settings), within=candidate.within)
         except GateError as error:
             return _failed(candidate.path, "read-error", str(error))
+        self.budget.charge(bytes=len(raw))
         return self.check_content(raw, candidate, validate=validate)
 
     def check_content(
@@ -98,6 +101,7 @@ class FileChecker:
             if not candidate.explicit and not path_says_threat_model(relative, settings):
                 return _skipped(path, f"does not parse ({error.message})")
             return _failed(path, "parse-error", error.message, error.line, error.column)
+        self.budget.charge(values=document.values)
         format_name = pinned or detect_format(document.root)
         if format_name is None or format_name not in LOADERS:
             if oversized and format_name is None:

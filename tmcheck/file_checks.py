@@ -18,6 +18,8 @@ FILE_CHECKS: Mapping[str, tuple[str, str]] = {
     "no-threat-models": ("warning", "the run found no threat model: it names the root and the"
                          " include globs"),
     "too-many-files": ("error", "more files than max_files: the rest were not checked"),
+    "run-budget": ("error", "the run read as many bytes, values or threats as a run may:"
+                   " the rest were not read"),
     INTERNAL_ERROR: ("error", "tmcheck failed on a file or in a rule: a bug, please report it"
                      " (its level cannot be changed)"),
     "base-unreadable": ("warning", "the --base revision, or a file at it, cannot be read"),

@@ -149,8 +149,11 @@ def _expand_braces(pattern: str) -> list[str]:
                 continue
             for choice in match.group(1).split(","):
                 expanded.append(item[: match.start()] + choice + item[match.end() :])
-        if len(expanded) > MAX_ALTERNATIVES:
-            break
+        if len(expanded) > MAX_ALTERNATIVES:  # matching nothing would skip files unseen
+            raise ConfigError(
+                f"include/exclude/formats: the pattern {pattern!r} has more than"
+                f" {MAX_ALTERNATIVES} alternatives once its braces are expanded; split it"
+            )
         results = expanded
     return results
 

@@ -46,8 +46,11 @@ class FileSelection:
 
     def selects(self, path: str) -> bool:
         """A file a walk would check: included and not excluded."""
-        key = self.key(path)
-        return self.included.matches(key) and not self.excluded.matches(key)
+        return self.selects_relative(self.key(path))
+
+    def selects_relative(self, relative: str) -> bool:
+        """`selects` for a path already relative to the root (a name git or GitHub gave)."""
+        return self.included.matches(relative) and not self.excluded.matches(relative)
 
     def excludes(self, path: str) -> bool:
         return self.excluded.matches(self.key(path))

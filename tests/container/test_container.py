@@ -20,6 +20,8 @@ from tests.github.fake_api import FakeGitHub, serve
 from tests.github.runner_emulation import input_environment
 from tests.gitrepo import git
 
+pytestmark = pytest.mark.slow  # builds the action's image with podman
+
 IMAGE = "localhost/tmcheck:test"
 TOKEN = "ghs_containerCanaryToken0123456789"
 REPOSITORY = "octo-org/octo-repo"

@@ -18,7 +18,7 @@ from tmcheck import git
 from tmcheck.config import DEFAULT_EXCLUDE, Settings
 from tmcheck.errors import TmcheckError, UsageError
 from tmcheck.github.context import RunContext
-from tmcheck.globs import GlobSet
+from tmcheck.selection import FileSelection
 
 if TYPE_CHECKING:
     from tmcheck.github.client import GitHubClient
@@ -68,7 +68,7 @@ def selected_files(changed: Sequence[str], settings: Settings, workspace: Path) 
     """The changed files that the include/exclude globs (relative to `settings.root`) select."""
     root = Path(os.path.realpath(settings.root))
     top = Path(os.path.realpath(workspace))
-    included, excluded = GlobSet(settings.include), GlobSet(settings.exclude)
+    selection = FileSelection.of(settings)
     selected = []
     for path in changed:
         if "\0" in path:
@@ -82,8 +82,7 @@ def selected_files(changed: Sequence[str], settings: Settings, workspace: Path) 
                 relative = (top / path).relative_to(root).as_posix()
             except ValueError:
                 continue  # outside the config's directory: another part of the monorepo
-        wanted = included.matches(relative) and not excluded.matches(relative)
-        if wanted and os.path.lexists(top / path):
+        if selection.selects_relative(relative) and os.path.lexists(top / path):
             selected.append(path)
     return sorted(selected)
 
