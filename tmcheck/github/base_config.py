@@ -83,11 +83,11 @@ def _first_existing(workspace: Path, names: Sequence[str]) -> list[str]:
 
 
 def _head_content(path: Path) -> bytes | None:
-    from tmcheck.discover import GateError, read_bounded
+    from tmcheck.discover import ReadRefused, read_bounded
 
     try:
         return read_bounded(str(path), MAX_CONFIG_BYTES, setting="the limit for config files")
-    except (GateError, OSError):
+    except (ReadRefused, OSError):
         return None
 
 
