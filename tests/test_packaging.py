@@ -169,6 +169,9 @@ def test_the_image_installs_the_pinned_closure_of_the_github_extra() -> None:
     assert any("LICENSE" in line.split() for line in copies)  # the sdist's license file
     assert "--only-binary=:all: -r /tmp/" in dockerfile  # the pins, wheels only
     assert "--no-deps '/tmp/tmcheck[github]'" in dockerfile
+    # one pip layer: the pinned wheels and tmcheck in the same RUN
+    runs = [step for step in dockerfile.split("\nRUN ")[1:] if "pip install" in step]
+    assert len(runs) == 1 and runs[0].count("pip install") == 2
 
 
 def test_the_version_is_written_once() -> None:

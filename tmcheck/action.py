@@ -1,10 +1,11 @@
 """The container entry point, `tmcheck action`: inputs -> changed files -> check -> publish.
 
-On a pull request it checks the threat-model files the pull request changed (and, for ids they
-name, the files that define them); on other events every configured file. It always writes the
-job summary and the step outputs; it comments and opens a check run where the token may, and
-where it may not (a fork's read-only token) it says so in one line and annotates through
-workflow commands instead. The exit code is decided by the threats, never by GitHub.
+On a pull request or a merge-queue entry it checks the threat-model files the change touched
+(and, for ids they name, the files that define them), compared with its base; on other events
+every configured file (a push compared with `before`). It always writes the job summary and
+the step outputs; it comments and opens a check run where the token may, and where it may not
+(a fork's read-only token) it says so in one line and annotates through workflow commands
+instead. The exit code is decided by the threats, never by GitHub.
 """
 
 from __future__ import annotations
@@ -134,8 +135,8 @@ def run_action(
         # diagram, the heat map, old debt folded) with what it changed marked; on a push,
         # compared with `before`, so that `gate: new` judges what the push brought.
         result = run_check(
-            [], settings, workspace=workspace, base=context.base_sha, changed=changed_real,
-            repository=repository,
+            [], settings, workspace=workspace, changed=changed_real, repository=repository,
+            base=_base(context, settings, repository),
         )  # fmt: skip
     report_path = _output_path(workspace, inputs.report_file, "report-file", notes)
     sarif_path = (
@@ -179,6 +180,22 @@ def run_action(
     if result.internal_errors:
         return ExitCode.INTERNAL
     return ExitCode.FINDINGS if inputs.fail and not result.passed else ExitCode.CLEAN
+
+
+def _base(
+    context: RunContext, settings: Settings, repository: git.Git | git.GitError
+) -> str | None:
+    """The base to compare with. A push's `before` is often not in a shallow clone: without
+    `gate: new`, which needs it (and says so when it is missing), it is left out quietly."""
+    if context.base_sha is None or context.is_change or settings.gate == "new":
+        return context.base_sha
+    try:
+        if isinstance(repository, git.GitError):
+            return None
+        repository.resolve_commit(context.base_sha)
+    except git.GitError:
+        return None
+    return context.base_sha
 
 
 def _settings(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from pathlib import Path
 
 from tests.conftest import FIXTURES
 from tests.github import test_action
@@ -373,3 +374,62 @@ def test_report_files_belong_to_the_workspace_owner(
     _run(workspace.environ(server, sarif_file="out/tmcheck.sarif", comment="off"))
     for path in ("tmcheck-report.md", "out", "out/tmcheck.sarif"):
         assert (workspace.path / path).stat().st_uid == 1001, path
+
+
+def test_dependabot_read_only_token_is_named(server: FakeGitHub, workspace: Workspace) -> None:
+    _add_pull(server, workspace)
+    forbidden = "Resource not accessible by integration"
+    server.fail("POST", f"/repos/{REPO}/check-runs", 403, message=forbidden, times=None)
+    environ = workspace.environ(server, comment="off")
+    environ["GITHUB_ACTOR"] = "dependabot[bot]"
+    result = _run(environ)
+    assert result.code == 1
+    assert (
+        f"tmcheck: cannot create the check run (403 {forbidden}: a workflow that Dependabot"
+        " triggers gets a read-only token; grant `pull-requests: write` and `checks: write` in"
+        " the workflow's permissions); the annotations below carry the findings"
+    ) in result.stdout.splitlines()
+    assert "fork" not in result.stdout
+
+
+def test_job_summary_is_cut_in_bytes(tmp_path: Path) -> None:
+    from tmcheck.github.runner import STEP_SUMMARY_LIMIT, append_summary
+
+    summary = tmp_path / "summary.md"
+    append_summary(summary, "\u653b\u6483\n" * 200_000)  # 1.4 MB of UTF-8, 600,000 characters
+    written = summary.read_bytes()
+    assert len(written) <= STEP_SUMMARY_LIMIT
+    assert written.decode("utf-8").endswith("(summary cut to fit the runner's limit)\n")
+
+
+def test_app_token_keeps_one_comment_when_graphql_cannot_say(
+    server: FakeGitHub, workspace: Workspace
+) -> None:
+    """Without GraphQL (a proxy, an old GitHub Enterprise), the check run's App names the
+    token's bot; without a check run either, a bot comment that starts with the marker is ours,
+    and a person's never is."""
+    app_token = "ghs_appInstallationCanary0123456789"
+    server.add_token(app_token, Identity("threat-bot[bot]", "Bot", 90001))
+    server.fail("POST", "/graphql", 502, times=None)
+    _add_pull(server, workspace)
+    server.add_comment(1, "<!-- tmcheck:report tmcheck -->\nforged", author=Identity("mallory"))
+    for check_run in ("true", "true", "false", "false"):
+        environ = workspace.environ(server, check_run=check_run)
+        environ["INPUT_TOKEN"] = app_token
+        assert _run(environ).code == 1
+    comments = server.comments_on(1)
+    assert [c.author.login for c in comments] == ["mallory", "threat-bot[bot]"]
+    assert not server.requests_to("GET", "/user")
+
+
+def test_push_whose_before_is_not_in_the_clone_stays_quiet(
+    server: FakeGitHub, workspace: Workspace
+) -> None:
+    """A shallow clone lacks `before`: with `gate: all` that is no reason for a warning."""
+    _event(workspace, {"ref": "refs/heads/main", "before": "1" * 40, "after": workspace.head})
+    environ = workspace.environ(server, "push")
+    environ["GITHUB_SHA"] = workspace.head
+    result = _run(environ)
+    assert result.code == 1 and "base-unreadable" not in result.stdout
+    with_gate = _run(workspace.environ(server, "push", gate="new"))
+    assert "base-unreadable" in with_gate.stdout or "gate-without-base" in with_gate.stdout

@@ -3,28 +3,26 @@ code really reads and writes, through an emulation of the runner."""
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import textwrap
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
 import yaml
 
-from tests.conftest import FIXTURES, REPO
-from tests.github.fake_api import FakeGitHub, serve
+from tests.conftest import REPO
+from tests.github import test_action
+from tests.github.fake_api import FakeGitHub
 from tests.github.runner_emulation import (
     ACTION_YML,
     input_environment,
     input_variable,
     load_action,
 )
-from tests.gitrepo import git
-from tmcheck.cli import main
+from tests.github.test_action import Workspace
 from tmcheck.github.context import ActionInputs
 from tmcheck.parsing.safe_yaml import load_yaml
 
@@ -118,67 +116,35 @@ def test_runner_variable_names() -> None:
     assert input_environment(github={"token": "abc"})["INPUT_TOKEN"] == "abc"
 
 
-@pytest.fixture
-def server() -> Iterator[FakeGitHub]:
-    yield from serve(REPOSITORY, token=TOKEN)
-
-
-def _pull_request_workspace(tmp_path: Path) -> tuple[Path, str, str]:
-    repo = tmp_path / "workspace"
-    (repo / "docs" / "threat-model").mkdir(parents=True)
-    (repo / "README.md").write_text("# Shop\n")
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "add", ".")
-    git(repo, "commit", "-qm", "base")
-    base = git(repo, "rev-parse", "HEAD")
-    (repo / "docs" / "threat-model" / "gateway.yaml").write_bytes(
-        (FIXTURES / "seed" / "stride-worksheet.yaml").read_bytes()
-    )
-    git(repo, "add", ".")
-    git(repo, "commit", "-qm", "threat model")
-    return repo, base, git(repo, "rev-parse", "HEAD")
+server = test_action.server  # the fixtures of the action's tests
+workspace = test_action.workspace
 
 
 def test_runner_emulation_runs_the_action_with_defaults_and_with_values(
-    server: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    server: FakeGitHub, workspace: Workspace
 ) -> None:
-    repo, base, head = _pull_request_workspace(tmp_path)
-    event = tmp_path / "event.json"
-    event.write_text(json.dumps({
-        "number": 3,
-        "pull_request": {
-            "number": 3, "draft": True,
-            "base": {"sha": base, "repo": {"full_name": REPOSITORY}},
-            "head": {"sha": head, "repo": {"full_name": REPOSITORY}},
-        },
-    }))  # fmt: skip
-    server.add_pull(3, head_sha=head, base_sha=base, files=["docs/threat-model/gateway.yaml"])
-    output, summary = tmp_path / "output", tmp_path / "summary.md"
+    """A draft pull request, run with every input of action.yml as the runner passes it."""
+    event = json.loads(workspace.event.read_text())
+    event["pull_request"]["draft"] = True
+    workspace.event.write_text(json.dumps(event))
+    server.add_pull(1, head_sha=workspace.head, base_sha=workspace.base,
+                    files=["docs/threat-model/gateway.yaml"], draft=True)  # fmt: skip
     environ = {
-        "GITHUB_ACTIONS": "true",
-        "GITHUB_API_URL": server.url,
-        "GITHUB_REPOSITORY": REPOSITORY,
-        "GITHUB_EVENT_NAME": "pull_request",
-        "GITHUB_EVENT_PATH": str(event),
-        "GITHUB_SHA": "f" * 40,
-        "GITHUB_WORKSPACE": str(repo),
-        "GITHUB_OUTPUT": str(output),
-        "GITHUB_STEP_SUMMARY": str(summary),
+        name: value
+        for name, value in workspace.environ(server).items()
+        if not name.startswith("INPUT_")
     }
     environ |= input_environment(
-        {"sarif-file": "tmcheck.sarif", "fail": False}, github={"token": TOKEN}
+        {"sarif-file": "tmcheck.sarif", "fail": False}, github={"token": test_action.TOKEN}
     )
-    monkeypatch.chdir(tmp_path)
-    stdout, stderr = io.StringIO(), io.StringIO()
-    code = main(["action"], stdout=stdout, stderr=stderr, environ=environ)
-    assert code == 0, stdout.getvalue() + stderr.getvalue()  # fail: false
-    (comment,) = server.comments_on(3)
+    ran = test_action._run(environ)
+    assert ran.code == 0, ran.stdout + ran.stderr  # fail: false
+    (comment,) = server.comments_on(1)
     assert "### Blocking threats (4)" in comment.body
     (run,) = server.check_runs.values()
-    assert (run.conclusion, run.head_sha) == ("neutral", head)
-    written = dict(re.findall(r"^([\w-]+)<<(\w+)\n", output.read_text(), re.M))
-    assert set(written) == set(load_action()["outputs"])
-    assert (repo / "tmcheck.sarif").is_file()
+    assert (run.conclusion, run.head_sha) == ("neutral", workspace.head)
+    assert set(workspace.outputs()) == set(load_action()["outputs"])
+    assert (workspace.path / "tmcheck.sarif").is_file()
 
 
 def readme_workflow_snippets() -> list[tuple[int, dict[str, Any]]]:

@@ -20,13 +20,13 @@ import pytest
 
 from tests.github.fake_api import FakeGitHub, Identity
 from tests.gitrepo import git
+from tests.hostile.harness import TOKEN  # the token of the `server` fixture (conftest)
 from tmcheck.cli import main
 
 HERE = Path(__file__).parent / "publishing"
 SPEC = json.loads((HERE / "cases.json").read_text(encoding="utf-8"))
 CASES = SPEC["cases"]
 REPOSITORY = "octo-org/octo-repo"
-TOKEN = "ghs_publishingCanaryToken0123456789"
 CANARY = "tmcheck-publishing-canary-5d1e"
 
 

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-GITHUB_ACTIONS_BOT = "github-actions[bot]"
 ANNOTATIONS_PER_REQUEST = 50  # GitHub's limit for one check-run create or update
 
 
@@ -61,6 +60,9 @@ class GitHubClient:
         self._repository_name = repository
         self._repository: Any = None
         self._identity: str | None = None
+        self._identity_asked = False
+        # The workflow token and App installation tokens start `ghs_`: `GET /user` refuses them.
+        self._installation_token = token.startswith("ghs_")
         self._app_login: str | None = None  # `slug[bot]` of the App that ran the check run
 
     def _repo(self) -> Any:
@@ -93,14 +95,17 @@ class GitHubClient:
         result: PullFiles = self._call(listing)
         return result
 
-    def identity(self) -> str:
-        """The login this token's comments carry.
+    def identity(self) -> str | None:
+        """The login this token's comments carry, when it can be known.
 
         GraphQL's `viewer` answers for every kind of token (REST `GET /user` is 403 for the
         workflow token and App installation tokens, and logs the refusal): `github-actions[bot]`,
         an App's `slug[bot]`, a person's login. When it cannot say, the App that created this
-        run's check run does; last, the workflow token's bot."""
-        if self._identity is None:
+        run's check run does, and a personal token may still ask `GET /user`. None: a bot of
+        some App (an installation token) whose name nothing told."""
+        if not self._identity_asked:
+            self._identity_asked = True
+            login: Any = None
             try:
                 _, data = self._call(
                     self._github.requester.graphql_query, "query { viewer { login } }", {}
@@ -108,11 +113,13 @@ class GitHubClient:
                 login = data.get("data", {}).get("viewer", {}).get("login")
             except (Forbidden, Unavailable, AttributeError):
                 login = None
-            if isinstance(login, str) and login:
-                self._identity = login
-            else:
-                self._identity = self._app_login or GITHUB_ACTIONS_BOT
-        return self._identity
+            if not (isinstance(login, str) and login) and not self._installation_token:
+                try:
+                    login = self._call(lambda: self._github.get_user().login)
+                except (Forbidden, Unavailable):
+                    login = None
+            self._identity = login if isinstance(login, str) and login else None
+        return self._identity or self._app_login
 
     def _ours(self, comment: Any, marker: str) -> bool:
         """This step's comment: the body starts with its marker, and this token wrote it. A
@@ -124,10 +131,12 @@ class GitHubClient:
         if user is None:
             return False
         me = self.identity()
-        if user.login == me:
+        if me is not None and user.login == me:
             return True
         if user.type != "Bot":
-            return False
+            return False  # a person's comment is never ours unless this is their token
+        if me is None:
+            return True  # an App's bot, this token's App unnamed: its marker starts the body
         # A bot's login is `slug[bot]`; GraphQL may name it without the suffix.
         app = getattr(comment, "performed_via_github_app", None)
         names = {user.login, user.login.removesuffix("[bot]")}
