@@ -174,6 +174,7 @@ def test_check_jsonschema_accepts_the_seed_files_through_the_exported_schemas(
     assert "'component' is a required property" in refused.stdout + refused.stderr
 
 
+@pytest.mark.slow  # Node, and npm ci the first time
 def test_yaml_language_server_reads_the_exported_schemas(run_cli: RunCli, tmp_path: Path) -> None:
     from tests import yaml_language_server
 

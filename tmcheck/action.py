@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from tmcheck import git
+from tmcheck.budget import RULE as BUDGET_RULE
 from tmcheck.check import assemble, run_check
 from tmcheck.config import Settings, load_settings
 from tmcheck.errors import ExitCode, TmcheckError, UsageError, report_error
@@ -143,6 +144,12 @@ def run_action(
         _output_path(workspace, inputs.sarif_file, "sarif-file", notes)
         if inputs.sarif_file
         else None
+    )
+    # what a run could not read must be seen even when the tables are cut to fit
+    notes.extend(
+        f"{finding.path}: {finding.message}"
+        for finding in result.findings
+        if finding.rule == BUDGET_RULE
     )
     annotated = annotated_findings(result.findings)
     if len(annotated) < len(result.findings):

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tmcheck.budget import RULE as BUDGET_RULE
 from tmcheck.config import Settings
 from tmcheck.coverage import ElementCoverage
 from tmcheck.discover import discover
@@ -43,7 +44,18 @@ def run_check(
     known; the `stale-threat-model` rule needs it."""
     discovery = discover(paths, settings, workspace=workspace, explicit=explicit)
     checker = FileChecker(settings)
-    files = tuple(checker.check_guarded(candidate) for candidate in discovery.candidates)
+    budget = checker.budget
+    read: list[FileResult] = []
+    for index, candidate in enumerate(discovery.candidates):
+        if budget.spent:  # the rest is not read: one error names how many, and the first
+            not_read = len(discovery.candidates) - index
+            refusal = Finding(candidate.path, 1, 1, BUDGET_RULE, "error", budget.refusal(not_read))
+            read.append(FileResult(candidate.path, None, False, findings=(refusal,)))
+            break
+        result = checker.check_guarded(candidate)
+        budget.charge(threats=len(result.threats))
+        read.append(result)
+    files = tuple(read)
     files = join_tool_files(files, settings)
     context: tuple[FileResult, ...] = ()
     missing = unresolved_ids(files)
@@ -87,12 +99,13 @@ def run_wide_ids(result: FileResult) -> set[str]:
 def _context_files(
     checker: FileChecker, checked: set[str], missing: set[str], workspace: Path | None
 ) -> Iterator[FileResult]:
-    """The other threat models under the root, read until they define every missing id."""
+    """The other threat models under the root, read until they define every missing id (or
+    the run's budget is spent: context is a courtesy)."""
     discovery = discover([], checker.settings, workspace=workspace)
     remaining = set(missing)
     already = {os.path.abspath(path) for path in checked}
     for candidate in discovery.candidates:
-        if not remaining:
+        if not remaining or checker.budget.spent:
             return
         if os.path.abspath(candidate.path) in already:
             continue
@@ -100,6 +113,7 @@ def _context_files(
             result = checker.check_file(candidate, validate=False)
         except Exception:  # context is a courtesy; a file that fails here is skipped
             continue
+        checker.budget.charge(threats=len(result.threats))
         defined = run_wide_ids(result)
         if defined & remaining:
             remaining -= defined

@@ -11,6 +11,7 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from tmcheck.budget import RunBudget
 from tmcheck.discover import Candidate, ReadRefused, read_bounded
 from tmcheck.file_checks import file_finding
 from tmcheck.findings import internal_error
@@ -43,6 +44,7 @@ class FileChecker:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.budget = RunBudget()  # what every file read in this run costs, in all
         self._pinned = [(GlobSet([pattern]), name) for pattern, name in settings.formats.items()]
 
     def check_guarded(self, candidate: Candidate) -> FileResult:
@@ -62,6 +64,7 @@ class FileChecker:
             raw = read_bounded(candidate.path, read_limit(self.settings), within=candidate.within)
         except ReadRefused as error:
             return _failed(candidate.path, "read-error", str(error))
+        self.budget.charge(bytes=len(raw))
         return self.check_content(raw, candidate, validate=validate)
 
     def check_content(
@@ -87,6 +90,7 @@ class FileChecker:
             document = parse(raw, path)
         except LoadError as error:
             return _failed(path, "parse-error", error.message, error.line, error.column)
+        self.budget.charge(values=document.values)
         format_name = pinned or detect_format(document.root)
         if format_name is None or format_name not in LOADERS:
             return (

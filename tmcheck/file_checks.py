@@ -16,6 +16,8 @@ FILE_CHECKS: Mapping[str, tuple[str, str]] = {
     "markdown-table": ("error", "a Markdown Threats table: a row with the wrong number of cells,"
                        " no ID or STRIDE column or value, or no table at all"),
     "too-many-files": ("error", "more files than max_files: the rest were not checked"),
+    "run-budget": ("error", "the run read as many bytes, values or threats as a run may:"
+                   " the rest were not read"),
     INTERNAL_ERROR: ("error", "tmcheck failed on a file or in a rule: a bug, please report it"
                      " (its level cannot be changed)"),
     "base-unreadable": ("warning", "the --base revision, or a file at it, cannot be read"),

@@ -175,7 +175,13 @@ def materialize(case: Case, places: Places) -> list[str]:
         target.mkdir()
         spec = make["many"]
         for index in range(1, spec["count"] + 1):
-            (target / spec["name"].format(index)).write_text(spec["text"], encoding="utf-8")
+            if "item" in spec:  # numbered items, ids unique across files ({file}, {n})
+                item = spec["item"].replace("{file}", str(index))
+                items = (item.replace("{n}", str(n)) for n in range(1, spec["items"] + 1))
+                text = spec["head"] + "".join(items)
+            else:
+                text = spec["text"]
+            (target / spec["name"].format(index)).write_text(text, encoding="utf-8")
     elif "numbered" in make:
         spec = make["numbered"]
         items = (spec["item"].replace("{n}", str(n)) for n in range(1, spec["count"] + 1))

@@ -309,7 +309,7 @@ def _read_include(name: object, target: str, top: str) -> Document | str:
     if problem:
         return problem
     try:
-        raw = read_bounded(target, MAX_INCLUDE_BYTES)
+        raw = read_bounded(target, MAX_INCLUDE_BYTES, within=top or os.curdir)  # no race
         content = decode_utf8(raw)
         return load_json(content) if name.endswith(".json") else load_yaml(content)
     except ReadRefused as error:

@@ -55,7 +55,7 @@ def config_source(
             continue
         path = workspace / name
         note = None
-        if _head_content(path) != content:
+        if _head_content(path, workspace) != content:
             note = (
                 f"This pull request changes `{name}`: it was checked with the base branch's"
                 " version; the new configuration applies once the pull request is merged."
@@ -82,11 +82,13 @@ def _first_existing(workspace: Path, names: Sequence[str]) -> list[str]:
     return [name for name in names if os.path.lexists(workspace / name)]
 
 
-def _head_content(path: Path) -> bytes | None:
+def _head_content(path: Path, workspace: Path) -> bytes | None:
     from tmcheck.discover import ReadRefused, read_bounded
 
     try:
-        return read_bounded(str(path), MAX_CONFIG_BYTES, setting="the limit for config files")
+        return read_bounded(
+            str(path), MAX_CONFIG_BYTES, setting="the limit for config files", within=workspace
+        )
     except (ReadRefused, OSError):
         return None
 

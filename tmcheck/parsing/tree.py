@@ -76,6 +76,7 @@ class Document:
 
     root: dict[str, Any] | list[Any]
     source: SourceMap
+    values: int = 0  # keys, items and scalars, aliases expanded: what the run budget counts
 
     @property
     def data(self) -> dict[str, Any]:
@@ -203,10 +204,10 @@ class TreeBuilder:
             raise LoadError("the file is empty")
         value, position = self._root
         if allow_list and isinstance(value, list):
-            return Document(value, SourceMap(self._marks, position))
+            return Document(value, SourceMap(self._marks, position), self._nodes)
         if not isinstance(value, dict):
             raise LoadError(f"the top level must be a mapping, found {_describe(value)}", *position)
-        return Document(value, SourceMap(self._marks, position))
+        return Document(value, SourceMap(self._marks, position), self._nodes)
 
 
 def _describe(value: object) -> str:
