@@ -16,7 +16,7 @@ from tmcheck.discover import discover
 from tmcheck.file_checker import FileChecker, join_tool_files
 from tmcheck.findings import INTERNAL_ERROR, LEVEL_ORDER, Finding, internal_error
 from tmcheck.formats.threagile_join import stale_risks
-from tmcheck.model import Threat
+from tmcheck.gate import apply_gate
 from tmcheck.results import FileResult, RunResult
 from tmcheck.rules import apply_levels, iter_rule_findings
 from tmcheck.rules.context import RuleContext
@@ -86,15 +86,8 @@ def run_check(
         baseline = compare_with_base(base, files, paths, checker, repository)
         comparison, uncompared = baseline.comparison, baseline.uncompared
         extra.extend(baseline.findings)
-    gate, debt = "all", tuple[Threat, ...]()
-    if settings.gate == "new":
-        from tmcheck.gate import gate_on_changes
-
-        gated = gate_on_changes(files, comparison, uncompared)
-        files, comparison, gate, debt = gated.files, gated.comparison, gated.gate, gated.debt
-        extra.extend(gated.findings)
     outcome = assemble(
-        files, settings, extra, context, changed, comparison=comparison, gate=gate, debt=debt
+        files, settings, extra, context, changed, comparison=comparison, uncompared=uncompared
     )
     return replace(outcome, skipped=skipped, no_threat_models=nothing_found)
 
@@ -156,10 +149,13 @@ def assemble(
     changed: frozenset[str] | None = None,
     *,
     comparison: Comparison | None = None,
-    gate: str = "all",
-    debt: Sequence[Threat] = (),
+    uncompared: frozenset[str] = frozenset(),
 ) -> RunResult:
-    """Run the rules over checked files (with `context` files for ids) and put it together."""
+    """Gate the checked files, run the rules over them (with `context` files for ids) and put
+    it together."""
+    gated = apply_gate(files, settings.gate, comparison, uncompared)
+    files, comparison = gated.files, gated.comparison
+    extra = [*extra, *gated.findings]
     threats = tuple(threat for file in files for threat in file.threats)
     findings = [*extra, *(finding for file in files for finding in file.findings)]
     introduced = frozenset(
@@ -185,8 +181,8 @@ def assemble(
         internal,
         root=settings.root,
         comparison=comparison,
-        gate=gate,
-        debt=tuple(debt),
+        gate=gated.gate,
+        debt=gated.debt,
         coverage=table,
     )
 

@@ -139,13 +139,13 @@ def _shown(path: Path, cwd: Path) -> str:
 
 
 def _read_config_file(path: Path, within: Path | None, shown: str) -> dict[str, Any]:
-    from tmcheck.confined import GateError, read_bounded
+    from tmcheck.confined import ReadRefused, read_bounded
 
     try:  # a pull request may commit the config too: the same gate as any file it brings
         raw = read_bounded(
             str(path), MAX_CONFIG_BYTES, setting="the limit for config files", within=within
         )
-    except GateError as error:
+    except ReadRefused as error:
         raise ConfigError(f"{shown}: the config file {error}") from None
     return parse_config(raw, shown)
 

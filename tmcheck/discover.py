@@ -1,4 +1,4 @@
-"""Which files a run reads, and the file gate every read goes through.
+"""Which files a run reads, and the confined reads every one goes through.
 
 Only regular files are read: a symlink (or a path through a symlinked directory) is reported
 and never opened, walks never descend into symlinked directories, and every read is bounded.
@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tmcheck.confined import (
-    GateError,
+    ReadRefused,
     open_directory_at,
     open_directory_beneath,
     read_bounded,
@@ -29,7 +29,7 @@ from tmcheck.selection import FileSelection
 if TYPE_CHECKING:
     from tmcheck.config import Settings
 
-__all__ = ["Candidate", "Discovery", "GateError", "discover", "printable", "read_bounded"]
+__all__ = ["Candidate", "Discovery", "ReadRefused", "discover", "printable", "read_bounded"]
 
 _NOT_UTF8 = "the file name is not valid UTF-8; tmcheck reads only files with UTF-8 names"
 
@@ -197,7 +197,7 @@ def _walk(
     try:
         with open_directory_beneath(top, within) as opened:
             descriptor = os.dup(opened)
-    except (GateError, OSError) as error:
+    except (ReadRefused, OSError) as error:
         reason = error.strerror if isinstance(error, OSError) else str(error)
         found.append(
             (top, f"cannot list the directory: {str(reason).removeprefix('cannot read: ')}")
@@ -217,7 +217,7 @@ def _walk(
             child = os.path.join(path, name) if path != "." else name
             try:
                 inner = open_directory_at(name, descriptor)
-            except GateError as error:
+            except ReadRefused as error:
                 reason = str(error).removeprefix("cannot read: ")
                 found.append((child, f"cannot list the directory: {reason}"))
                 continue

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from tmcheck.budget import RunBudget
 from tmcheck.config import DEFAULT_INCLUDE
-from tmcheck.discover import Candidate, GateError, read_bounded
+from tmcheck.discover import Candidate, ReadRefused, read_bounded
 from tmcheck.file_checks import file_finding
 from tmcheck.findings import internal_error
 from tmcheck.formats import TOOL_FILE_MAX_BYTES, markdown, mstmt, threagile_risks
@@ -64,10 +64,10 @@ class FileChecker:
             )
 
     def check_file(self, candidate: Candidate, *, validate: bool = True) -> FileResult:
-        """Read the file through the file gate, then check its content."""
+        """Read the file (confined: no link, bounded), then check its content."""
         try:
             raw = read_bounded(candidate.path, read_limit(self.settings), within=candidate.within)
-        except GateError as error:
+        except ReadRefused as error:
             return _failed(candidate.path, "read-error", str(error))
         self.budget.charge(bytes=len(raw))
         return self.check_content(raw, candidate, validate=validate)

@@ -155,8 +155,9 @@ class Threat:
     dread_total: int | None
     status: str  # normalized, or "unknown"
     open: bool
-    blocking: bool
+    at_threshold: bool  # open, and rated at or above the threshold: what the gate judges
     acceptance_expired: bool = False
+    blocking: bool = False  # decided by the gate alone (`gate.apply_gate`)
     # Every STRIDE name the threat names, in the order written; `category` is the first.
     categories: tuple[str, ...] = ()
     # The level its own rating declares beside likelihood x impact (`risk: High`), when it

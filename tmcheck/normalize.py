@@ -1,4 +1,5 @@
-"""From a loader's raw entry to a scored threat: categories, ratings, level, status, gate."""
+"""From a loader's raw entry to a scored threat: categories, ratings, level, status, and whether
+it is at the threshold (whether it blocks is the gate's to say)."""
 
 from __future__ import annotations
 
@@ -127,12 +128,12 @@ def normalize(entry: ThreatEntry, settings: Settings) -> Threat:
     expired = status == "accepted" and _expired(entry, settings.today)
     is_open = status not in settings.closed_statuses or expired
     if score is not None:
-        blocking = is_open and (
+        at_threshold = is_open and (
             score >= settings.threshold
             or (declared is not None and RISK_RANK[declared] >= RISK_RANK[settings.threshold_level])
         )
     else:
-        blocking = (
+        at_threshold = (
             is_open
             and level is not None
             and RISK_RANK[level] >= RISK_RANK[settings.threshold_level]
@@ -150,7 +151,7 @@ def normalize(entry: ThreatEntry, settings: Settings) -> Threat:
         dread_total=total,
         status=status,
         open=is_open,
-        blocking=blocking,
+        at_threshold=at_threshold,
         acceptance_expired=expired,
         declared_level=declared,
     )

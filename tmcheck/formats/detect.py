@@ -22,11 +22,12 @@ from tmcheck.formats import (
     worksheet,
 )
 from tmcheck.formats.foreign import foreign_format
+from tmcheck.formats.parsed import FormatReader
 
 # Most specific first: a register is "a mapping with a list of threats", so it comes last; the
 # tool formats are told by keys no tmcheck format has (a TM-BOM file has `components` and
 # `trust_boundaries`, an architecture's keys), so they come first.
-LOADERS: Mapping[str, ModuleType] = {
+LOADERS: Mapping[str, FormatReader] = {
     threat_composer.FORMAT: threat_composer,  # a `threats` list too: before the register
     threagile.FORMAT: threagile,
     threagile_risks.FORMAT: threagile_risks,
@@ -46,7 +47,7 @@ _FIRST_OWN = dragon.FORMAT
 
 # Formats read from XML rather than from a JSON or YAML tree (`check.py` routes them).
 XML_LOADERS: Mapping[str, ModuleType] = {mstmt.FORMAT: mstmt}
-ALL_LOADERS: Mapping[str, ModuleType] = {**LOADERS, **XML_LOADERS}
+ALL_LOADERS: Mapping[str, FormatReader | ModuleType] = {**LOADERS, **XML_LOADERS}
 
 
 def detect_format(data: Mapping[str, Any] | list[Any]) -> str | None:
