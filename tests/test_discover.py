@@ -1,4 +1,4 @@
-"""Which files a run reads: globs, walks, and the file gate (no links, bounded reads)."""
+"""Which files a run reads: globs, walks, and confined reads (no links, bounded)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import RunCli
 from tmcheck.config import Settings
-from tmcheck.discover import GateError, discover, read_bounded
+from tmcheck.discover import ReadRefused, discover, read_bounded
 from tmcheck.globs import GlobSet
 
 MODEL = "component: {name: X, owner: Y}\nthreats: []\n"
@@ -81,14 +81,14 @@ def test_workspace_containment(tmp_path: Path) -> None:
 def test_special_files_and_size_limit(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.yaml"
     os.mkfifo(fifo)
-    with pytest.raises(GateError, match="is not a regular file"):
+    with pytest.raises(ReadRefused, match="is not a regular file"):
         read_bounded(str(fifo), 1000)
     big = tmp_path / "big.yaml"
     big.write_bytes(b"a" * 2000)
-    with pytest.raises(GateError, match="is larger than 1000 bytes"):
+    with pytest.raises(ReadRefused, match="is larger than 1000 bytes"):
         read_bounded(str(big), 1000)
     os.symlink(big, tmp_path / "link.yaml")
-    with pytest.raises(GateError, match="symbolic link"):
+    with pytest.raises(ReadRefused, match="symbolic link"):
         read_bounded(str(tmp_path / "link.yaml"), 5000)
     assert read_bounded(str(big), 2000) == b"a" * 2000
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from tmcheck.errors import ConfigError
+from tmcheck.formats.dialect import Dialect, dialect_from
 from tmcheck.scoring import DEFAULT_BANDS, DEFAULT_MATRIX, DEFAULT_SCALE, band_level, word_key
 from tmcheck.suggest import closest
 from tmcheck.treatment import (
@@ -76,6 +77,7 @@ class Settings:
     closed_statuses: frozenset[str] = DEFAULT_CLOSED
     rule_levels: Mapping[str, str] = field(default_factory=dict)
     formats: Mapping[str, str] = field(default_factory=dict)
+    dialects: tuple[Dialect, ...] = ()  # teams' own threat lists (see formats.dialect)
     max_file_bytes: int = 1024 * 1024
     max_files: int = 1000
     today: datetime.date = field(default_factory=datetime.date.today)  # TMCHECK_TODAY in tests
@@ -154,13 +156,13 @@ def _shown(path: Path, cwd: Path) -> str:
 
 
 def _read_config_file(path: Path, within: Path | None, shown: str) -> dict[str, Any]:
-    from tmcheck.confined import GateError, read_bounded
+    from tmcheck.confined import ReadRefused, read_bounded
 
     try:  # a pull request may commit the config too: the same gate as any file it brings
         raw = read_bounded(
             str(path), MAX_CONFIG_BYTES, setting="the limit for config files", within=within
         )
-    except GateError as error:
+    except ReadRefused as error:
         raise ConfigError(f"{shown}: the config file {error}") from None
     return parse_config(raw, shown)
 
@@ -281,6 +283,10 @@ def _settings_from(merged: Mapping[str, Any], root: Path, config_path: Path | No
         values["rule_levels"] = dict(merged["rules"])
     if "formats" in merged:
         values["formats"] = dict(merged["formats"])
+    if "dialects" in merged:
+        values["dialects"] = tuple(
+            dialect_from(entry, index) for index, entry in enumerate(merged["dialects"])
+        )
     values.update(_policy(merged, f"{config_path}: " if config_path else ""))
     return Settings(**values)
 

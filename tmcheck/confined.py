@@ -36,8 +36,8 @@ class _OpenHow(ctypes.Structure):
     _fields_ = [("flags", ctypes.c_uint64), ("mode", ctypes.c_uint64), ("resolve", ctypes.c_uint64)]
 
 
-class GateError(Exception):
-    """A file the gate refuses to read; the message says why, never what is inside."""
+class ReadRefused(Exception):
+    """A file a confined read refuses; the message says why, never what is inside."""
 
 
 def split_beneath(path: str, within: str | os.PathLike[str] | None) -> tuple[str, list[str]]:
@@ -53,7 +53,7 @@ def split_beneath(path: str, within: str | os.PathLike[str] | None) -> tuple[str
             relative = os.path.relpath(absolute, top)
             if relative != os.pardir and not relative.startswith(os.pardir + os.sep):
                 return top, [part for part in relative.split(os.sep) if part not in ("", ".")]
-        raise GateError(OUTSIDE)
+        raise ReadRefused(OUTSIDE)
     if os.path.isabs(path):
         start, relative = os.sep, path
     else:
@@ -65,17 +65,17 @@ def open_beneath(path: str, within: str | os.PathLike[str] | None = None) -> int
     """A descriptor of the regular file at `path`, opened without following any link."""
     start, parts = split_beneath(path, within)
     if not parts:
-        raise GateError("is not a regular file")
+        raise ReadRefused("is not a regular file")
     descriptor = _openat2(start, parts, _FILE)
     if descriptor is None:  # a link on the way, or no openat2: the walk says which
         with _directory(start, parts[:-1]) as directory:
             try:
                 descriptor = os.open(parts[-1], _FILE, dir_fd=directory)
             except OSError as error:
-                raise GateError(_why(error, directory, parts[-1], LINK)) from None
+                raise ReadRefused(_why(error, directory, parts[-1], LINK)) from None
     try:
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            raise GateError("is not a regular file")
+            raise ReadRefused("is not a regular file")
     except BaseException:
         os.close(descriptor)
         raise
@@ -87,7 +87,7 @@ def open_directory_at(name: str, directory: int) -> int:
     try:
         return os.open(name, _DIRECTORY, dir_fd=directory)
     except OSError as error:
-        raise GateError(_why(error, directory, name, LINK)) from None
+        raise ReadRefused(_why(error, directory, name, LINK)) from None
 
 
 @contextmanager
@@ -137,7 +137,7 @@ def _directory(start: str, parts: list[str]) -> Iterator[int]:
     try:
         directory = os.open(start, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     except OSError as error:
-        raise GateError(f"cannot read: {error.strerror}") from None
+        raise ReadRefused(f"cannot read: {error.strerror}") from None
     try:
         for index, part in enumerate(parts):
             try:
@@ -145,7 +145,7 @@ def _directory(start: str, parts: list[str]) -> Iterator[int]:
             except OSError as error:
                 under = os.path.join(*parts[: index + 1])
                 link = f"lies under a symbolic link ({under}); tmcheck does not follow links"
-                raise GateError(_why(error, directory, part, link)) from None
+                raise ReadRefused(_why(error, directory, part, link)) from None
             os.close(directory)
             directory = inner
         yield directory
@@ -182,7 +182,7 @@ def read_bounded(
     descriptor = open_beneath(path, within)
     try:
         if os.fstat(descriptor).st_size > limit:
-            raise GateError(too_large)
+            raise ReadRefused(too_large)
         chunks: list[bytes] = []
         remaining = limit + 1
         while remaining > 0:
@@ -193,9 +193,9 @@ def read_bounded(
             remaining -= len(chunk)
         data = b"".join(chunks)
         if len(data) > limit:
-            raise GateError(too_large)
+            raise ReadRefused(too_large)
         return data
     except OSError as error:
-        raise GateError(f"cannot read: {error.strerror}") from None
+        raise ReadRefused(f"cannot read: {error.strerror}") from None
     finally:
         os.close(descriptor)

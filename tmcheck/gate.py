@@ -30,48 +30,57 @@ class Gated:
     files: tuple[FileResult, ...]
     comparison: Comparison | None
     gate: str  # the gate applied: "new" only when there was a base to compare with
-    debt: tuple[Threat, ...] = ()  # blocking under `gate: all`, not under `gate: new`
+    debt: tuple[Threat, ...] = ()  # at the threshold, not blocking under `gate: new`
     findings: tuple[Finding, ...] = ()
 
 
-def gate_on_changes(
+def apply_gate(
     files: Sequence[FileResult],
-    comparison: Comparison | None,
+    gate: str,
+    comparison: Comparison | None = None,
     uncompared: frozenset[str] = frozenset(),
 ) -> Gated:
-    """`gate: new`: `files` with `blocking` cleared on the threats the change did not
-    introduce (unless their file could not be compared)."""
-    if comparison is None:
-        warning = file_finding(
-            ".",
-            RULE,
-            "gate: new needs a base revision to compare with (--base REF); every open threat"
-            " at or above the threshold blocks, as with gate: all",
+    """`files` with `blocking` decided for each threat at the threshold: every one under
+    `gate: all`; under `gate: new`, those the change introduced, and every one of a file that
+    could not be compared. The others at the threshold are the run's debt."""
+    findings: tuple[Finding, ...] = ()
+    applied = "all"
+    if gate == "new" and comparison is None:
+        findings = (
+            file_finding(
+                ".",
+                RULE,
+                "gate: new needs a base revision to compare with (--base REF); every open threat"
+                " at or above the threshold blocks, as with gate: all",
+            ),
         )
-        return Gated(tuple(files), None, "all", findings=(warning,))
-    if comparison.commit is None:
-        return Gated(tuple(files), comparison, "all")  # base-unreadable said so already
+    elif gate == "new" and comparison is not None and comparison.commit is not None:
+        applied = "new"  # else base-unreadable said so already, and gate: all holds
+    introduced = set()
+    if applied == "new" and comparison is not None:
+        introduced = {id(change.after) for change in comparison.changes if change.introduced}
 
-    introduced = {id(change.after) for change in comparison.changes if change.introduced}
-    replaced: dict[int, Threat] = {}
+    decided: dict[int, Threat] = {}
+    debt: list[Threat] = []
     gated_files = []
     for file in files:
-        if file.path in uncompared:
-            gated_files.append(file)
-            continue
-        threats = []
-        for threat in file.threats:
-            if threat.blocking and id(threat) not in introduced:
-                replaced[id(threat)] = dataclasses.replace(threat, blocking=False)
-            threats.append(replaced.get(id(threat), threat))
-        gated_files.append(dataclasses.replace(file, threats=tuple(threats)))
-    changes = tuple(
-        dataclasses.replace(change, after=replaced.get(id(change.after), change.after))
-        for change in comparison.changes
-    )
-    return Gated(
-        tuple(gated_files),
-        dataclasses.replace(comparison, changes=changes),
-        "new",
-        debt=tuple(replaced.values()),
-    )
+        as_all = applied == "all" or file.path in uncompared
+        threats = list(file.threats)
+        judged = False
+        for index, threat in enumerate(threats):
+            if threat.at_threshold:
+                blocks = as_all or id(threat) in introduced
+                threats[index] = decided[id(threat)] = dataclasses.replace(threat, blocking=blocks)
+                judged = True
+                if not blocks:
+                    debt.append(threats[index])
+        gated_files.append(dataclasses.replace(file, threats=tuple(threats)) if judged else file)
+    if comparison is not None and decided:
+        comparison = dataclasses.replace(
+            comparison,
+            changes=tuple(
+                dataclasses.replace(change, after=decided.get(id(change.after), change.after))
+                for change in comparison.changes
+            ),
+        )
+    return Gated(tuple(gated_files), comparison, applied, tuple(debt), findings)

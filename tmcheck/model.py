@@ -170,13 +170,17 @@ class Threat:
     dread_total: int | None
     status: str  # normalized, or "unknown"
     open: bool
-    blocking: bool
+    at_threshold: bool  # open, and rated at or above the threshold: what the gate judges
     acceptance_expired: bool = False
     # Accepted by someone ranked below the approver its level needs: it counts as open.
     acceptance_unauthorized: bool = False
     clock: SlaClock | None = None  # open threats only, once the run has started the SLA clocks
+    blocking: bool = False  # decided by the gate alone (`gate.apply_gate`)
     # Every STRIDE name the threat names, in the order written; `category` is the first.
     categories: tuple[str, ...] = ()
+    # The level its own rating declares beside likelihood x impact (`risk: High`), when it
+    # declares one; `risk_level` is the higher of the two.
+    declared_level: str | None = None
 
     def __post_init__(self) -> None:
         if not self.categories and self.category is not None:

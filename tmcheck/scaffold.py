@@ -64,7 +64,7 @@ def run_scaffold(
         raise UsageError(f"{architecture}: a directory; name one architecture file")
     named = dataclasses.replace(settings, include=("**",), exclude=(), max_files=1)
     discovery = discover([architecture], named)
-    if discovery.findings or not discovery.candidates:  # the file gate refused it
+    if discovery.findings or not discovery.candidates:  # a confined read refused it
         why = discovery.findings[0].message if discovery.findings else "not found"
         raise UsageError(f"{architecture}: {why}")
     result = FileChecker(settings).check_file(discovery.candidates[0])

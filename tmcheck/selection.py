@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 def relative_to_root(path: str, root: Path) -> str | None:
     """`path` relative to `root`, with `/`, as globs see it; None when it lies outside.
 
-    Not resolved: a path is judged by how it is written below the root, and the file gate
+    Not resolved: a path is judged by how it is written below the root, and the confined reads
     refuses symlinks on the way anyway."""
     try:
         return Path(os.path.abspath(path)).relative_to(root).as_posix()

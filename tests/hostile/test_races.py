@@ -17,7 +17,7 @@ import pytest
 from tests.hostile.harness import CANARY, HOSTILE, make_places
 from tmcheck.check import run_check
 from tmcheck.config import load_settings
-from tmcheck.confined import GateError, read_bounded
+from tmcheck.confined import ReadRefused, read_bounded
 from tmcheck.errors import ConfigError
 
 RACES: list[dict[str, Any]] = json.loads(
@@ -59,7 +59,7 @@ def swapping(directory: Path, outside: Path) -> Iterator[list[int]]:
 def _read(path: str, workspace: Path) -> str:
     try:
         return read_bounded(path, 1 << 20, within=workspace).decode()
-    except GateError as error:
+    except ReadRefused as error:
         return f"refused: {error}"
 
 

@@ -47,7 +47,10 @@ def read(document: Document, path: str) -> Parsed:
             cells_path = ("detail", "diagrams", index, "diagramJson", "cells")
             cells = mapping(diagram.get("diagramJson")).get("cells")
         methodology = text(diagram.get("diagramType")) or "STRIDE"
-        _read_cells(document, path, cells, cells_path, methodology, entries, references, elements)
+        diagram_read = _read_cells(document, path, cells, cells_path, methodology)
+        entries.extend(diagram_read.entries)
+        references.extend(diagram_read.references)
+        elements.extend(diagram_read.elements)
     return Parsed(entries=tuple(entries), references=tuple(references), elements=tuple(elements))
 
 
@@ -57,10 +60,11 @@ def _read_cells(
     cells: Any,
     cells_path: tuple[str | int, ...],
     methodology: str,
-    entries: list[ThreatEntry],
-    references: list[Reference],
-    elements: list[Element],
-) -> None:
+) -> Parsed:
+    """The threats, the threat ids named and the elements of one diagram's cells."""
+    entries: list[ThreatEntry] = []
+    references: list[Reference] = []
+    elements: list[Element] = []
     names: dict[str, str] = {}
     boxes: list[tuple[str, geometry.Rectangle]] = []
     centres: dict[str, geometry.Point] = {}
@@ -130,6 +134,7 @@ def _read_cells(
                 out_of_scope=data.get("outOfScope") is True,
             )
         )
+    return Parsed(entries=tuple(entries), references=tuple(references), elements=tuple(elements))
 
 
 def _crosses(

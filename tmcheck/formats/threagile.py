@@ -296,7 +296,7 @@ def _with_includes(
 
 def _read_include(name: object, target: str, top: str) -> Document | str:
     """The included file `name` (at `target`) as a document, or why it cannot be read."""
-    from tmcheck.discover import GateError, read_bounded
+    from tmcheck.discover import ReadRefused, read_bounded
     from tmcheck.parsing.encoding import decode_utf8
     from tmcheck.parsing.safe_json import load_json
     from tmcheck.parsing.safe_yaml import load_yaml
@@ -312,7 +312,7 @@ def _read_include(name: object, target: str, top: str) -> Document | str:
         raw = read_bounded(target, MAX_INCLUDE_BYTES, within=top or os.curdir)  # no race
         content = decode_utf8(raw)
         return load_json(content) if name.endswith(".json") else load_yaml(content)
-    except GateError as error:
+    except ReadRefused as error:
         return str(error)
     except LoadError as error:
         return f"line {error.line}: {error.message}"

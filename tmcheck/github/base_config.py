@@ -83,13 +83,13 @@ def _first_existing(workspace: Path, names: Sequence[str]) -> list[str]:
 
 
 def _head_content(path: Path, workspace: Path) -> bytes | None:
-    from tmcheck.discover import GateError, read_bounded
+    from tmcheck.discover import ReadRefused, read_bounded
 
     try:
         return read_bounded(
             str(path), MAX_CONFIG_BYTES, setting="the limit for config files", within=workspace
         )
-    except (GateError, OSError):
+    except (ReadRefused, OSError):
         return None
 
 

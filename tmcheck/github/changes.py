@@ -74,7 +74,7 @@ def selected_files(changed: Sequence[str], settings: Settings, workspace: Path) 
         if "\0" in path:
             continue  # no file has such a name
         if os.path.isabs(path) or ".." in path.split("/"):
-            # A name from the API that leads outside: checked, so that the file gate refuses
+            # A name from the API that leads outside: checked, so that the confined read refuses
             # it with a finding (never read).
             relative = path
         else:

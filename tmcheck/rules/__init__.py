@@ -26,6 +26,7 @@ from tmcheck.rules import (
     duplicate_id,
     missing_owner,
     missing_ticket,
+    risk_level_mismatch,
     risk_score_mismatch,
     sla_overdue,
     stale_threat_model,
@@ -43,6 +44,7 @@ from tmcheck.rules.context import RuleContext
 _MODULES: tuple[ModuleType, ...] = (
     blocking_threat,
     risk_score_mismatch,
+    risk_level_mismatch,
     duplicate_id,
     unresolved_reference,
     unknown_category,
@@ -84,8 +86,8 @@ def run_rule(rule_id: str, module: ModuleType, context: RuleContext) -> list[Fin
             findings.append(
                 Finding(
                     problem.path, problem.line, problem.column, rule_id,
-                    problem.level or level, problem.message,
-                    problem.threat_id, problem.threat_title,
+                    problem.level or level, problem.message, problem.threat_id,
+                    problem.threat_title,
                 )
             )  # fmt: skip
     except Exception as error:  # a bug in one rule; the other rules still run
