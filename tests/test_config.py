@@ -106,7 +106,7 @@ def test_rule_levels_and_off(run_cli: RunCli, tmp_path: Path) -> None:
             "tmcheck: error: {cfg}:2:1: bogus: unknown key 'bogus' (allowed: approvers, bands,"
             " closed_statuses, dialects, exclude, formats, gate, history_commits, include,"
             " level_model, matrix, max_file_bytes, max_files, owners, roles, rules, scales,"
-            " statuses, threshold, ticket_url, treatment)",
+            " statuses, threshold, ticket_url, tre\u2026",
         ),
         (
             "bands: {critical: 10, high: 12}\n",

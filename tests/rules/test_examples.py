@@ -68,6 +68,7 @@ FILES: dict[str, Callable[[str], Files]] = {
     "duplicate-id": lambda fragment: {"model.yaml": _register(fragment)},
     "missing-owner": lambda fragment: {"model.yaml": _threat(fragment)},
     "missing-ticket": lambda fragment: {"model.yaml": _register(fragment)},
+    "risk-level-mismatch": lambda fragment: {"model.yaml": _threat(fragment)},
     "risk-score-mismatch": lambda fragment: {"model.yaml": _threat(fragment)},
     "sla-overdue": lambda fragment: {"model.yaml": _register(fragment)},
     "undefined-element": lambda fragment: {
