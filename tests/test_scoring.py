@@ -130,10 +130,10 @@ def _threat(settings: Settings | None = None, **fields: Any) -> Any:
 
 
 def test_gate_by_score_and_by_level() -> None:
-    assert _threat(likelihood=3, impact=4, status="Open").blocking
-    assert not _threat(likelihood=3, impact=4, status="Mitigated").blocking
-    assert not _threat(likelihood=3, impact=3, status="Open").blocking
-    assert _threat(likelihood=3, impact=5, status="Mitigated (partial)").blocking
+    assert _threat(likelihood=3, impact=4, status="Open").at_threshold
+    assert not _threat(likelihood=3, impact=4, status="Mitigated").at_threshold
+    assert not _threat(likelihood=3, impact=3, status="Open").at_threshold
+    assert _threat(likelihood=3, impact=5, status="Mitigated (partial)").at_threshold
     assert _threat(
         dread={
             "damage": 2,
@@ -142,7 +142,7 @@ def test_gate_by_score_and_by_level() -> None:
             "affected": 1,
             "discoverability": 1,
         }
-    ).blocking  # DREAD 8: high
+    ).at_threshold  # DREAD 8: high
     assert not _threat(
         dread={
             "damage": 2,
@@ -151,13 +151,13 @@ def test_gate_by_score_and_by_level() -> None:
             "affected": 1,
             "discoverability": 1,
         }
-    ).blocking  # 7: medium
-    assert _threat(risk="HIGH", status="in-progress").blocking
-    assert not _threat(risk="MEDIUM", status="Open").blocking
-    assert _threat(severity="Critical", status="Open").blocking
-    assert not _threat(severity="TBD", status="Open").blocking
+    ).at_threshold  # 7: medium
+    assert _threat(risk="HIGH", status="in-progress").at_threshold
+    assert not _threat(risk="MEDIUM", status="Open").at_threshold
+    assert _threat(severity="Critical", status="Open").at_threshold
+    assert not _threat(severity="TBD", status="Open").at_threshold
     both = _threat(likelihood=2, impact=2, severity="Critical", status="Open")
-    assert (both.score, both.risk_level, both.blocking) == (4, "low", False)  # the score decides
+    assert (both.score, both.risk_level, both.at_threshold) == (4, "low", False)  # the score decides
 
 
 def test_declared_scores_without_ratings() -> None:
@@ -168,8 +168,8 @@ def test_declared_scores_without_ratings() -> None:
 def test_threshold_level_follows_the_threshold() -> None:
     settings = Settings(threshold=20)
     assert settings.threshold_level == "critical"
-    assert not _threat(settings, severity="High", status="Open").blocking
-    assert _threat(settings, severity="Critical", status="Open").blocking
+    assert not _threat(settings, severity="High", status="Open").at_threshold
+    assert _threat(settings, severity="Critical", status="Open").at_threshold
 
 
 def test_expired_acceptance_is_open_again() -> None:
@@ -180,5 +180,5 @@ def test_expired_acceptance_is_open_again() -> None:
     expired = _threat(
         settings, likelihood=4, impact=4, status="Accepted", acceptance={"expires": "2026-05-31"}
     )
-    assert (valid.open, valid.blocking) == (False, False)
-    assert (expired.open, expired.blocking, expired.acceptance_expired) == (True, True, True)
+    assert (valid.open, valid.at_threshold) == (False, False)
+    assert (expired.open, expired.at_threshold, expired.acceptance_expired) == (True, True, True)
