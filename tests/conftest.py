@@ -57,3 +57,14 @@ def run_cli(monkeypatch: pytest.MonkeyPatch) -> RunCli:
         return Run(code, out.getvalue(), err.getvalue())
 
     return run
+
+
+def isolated(directory: Path, *relative: str) -> Path:
+    """Copy the repository's files `relative` into `directory`, at the same relative paths, and
+    return it: a run there sees only them (a run naming some files reads the other threat
+    models under the root as context, and this repository holds many)."""
+    for name in relative:
+        target = directory / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes((REPO / name).read_bytes())
+    return directory

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import REPO, RunCli
+from tests.conftest import REPO, RunCli, isolated
 from tmcheck.coverage import applicable, coverage_table
 from tmcheck.formats.architecture import read
 from tmcheck.model import Element
@@ -46,7 +47,11 @@ def _letters(categories: list[str]) -> str:
 
 
 def _json(run_cli: RunCli, *args: str, cwd: Path = REPO) -> tuple[int, dict[str, Any]]:
-    result = run_cli("check", "--no-config", "--format", "json", *args, cwd=cwd)
+    with tempfile.TemporaryDirectory() as directory:
+        if cwd == REPO:  # only the named files: the repository holds many other models
+            files = [arg for arg in args if not arg.startswith("-") and (REPO / arg).is_file()]
+            cwd = isolated(Path(directory), *files)
+        result = run_cli("check", "--no-config", "--format", "json", *args, cwd=cwd)
     assert result.stderr == ""
     return result.code, json.loads(result.stdout)
 
@@ -237,6 +242,6 @@ def test_architecture_is_detected_by_content(run_cli: RunCli, tmp_path: Path) ->
     _write(tmp_path / "dfd.yml", "components: []\nflows: []\n")
     _write(tmp_path / "other.yml", "components: [a, b]\n")  # no flows or boundaries: not ours
     _, report = _json(run_cli, ".", cwd=tmp_path)
-    assert [(f["path"], f["format"]) for f in report["files"]] == [
-        ("dfd.yml", "architecture"), ("other.yml", None),
-    ]  # fmt: skip
+    assert [(f["path"], f["format"]) for f in report["files"]] == [("dfd.yml", "architecture")]
+    skipped = run_cli("check", "--no-config", "-v", ".", cwd=tmp_path).stderr
+    assert skipped == "skipped other.yml: not a threat model\n"

@@ -252,10 +252,13 @@ def test_uncommitted_changes_compare_with_the_working_tree(
 
 
 def test_an_ignored_file_is_new_not_unchanged(run_cli: RunCli, repo: tuple[Path, str, str]) -> None:
-    """git diff does not list an ignored file; it is not at the base either: its threats are new."""
+    """git diff does not list an ignored file; it is not at the base either: its threats are new.
+    (A walk skips it, as git does; named, it is checked.)"""
     root, _, _ = repo
     write(root / ".gitignore", "models/local/\n")
     write(root / "models" / "local" / "m.yaml", STABLE.replace("S1", "I1"))
-    result = run_cli("check", "--base=HEAD", "--gate=new", cwd=root)
+    walked = run_cli("check", "--base=HEAD", "--gate=new", cwd=root)
+    assert "models/local/m.yaml" not in walked.stdout
+    result = run_cli("check", "--base=HEAD", "--gate=new", "models/local/m.yaml", cwd=root)
     assert "  new      I1 at models/local/m.yaml:3: open, 4 x 4 = 16 (high)" in result.stdout
     assert "error [blocking-threat] open threat I1" in result.stdout

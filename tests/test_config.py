@@ -104,8 +104,8 @@ def test_rule_levels_and_off(run_cli: RunCli, tmp_path: Path) -> None:
             "tresholds: 12\nbogus: 1\n",
             "{cfg}:1:1: tresholds: unknown key 'tresholds'; did you mean 'threshold'?\n"
             "tmcheck: error: {cfg}:2:1: bogus: unknown key 'bogus' (allowed: bands, closed_statuses,"
-            " exclude, formats, gate, include, level_model, matrix, max_file_bytes, max_files, rules,"
-            " scales, statuses, threshold)",
+            " dialects, exclude, formats, gate, include, level_model, matrix, max_file_bytes,"
+            " max_files, rules, scales, statuses, threshold)",
         ),
         (
             "bands: {critical: 10, high: 12}\n",

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, RunCli
+from tests.conftest import FIXTURES, RunCli, isolated
 
 CASES = sorted(
     path for path in (FIXTURES / "invalid").iterdir() if path.suffix in (".yaml", ".json", ".md")
@@ -19,8 +19,9 @@ CASES = sorted(
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
-def test_invalid_fixture(case: Path, run_cli: RunCli) -> None:
-    result = run_cli("check", "--no-config", f"fixtures/invalid/{case.name}")
+def test_invalid_fixture(case: Path, run_cli: RunCli, tmp_path: Path) -> None:
+    name = f"fixtures/invalid/{case.name}"
+    result = run_cli("check", "--no-config", name, cwd=isolated(tmp_path, name))
     actual = f"exit {result.code}\n{result.stdout}"
     expected_file = case.with_suffix(case.suffix + ".expected")
     if os.environ.get("TMCHECK_UPDATE_EXPECTED") == "1":

@@ -89,6 +89,22 @@ def test_hook_passes_a_clean_model(hook_source: HookSource, tmp_path: Path) -> N
     assert "Passed" in result.stdout
 
 
+def test_hook_passes_a_prose_architecture_document(hook_source: HookSource, tmp_path: Path) -> None:
+    """The hook's `files:` takes `architecture` files: prose Markdown among them is no threat
+    model, and does not fail the commit."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "ARCHITECTURE.md").write_text(
+        "# Architecture\n\n| Part | Language |\n|---|---|\n| API | Go |\n\n## Threats\n\nLater.\n",
+        encoding="utf-8",
+    )
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    result = _run_hook(hook_source, repo, "ARCHITECTURE.md")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Passed" in result.stdout
+
+
 def test_hook_reads_the_tools_files(hook_source: HookSource, tmp_path: Path) -> None:
     """A .tm7 (XML, no pre-commit type) and a threagile.yaml are the hook's files too."""
     corpus = Path(os.environ.get("TMCHECK_SHARED", REPO.parent / "shared")).resolve() / "corpus"

@@ -126,7 +126,9 @@ def test_a_file_with_a_schema_key_is_checked_as_without(run_cli: RunCli, tmp_pat
         "# yaml-language-server: $schema=./config.schema.json\n"
         "$schema: ./config.schema.json\nthreshold: 12\n"
     )
-    plain = run_cli("check", "--no-config", str(seed), cwd=tmp_path)
+    elsewhere = tmp_path / "elsewhere"  # a root with no other threat model as context
+    elsewhere.mkdir()
+    plain = run_cli("check", "--no-config", str(seed), cwd=elsewhere)
     run = run_cli("check", "stride-worksheet.yaml", cwd=tmp_path)
     assert run.code == plain.code == 1
     assert "[schema]" not in run.stdout

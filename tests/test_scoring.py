@@ -157,7 +157,11 @@ def test_gate_by_score_and_by_level() -> None:
     assert _threat(severity="Critical", status="Open").at_threshold
     assert not _threat(severity="TBD", status="Open").at_threshold
     both = _threat(likelihood=2, impact=2, severity="Critical", status="Open")
-    assert (both.score, both.risk_level, both.at_threshold) == (4, "low", False)  # the score decides
+    # A declared level never hides a risk: the higher of it and likelihood x impact gates.
+    assert (both.score, both.risk_level, both.at_threshold) == (4, "critical", True)
+    assert both.declared_level == "critical"
+    lower = _threat(likelihood=4, impact=4, risk="Low", status="Open")
+    assert (lower.score, lower.risk_level, lower.at_threshold) == (16, "high", True)
 
 
 def test_declared_scores_without_ratings() -> None:

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 from pathlib import Path
 
-from tests.conftest import REPO, RunCli
+from tests.conftest import REPO, RunCli, isolated
 
 SEED = "fixtures/seed"
 
 
 def _report(run_cli: RunCli, *files: str) -> tuple[int, dict]:  # type: ignore[type-arg]
-    result = run_cli("check", "--no-config", "--format", "json", *(f"{SEED}/{f}" for f in files))
+    names = [f"{SEED}/{f}" for f in files]
+    with tempfile.TemporaryDirectory() as directory:
+        result = run_cli(
+            "check", "--no-config", "--format", "json", *names,
+            cwd=isolated(Path(directory), *names),
+        )  # fmt: skip
     assert result.stderr == ""
     return result.code, json.loads(result.stdout)
 

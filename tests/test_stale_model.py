@@ -100,12 +100,17 @@ def test_changed_files_from_standard_input(repo: Path, monkeypatch: pytest.Monke
     assert code == 0 and out.getvalue().splitlines()[0] == STALE
 
 
-def test_an_architecture_no_model_covers(run_cli: RunCli, repo: Path) -> None:
+def test_an_architecture_named_alone_sees_the_models_under_the_root(
+    run_cli: RunCli, repo: Path
+) -> None:
+    """Named alone, the architecture is checked with the other threat models as context: the
+    one that covers its elements did not change."""
     _touch(repo / "docs" / "architecture.yaml")
     lines = _lines(run_cli, repo, "--base", "HEAD", "docs/architecture.yaml")
     assert lines[0] == (
         "docs/architecture.yaml:1:1: warning [stale-threat-model] architecture changed; threat"
-        " model not reviewed: no checked threat model has threats on its elements"
+        " model not reviewed: none of the threat models of its elements changed"
+        " (docs/threat-model.md)"
     )
 
 

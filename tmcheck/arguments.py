@@ -215,6 +215,13 @@ def _check_arguments(check: argparse.ArgumentParser, formats: list[str]) -> None
         help="report errors only: leave out warnings and notes (the exit code is the same)",
     )
     check.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="list every walked file that was skipped (no threat model), with the reason, on"
+        " standard error",
+    )
+    check.add_argument(
         "-q",
         "--quiet",
         action="store_true",

@@ -4,7 +4,8 @@ ids they name, compare with a base, gate, run the rules, and put the result toge
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,7 +17,6 @@ from tmcheck.file_checker import FileChecker, join_tool_files
 from tmcheck.findings import INTERNAL_ERROR, LEVEL_ORDER, Finding, internal_error
 from tmcheck.formats.threagile_join import stale_risks
 from tmcheck.gate import apply_gate
-from tmcheck.model import id_keys
 from tmcheck.results import FileResult, RunResult
 from tmcheck.rules import apply_levels, iter_rule_findings
 from tmcheck.rules.context import RuleContext
@@ -42,7 +42,17 @@ def run_check(
     `repository` is where git looks for it (or why it cannot), by default the current directory.
     `changed` holds the real paths (`os.path.realpath`) of the files a change touched, when
     known; the `stale-threat-model` rule needs it."""
-    discovery = discover(paths, settings, workspace=workspace, explicit=explicit)
+    found: list[Git | None] = []
+
+    def walk_repository() -> Git | None:
+        """The repository a walk asks git about, found once and only for a walk."""
+        if not found:
+            found.append(_walk_repository(repository, workspace))
+        return found[0]
+
+    discovery = discover(
+        paths, settings, workspace=workspace, explicit=explicit, repository=walk_repository
+    )
     checker = FileChecker(settings)
     budget = checker.budget
     read: list[FileResult] = []
@@ -55,14 +65,19 @@ def run_check(
         result = checker.check_guarded(candidate)
         budget.charge(threats=len(result.threats))
         read.append(result)
-    files = tuple(read)
-    files = join_tool_files(files, settings)
+    files = join_tool_files([file for file in read if file.skipped is None], settings)
+    skipped = tuple(file for file in read if file.skipped is not None)
     context: tuple[FileResult, ...] = ()
-    missing = unresolved_ids(files)
-    if paths and missing:
+    if paths:
+        # Only some files named (pre-commit, a pull request's changes): the other threat
+        # models under the root are read as context for ids, references and coverage.
         checked = {candidate.path for candidate in discovery.candidates}
-        context = tuple(_context_files(checker, checked, missing, workspace))
+        context = tuple(_context_files(checker, checked, workspace, walk_repository))
     extra = [*discovery.findings, *stale_risks(files, repository)]
+    errors = any(f.level == "error" for f in discovery.findings)
+    nothing_found = not errors and not any(file.format or file.findings for file in files)
+    if nothing_found:
+        extra.append(_no_threat_models(settings, paths, len(skipped)))
     comparison: Comparison | None = None
     uncompared: frozenset[str] = frozenset()
     if base is not None:
@@ -71,41 +86,49 @@ def run_check(
         baseline = compare_with_base(base, files, paths, checker, repository)
         comparison, uncompared = baseline.comparison, baseline.uncompared
         extra.extend(baseline.findings)
-    return assemble(
+    outcome = assemble(
         files, settings, extra, context, changed, comparison=comparison, uncompared=uncompared
     )
+    return replace(outcome, skipped=skipped, no_threat_models=nothing_found)
 
 
-def unresolved_ids(files: Sequence[FileResult]) -> set[str]:
-    """Threat and library ids the files name but do not define."""
-    defined = {key for f in files for t in f.threats if (key := t.id_key)}
-    defined |= {("", d.id) for f in files for d in f.definitions}
-    missing = {
-        r.target
-        for f in files
-        for r in f.references
-        if not any(key in defined for key in id_keys(r.target, r.path))
-    }
-    named = {library_id for f in files for t in f.threats for library_id in t.entry.library}
-    return missing | {library_id for library_id in named if ("", library_id) not in defined}
+def _walk_repository(repository: Git | GitError | None, workspace: Path | None) -> Git | None:
+    """The repository to ask which files git sees: the one given, else the current directory's
+    (never one found from a file's location); None outside a work tree or when git refuses."""
+    from tmcheck.git import Git, GitError
+
+    if repository is not None:
+        return repository if isinstance(repository, Git) else None
+    try:
+        return Git.find(workspace or Path.cwd(), trusted_workspace=workspace is not None)
+    except GitError:
+        return None
 
 
-def run_wide_ids(result: FileResult) -> set[str]:
-    """The ids a file defines that other files may name (not its file-scoped threat ids)."""
-    ids = {t.id for t in result.threats if t.id and t.entry.id_scope == "run"}
-    return ids | {d.id for d in result.definitions}
+def _no_threat_models(settings: Settings, paths: Sequence[str], skipped: int) -> Finding:
+    where = (
+        ", ".join(paths[:5]) + (", ..." if len(paths) > 5 else "") if paths else str(settings.root)
+    )
+    passed_over = f"; {skipped} other files were skipped (-v lists them)" if skipped else ""
+    return Finding(
+        ".", 1, 1, "no-threat-models", "warning",
+        f"no threat model found in {where} (include: {', '.join(settings.include)}){passed_over}",
+    )  # fmt: skip
 
 
 def _context_files(
-    checker: FileChecker, checked: set[str], missing: set[str], workspace: Path | None
+    checker: FileChecker,
+    checked: set[str],
+    workspace: Path | None,
+    repository: Callable[[], Git | None],
 ) -> Iterator[FileResult]:
-    """The other threat models under the root, read until they define every missing id (or
-    the run's budget is spent: context is a courtesy)."""
-    discovery = discover([], checker.settings, workspace=workspace)
-    remaining = set(missing)
+    """The other threat models under the root (the way git sees them), read as context: their
+    ids, references and threats count, their findings are not reported (until the run's
+    budget is spent: context is a courtesy)."""
+    discovery = discover([], checker.settings, workspace=workspace, repository=repository)
     already = {os.path.abspath(path) for path in checked}
     for candidate in discovery.candidates:
-        if not remaining or checker.budget.spent:
+        if checker.budget.spent:
             return
         if os.path.abspath(candidate.path) in already:
             continue
@@ -114,9 +137,7 @@ def _context_files(
         except Exception:  # context is a courtesy; a file that fails here is skipped
             continue
         checker.budget.charge(threats=len(result.threats))
-        defined = run_wide_ids(result)
-        if defined & remaining:
-            remaining -= defined
+        if result.format is not None and result.skipped is None:
             yield result
 
 
@@ -137,7 +158,12 @@ def assemble(
     extra = [*extra, *gated.findings]
     threats = tuple(threat for file in files for threat in file.threats)
     findings = [*extra, *(finding for file in files for finding in file.findings)]
-    rule_context = RuleContext(files, threats, settings, context, changed)
+    introduced = frozenset(
+        id(change.after)
+        for change in (comparison.changes if comparison else ())
+        if change.kind == "new" and change.after is not None
+    )
+    rule_context = RuleContext(files, threats, settings, context, changed, introduced)
     findings.extend(iter_rule_findings(rule_context))  # each rule guarded on its own
     table: tuple[ElementCoverage, ...] = ()
     try:

@@ -142,6 +142,10 @@ def _check(
         streams.out.flush()
     except BrokenPipeError:  # `| head`: the reader has what it wanted; the code still tells
         silence_closed_pipe(streams.out)
+    if arguments.verbose:
+        from tmcheck.reporters.text import skipped_lines
+
+        streams.err.writelines(line + "\n" for line in skipped_lines(result))
     if result.internal_errors:
         streams.err.write(
             f"tmcheck: {result.internal_errors} internal error(s); see the findings above\n"

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from tmcheck.errors import ConfigError
+from tmcheck.formats.dialect import Dialect, dialect_from
 from tmcheck.scoring import DEFAULT_BANDS, DEFAULT_MATRIX, DEFAULT_SCALE, band_level, word_key
 from tmcheck.suggest import closest
 
@@ -68,6 +69,7 @@ class Settings:
     closed_statuses: frozenset[str] = DEFAULT_CLOSED
     rule_levels: Mapping[str, str] = field(default_factory=dict)
     formats: Mapping[str, str] = field(default_factory=dict)
+    dialects: tuple[Dialect, ...] = ()  # teams' own threat lists (see formats.dialect)
     max_file_bytes: int = 1024 * 1024
     max_files: int = 1000
     today: datetime.date = field(default_factory=datetime.date.today)
@@ -249,4 +251,8 @@ def _settings_from(merged: Mapping[str, Any], root: Path, config_path: Path | No
         values["rule_levels"] = dict(merged["rules"])
     if "formats" in merged:
         values["formats"] = dict(merged["formats"])
+    if "dialects" in merged:
+        values["dialects"] = tuple(
+            dialect_from(entry, index) for index, entry in enumerate(merged["dialects"])
+        )
     return Settings(**values)

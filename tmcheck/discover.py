@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +23,7 @@ from tmcheck.confined import (
 )
 from tmcheck.file_checks import file_finding
 from tmcheck.findings import Finding
+from tmcheck.git import Git, GitError
 from tmcheck.selection import FileSelection
 
 if TYPE_CHECKING:
@@ -55,13 +56,18 @@ def discover(
     *,
     workspace: Path | None = None,
     explicit: bool = True,
+    repository: Callable[[], Git | None] | None = None,
 ) -> Discovery:
     """Expand `paths` (files and directories; the root when empty) into the files to check:
     those the settings' include/exclude select, at most `max_files`.
 
     Files named in `paths` are `explicit` (a file in no known format is then an error) unless
     told otherwise: the action names the files a pull request changed, which may be anything,
-    but not a directory (git names a submodule, a directory once checked out, as a file)."""
+    but not a directory (git names a submodule, a directory once checked out, as a file).
+
+    A directory inside the work tree of `repository` (asked for only when a directory is walked)
+    is walked the way git sees it: the files it tracks and the untracked ones it does not
+    ignore. Elsewhere, or when git cannot list them, every file below the directory."""
     selection = FileSelection.of(settings)
     within = os.fspath(workspace) if workspace is not None else None
     candidates: dict[str, Candidate] = {}
@@ -77,7 +83,8 @@ def discover(
                 refused = "is not a regular file (a submodule?)"
                 findings.append(file_finding(given, "read-error", refused))
                 continue
-            for path, refusal in _walk(given, selection, within):
+            listed = _git_files(repository() if repository else None, given)
+            for path, refusal in _walk(given, selection, within, listed):
                 if refusal:
                     findings.append(file_finding(path, "read-error", refusal))
                 else:
@@ -103,9 +110,35 @@ def discover(
     return Discovery(tuple(ordered), tuple(findings))
 
 
-def _walk(top: str, selection: FileSelection, within: str | None) -> list[tuple[str, str | None]]:
+def _git_files(repository: Git | None, directory: str) -> frozenset[str] | None:
+    """The real paths of the files git sees below `directory` (tracked, or untracked and not
+    ignored), or None when `directory` is outside the repository or git cannot list them."""
+    if repository is None:
+        return None
+    top = os.path.realpath(repository.top)
+    absolute = os.path.realpath(directory)
+    if absolute != top and not absolute.startswith(os.path.join(top, "")):
+        return None
+    spec = os.path.relpath(absolute, top)
+    try:
+        output = repository.run(
+            "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", spec,
+            limit=64 * 1024 * 1024,
+        )  # fmt: skip
+    except GitError:
+        return None
+    names = output.decode("utf-8", "surrogateescape").split("\0")
+    return frozenset(os.path.join(top, name) for name in names if name)
+
+
+def _walk(
+    top: str,
+    selection: FileSelection,
+    within: str | None,
+    listed: frozenset[str] | None = None,
+) -> list[tuple[str, str | None]]:
     """(path, refusal) for files below `top` that the selection selects, without following
-    links.
+    links; with `listed` (the files git sees), only those.
 
     Each directory is opened from its parent's descriptor (`O_NOFOLLOW`), never by its path: a
     directory swapped for a link meanwhile is refused, no name outside is ever listed. The globs
@@ -114,6 +147,17 @@ def _walk(top: str, selection: FileSelection, within: str | None) -> list[tuple[
     only while it has directories left to enter."""
     found: list[tuple[str, str | None]] = []
     included, excluded = selection.included, selection.excluded
+    real_top = os.path.realpath(top)
+    listed_directories: set[str] = set()
+    for listed_name in listed or ():
+        parent = os.path.dirname(listed_name)
+        while parent not in listed_directories and len(parent) > len(real_top):
+            listed_directories.add(parent)
+            parent = os.path.dirname(parent)
+
+    def real(path: str) -> str:
+        return os.path.normpath(os.path.join(real_top, os.path.relpath(path, top)))
+
     top_key = selection.key(top)
     Frame = tuple[str, int, list[tuple[str, int, int]]]  # path, descriptor, directories to enter
 
@@ -128,6 +172,10 @@ def _walk(top: str, selection: FileSelection, within: str | None) -> list[tuple[
         subdirectories = []
         for name, kind in entries:
             child = os.path.join(path, name) if path != "." else name
+            if listed is not None and real(child) not in (
+                listed_directories if kind == "directory" else listed
+            ):
+                continue  # git ignores it (a build output, a dependency), or it is empty
             excluding = excluded.advance(outside, name)
             if kind == "directory":
                 if not excluded.accepts_directory(excluding):

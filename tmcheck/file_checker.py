@@ -12,11 +12,16 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from tmcheck.budget import RunBudget
+from tmcheck.config import DEFAULT_INCLUDE
 from tmcheck.discover import Candidate, ReadRefused, read_bounded
 from tmcheck.file_checks import file_finding
 from tmcheck.findings import internal_error
 from tmcheck.formats import TOOL_FILE_MAX_BYTES, markdown, mstmt, threagile_risks
 from tmcheck.formats.detect import ALL_LOADERS, LOADERS, detect_format
+from tmcheck.formats.dialect import FORMAT as DIALECT
+from tmcheck.formats.dialect import Dialect
+from tmcheck.formats.dialect import read as read_dialect
+from tmcheck.formats.foreign import describe
 from tmcheck.formats.threagile_join import join_threagile
 from tmcheck.globs import GlobBudgetError, GlobSet
 from tmcheck.normalize import normalize
@@ -84,20 +89,24 @@ class FileChecker:
             return self._check_markdown(raw, candidate)
         if oversized and not _may_be_tool_file(raw):  # YAML
             return _failed(path, "read-error", too_large)
+        relative = relative_to_root(path, settings.root) or path
+        dialect = next((d for d in settings.dialects if d.matches(relative)), None)
+        if dialect is not None and pinned is None:
+            return self._check_dialect(raw, path, dialect)
         if pinned == mstmt.FORMAT or (pinned is None and looks_like_xml(raw)):
             return self._check_xml(raw, candidate)
         try:
             document = parse(raw, path)
         except LoadError as error:
+            if not candidate.explicit and not path_says_threat_model(relative, settings):
+                return _skipped(path, f"does not parse ({error.message})")
             return _failed(path, "parse-error", error.message, error.line, error.column)
         self.budget.charge(values=document.values)
         format_name = pinned or detect_format(document.root)
         if format_name is None or format_name not in LOADERS:
-            return (
-                _failed(path, "read-error", too_large)
-                if oversized
-                else _not_a_threat_model(candidate)
-            )
+            if oversized and format_name is None:
+                return _failed(path, "read-error", too_large)
+            return _not_a_threat_model(candidate, format_name)
         refused = _over_ceiling(path, len(raw), format_name, settings)
         if refused is not None:
             return refused
@@ -155,13 +164,40 @@ class FileChecker:
             findings=parsed.findings,
         )
 
+    def _check_dialect(self, raw: bytes, path: str, dialect: Dialect) -> FileResult:
+        """A team's own threat list, read through its `dialects:` entry, checked like a
+        register."""
+        try:
+            text = decode_utf8(raw)
+            suffix = os.path.splitext(path)[1].lower()
+            if suffix == ".json" or (
+                suffix not in (".yaml", ".yml") and text.lstrip()[:1] in ("{", "[")
+            ):
+                document = load_json(text, allow_list=True)
+            else:
+                document = load_yaml(text, allow_list=True)
+        except LoadError as error:
+            return _failed(path, "parse-error", error.message, error.line, error.column)
+        entries, findings = read_dialect(document, path, dialect)
+        return FileResult(
+            path=path,
+            format=DIALECT,
+            valid=not findings,
+            threats=tuple(normalize(entry, self.settings) for entry in entries),
+            findings=findings,
+        )
+
     def _check_markdown(self, raw: bytes, candidate: Candidate) -> FileResult:
         try:
             model = markdown.read_markdown(decode_utf8(raw), candidate.path)
         except LoadError as error:
             return _failed(candidate.path, "parse-error", error.message, error.line, error.column)
         if model is None:
-            return _not_a_threat_model(candidate)
+            if not candidate.explicit:
+                return _skipped(candidate.path, "no threat table")  # prose, walked past
+            return FileResult(
+                candidate.path, None, True, findings=(markdown.no_table_note(candidate.path),)
+            )
         return FileResult(
             path=candidate.path,
             format=markdown.FORMAT,
@@ -233,7 +269,7 @@ PYTHON_SUFFIXES = (".py", ".pyw")
 
 def _python_model(candidate: Candidate) -> FileResult:
     if not candidate.explicit:
-        return FileResult(candidate.path, None, True)
+        return _skipped(candidate.path, "a Python file (a program, never read)")
     name = os.path.basename(candidate.path)
     return _failed(
         candidate.path,
@@ -243,9 +279,46 @@ def _python_model(candidate: Candidate) -> FileResult:
     )
 
 
-def _not_a_threat_model(candidate: Candidate) -> FileResult:
+def _skipped(path: str, reason: str) -> FileResult:
+    """A walked file that is no threat model: not checked, not counted, listed by -v."""
+    return FileResult(path, None, True, skipped=reason)
+
+
+def path_says_threat_model(relative: str, settings: Settings) -> bool:
+    """Whether a file's path says it is a threat model, so that a walk reports its parse error:
+    a telltale word or suffix, or a configured `include` glob narrower than "every file"."""
+    lowered = relative.lower()
+    if any(word in lowered for word in _THREAT_MODEL_WORDS):
+        return True
+    narrow = [p for p in settings.include if p not in DEFAULT_INCLUDE and not _catch_all(p)]
+    return bool(narrow) and GlobSet(narrow).matches(relative)
+
+
+_THREAT_MODEL_WORDS = ("threat", "stride", "dragon", ".tm7", ".tc.json", ".otm", "threagile")
+
+
+def _catch_all(pattern: str) -> bool:
+    """`**/*.yaml`, `*.json`, `**/*`: a glob that selects every file (of a kind)."""
+    *directories, name = pattern.split("/")
+    return all(part in ("**", "*") for part in directories) and (
+        name in ("*", "**") or (name.startswith("*.") and "*" not in name[1:])
+    )
+
+
+def _not_a_threat_model(candidate: Candidate, recognised: str | None = None) -> FileResult:
+    """A file in no format tmcheck reads: skipped when walked, `unknown-format` when named
+    (naming the format it was recognised as, when it was)."""
+    if recognised is not None:
+        what = describe(recognised)
+        if not candidate.explicit:
+            return _skipped(candidate.path, f"{what}, a format tmcheck does not read yet")
+        return _failed(
+            candidate.path,
+            "unknown-format",
+            f"{what}: a format tmcheck does not read yet (it reads {', '.join(FORMATS)})",
+        )
     if not candidate.explicit:
-        return FileResult(candidate.path, None, True)  # found by a walk: not a threat model
+        return _skipped(candidate.path, "not a threat model")
     return _failed(
         candidate.path,
         "unknown-format",

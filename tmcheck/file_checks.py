@@ -13,8 +13,10 @@ FILE_CHECKS: Mapping[str, tuple[str, str]] = {
     "parse-error": ("error", "not valid UTF-8, YAML, JSON or front matter, or past a safety limit"),
     "unknown-format": ("error", "a file named on the command line is in no format tmcheck reads"),
     "schema": ("error", "the file breaks its format's JSON Schema"),
-    "markdown-table": ("error", "a Markdown Threats table: a row with the wrong number of cells,"
-                       " no ID or STRIDE column or value, or no table at all"),
+    "markdown-table": ("error", "a Markdown threat table: a row with the wrong number of cells or"
+                       " no ID; a note when a named Markdown file has no threat table"),
+    "no-threat-models": ("warning", "the run found no threat model: it names the root and the"
+                         " include globs"),
     "too-many-files": ("error", "more files than max_files: the rest were not checked"),
     "run-budget": ("error", "the run read as many bytes, values or threats as a run may:"
                    " the rest were not read"),

@@ -160,6 +160,9 @@ class Threat:
     blocking: bool = False  # decided by the gate alone (`gate.apply_gate`)
     # Every STRIDE name the threat names, in the order written; `category` is the first.
     categories: tuple[str, ...] = ()
+    # The level its own rating declares beside likelihood x impact (`risk: High`), when it
+    # declares one; `risk_level` is the higher of the two.
+    declared_level: str | None = None
 
     def __post_init__(self) -> None:
         if not self.categories and self.category is not None:

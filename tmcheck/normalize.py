@@ -113,11 +113,25 @@ def normalize(entry: ThreatEntry, settings: Settings) -> Threat:
     if level is None and level_word(entry.severity, levels):
         level, level_model = level_word(entry.severity, levels), severity_name(entry.format)
 
+    declared = None
+    if (
+        level_model in ("bands", "matrix")
+        and likelihood is not None
+        and impact is not None
+        and entry.format in DECLARING_FORMATS
+    ):
+        declared = declared_level(entry, settings, levels)
+        if declared is not None and RISK_RANK[declared] > RISK_RANK[level or "info"]:
+            level = declared  # a declared level never hides a risk: the higher one gates
+
     status = normalize_status(entry.status, settings.status_words, status_words(entry.format))
     expired = status == "accepted" and _expired(entry, settings.today)
     is_open = status not in settings.closed_statuses or expired
     if score is not None:
-        at_threshold = is_open and score >= settings.threshold
+        at_threshold = is_open and (
+            score >= settings.threshold
+            or (declared is not None and RISK_RANK[declared] >= RISK_RANK[settings.threshold_level])
+        )
     else:
         at_threshold = (
             is_open
@@ -139,7 +153,40 @@ def normalize(entry: ThreatEntry, settings: Settings) -> Threat:
         open=is_open,
         at_threshold=at_threshold,
         acceptance_expired=expired,
+        declared_level=declared,
     )
+
+
+# Formats whose author writes a level beside likelihood and impact; a tool's severity (Threagile
+# derives it from its own 4 x 4 mapping) is the tool's business.
+DECLARING_FORMATS = frozenset({"markdown", "threat-register", "stride-worksheet", "dialect"})
+
+
+def computed_level(threat: Threat, settings: Settings) -> str | None:
+    """The level likelihood x impact alone gives the threat."""
+    if threat.likelihood is None or threat.impact is None:
+        return None
+    if settings.level_model == "matrix":
+        return matrix_level(threat.likelihood, threat.impact, settings.matrix)
+    return band_level(threat.likelihood * threat.impact, settings.bands)
+
+
+def declared_level(
+    entry: ThreatEntry, settings: Settings, levels: Mapping[str, str | None] | None = None
+) -> str | None:
+    """The level a threat's own rating declares beside its likelihood and impact: a level word
+    (`risk: High`, `severity: Critical`) or a product (`risk: 4 x 5`); None when it declares none.
+    A declared number (`risk_score`) is checked by `risk-score-mismatch` instead."""
+    for value in (entry.risk, entry.severity):
+        word = level_word(value, levels)
+        if word is not None:
+            return word
+        product = parse_product(value)
+        if product is not None:
+            if settings.level_model == "matrix":
+                return matrix_level(product[0], product[1], settings.matrix)
+            return band_level(product[0] * product[1], settings.bands)
+    return None
 
 
 def _is_score(value: object) -> bool:

@@ -26,6 +26,7 @@ class FileResult:
     references: tuple[Reference, ...] = ()
     elements: tuple[Element, ...] = ()
     findings: tuple[Finding, ...] = ()
+    skipped: str | None = None  # why a walked file was passed over (no threat model): -v says
     # What a tool's files of one run need to be joined (Threagile: the model's risk tracking
     # and asset owners, for its `risks.json`); None for every other format.
     tool_data: Any = None
@@ -45,6 +46,11 @@ class RunResult:
     gate: str = "all"  # the gate applied ("new" only with a base that could be read)
     debt: tuple[Threat, ...] = ()  # open at or above the threshold, not blocking under gate: new
     coverage: tuple[ElementCoverage, ...] = ()  # STRIDE per element, when the run has elements
+    skipped: tuple[FileResult, ...] = ()  # walked files that are no threat model, not counted
+
+    # The run looked for threat models and found none (the `no-threat-models` finding); not set
+    # when there was nothing to look at (a pull request that changes no threat model).
+    no_threat_models: bool = False
 
     @property
     def errors(self) -> int:

@@ -376,6 +376,20 @@ def test_report_files_belong_to_the_workspace_owner(
         assert (workspace.path / path).stat().st_uid == 1001, path
 
 
+def test_paths_that_match_nothing_say_so(server: FakeGitHub, workspace: Workspace) -> None:
+    """Checking nothing does not pass silently: the verdict says no threat model was found and
+    the check run is neutral, not a success."""
+    _add_pull(server, workspace)
+    result = _run(workspace.environ(server, scope="all", paths="no/such/dir/**"))
+    assert result.code == 0, result.stdout + result.stderr
+    assert "no-threat-models" in result.stdout
+    (run,) = server.check_runs.values()
+    assert run.conclusion == "neutral"
+    assert run.title == "No threat model found"
+    summary = workspace.summary.read_text(encoding="utf-8")
+    assert "found no threat model" in summary and "passes" not in summary
+
+
 def test_dependabot_read_only_token_is_named(server: FakeGitHub, workspace: Workspace) -> None:
     _add_pull(server, workspace)
     forbidden = "Resource not accessible by integration"

@@ -67,6 +67,7 @@ FILES: dict[str, Callable[[str], Files]] = {
     "duplicate-id": lambda fragment: {"model.yaml": _register(fragment)},
     "missing-owner": lambda fragment: {"model.yaml": _threat(fragment)},
     "risk-score-mismatch": lambda fragment: {"model.yaml": _threat(fragment)},
+    "risk-level-mismatch": lambda fragment: {"model.yaml": _threat(fragment)},
     "undefined-element": lambda fragment: {
         "architecture.yaml": fragment
         if fragment.startswith("trust_boundaries")

@@ -21,6 +21,7 @@ from tmcheck.formats import (
     tmbom,
     worksheet,
 )
+from tmcheck.formats.foreign import foreign_format
 from tmcheck.formats.parsed import FormatReader
 
 # Most specific first: a register is "a mapping with a list of threats", so it comes last; the
@@ -41,14 +42,26 @@ LOADERS: Mapping[str, FormatReader] = {
     register.FORMAT: register,
 }
 
+# tmcheck's own formats start here: every other tool's format is told apart before.
+_FIRST_OWN = dragon.FORMAT
+
 # Formats read from XML rather than from a JSON or YAML tree (`check.py` routes them).
 XML_LOADERS: Mapping[str, ModuleType] = {mstmt.FORMAT: mstmt}
 ALL_LOADERS: Mapping[str, FormatReader | ModuleType] = {**LOADERS, **XML_LOADERS}
 
 
 def detect_format(data: Mapping[str, Any] | list[Any]) -> str | None:
-    """The format of a file's top-level value (a mapping, or a list for a tool's output)."""
+    """The format of a file's top-level value (a mapping, or a list for a tool's output).
+
+    Other tools' formats tmcheck reads come first; then those it recognises but does not read
+    (`foreign.FOREIGN`, named so that the caller, which tells them apart by `LOADERS`, can say
+    what the file is); then tmcheck's own formats: no file of another tool may pass for a
+    register or an architecture."""
     for name, loader in LOADERS.items():
+        if name == _FIRST_OWN:
+            foreign = foreign_format(data)
+            if foreign is not None:
+                return foreign
         if isinstance(data, list) and not getattr(loader, "READS_LISTS", False):
             continue  # the loaders of tmcheck's own formats read mappings only
         if loader.matches(data):

@@ -1,12 +1,14 @@
-"""`markdown`: a Markdown threat model (`# Threat Model: ...`, `## Threats` with a table).
+"""`markdown`: threat tables in Markdown, as people write them (the seed's template among them).
 
-Read line by line, so every threat keeps the line of its own table row: the title, the `Key:
-value` lines under it (Date, Author, Scope), the list items of every `##` section (Assets,
-Actors, Trust Boundaries, Assumptions, Out of Scope) and the table of the `## Threats` section.
-Optional YAML front matter goes through the same hardened loader as every YAML file.
+The file's blocks are found as GitHub renders them (`markdown_blocks`): tables and headings in
+code, quotes and HTML comments do not count. Every table whose header names threat columns is
+read (`markdown_rows` says which), under any heading, several per file; a table without a
+Component column takes its component from the heading above it when that heading names one.
+The seed's title, `Key: value` lines (Date, Author, Scope) and the list items of its `##`
+sections (Assets, Actors, ...) are kept too. Optional YAML front matter goes through the same
+hardened loader as every YAML file.
 
-A file is a threat model when its title starts with "Threat Model" or its Threats section has a
-table; any other Markdown file is no threat model (a README is skipped, not reported).
+A file with no threat table is no threat model: skipped when walked, a note when named.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from dataclasses import dataclass
 from tmcheck.findings import Finding
 from tmcheck.formats import markdown_rows
 from tmcheck.formats.fields import text as field_text
-from tmcheck.formats.markdown_table import cell_text, is_delimiter_row, is_table_line, split_row
+from tmcheck.formats.markdown_blocks import Heading, ListItem, Paragraph, Table, scan
+from tmcheck.formats.markdown_table import cell_text
 from tmcheck.model import ThreatEntry
 from tmcheck.parsing.safe_yaml import load_yaml
 from tmcheck.parsing.tree import LoadError
@@ -29,16 +32,17 @@ FORMAT = "markdown"
 SUFFIXES = (".md", ".markdown")
 RULE = markdown_rows.RULE
 
-_HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*\Z")
-_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
-_LIST_ITEM = re.compile(r" {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+(.*)\Z")
-_BLOCK_START = re.compile(
-    r" {0,3}(?:#{1,6}(?:[ \t]|\Z)|>|[-*+][ \t]|\d{1,9}[.)][ \t]|<!--|```|~~~)"
-)
-_THEMATIC_BREAK = re.compile(r" {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})\Z")
 _METADATA = re.compile(r"([A-Za-z][A-Za-z _-]{0,40}):[ \t]*(.*)\Z")
 _TITLE = re.compile(r"threat model\b", re.IGNORECASE)
+# How tmcheck's Markdown report starts (reporters.markdown.MARKER_PREFIX).
+_OWN_REPORT = "<!-- tmcheck:report"
 _FRONT_MATTER_KEYS = ("title", "date", "author", "scope", "owner", "component", "system")
+# Headings that name a part of the document, not a component: `## 3. STRIDE Threats`.
+_GENERIC_HEADING_WORDS = frozenset({
+    "threat", "threats", "risk", "risks", "stride", "analysis", "matrix", "register", "model",
+    "mitigation", "mitigations", "table", "summary", "assessment", "findings", "overview",
+    "catalog", "catalogue", "list", "details",
+})  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +58,7 @@ class MarkdownModel:
     sections: Mapping[str, tuple[Item, ...]]  # list items by section ("assets", "out of scope")
     entries: tuple[ThreatEntry, ...]
     findings: tuple[Finding, ...]
+    tables: int = 0  # threat tables read
 
 
 def is_markdown_path(path: str) -> bool:
@@ -61,75 +66,95 @@ def is_markdown_path(path: str) -> bool:
 
 
 def read_markdown(text: str, path: str) -> MarkdownModel | None:
-    """The threat model in `text`, or None when the file is no Markdown threat model."""
+    """The threat model in `text`, or None when the file holds no threat table."""
+    if text.lstrip().startswith(_OWN_REPORT):
+        return None  # tmcheck's own report (the action writes one into the workspace)
     lines = [line.removesuffix("\r") for line in text.split("\n")]
     findings: list[Finding] = []
     metadata, start = _front_matter(lines, path, findings)
     title: str | None = None
-    title_line = 1
     section: str | None = None
     sections: dict[str, list[Item]] = {}
-    threats_line: int | None = None
-    tables: list[tuple[int, int]] = []  # (header index, end index) of tables under Threats
-    fence: str | None = None
-    in_comment = False
-    index = start
-    while index < len(lines):
-        line = lines[index]
-        if fence is not None or in_comment:
-            fence, in_comment = _still_hidden(line, fence, in_comment)
-            index += 1
-            continue
-        opening = _FENCE.match(line)
-        if opening:
-            fence = opening.group(1)
-        elif line.lstrip().startswith("<!--"):
-            in_comment = "-->" not in line
-        elif heading := _HEADING.match(line):
-            level, words = len(heading.group(1)), cell_text(heading.group(2) or "")
-            if level == 1 and title is None:
-                title, title_line = words, index + 1
-            elif level == 2:
+    headings: dict[int, str] = {}  # level -> the text of the nearest heading of that level
+    entries: list[ThreatEntry] = []
+    tables = 0
+    for block in scan(lines, start):
+        if isinstance(block, Heading):
+            if block.depth:
+                continue
+            words = cell_text(block.text)
+            if block.level == 1 and title is None:
+                title = words
+            elif block.level == 2:
                 section = _section_key(words)
                 sections.setdefault(section, [])
-                if section == "threats" and threats_line is None:
-                    threats_line = index + 1
-        elif section is None:
-            found = _METADATA.match(_unbold(_LIST_ITEM.sub(r"\1", line)).strip())
-            if found and title is not None:
-                metadata[word_key(found.group(1))] = cell_text(found.group(2))
-        elif section == "threats" and _table_starts(lines, index):
-            end = _table_end(lines, index + 2)
-            tables.append((index, end))
-            index = end
-            continue
-        elif item := _LIST_ITEM.match(line):
-            sections[section].append(Item(cell_text(item.group(1)), index + 1))
-        index += 1
-
+            headings = {level: name for level, name in headings.items() if level < block.level}
+            headings[block.level] = words
+        elif isinstance(block, Table):
+            columns = markdown_rows.header_columns(lines, block)
+            if columns is None:
+                continue
+            tables += 1
+            component = _component_heading(headings)
+            defaults = dict(metadata)
+            if component and "component" not in columns:
+                defaults["component"] = component
+            entries += markdown_rows.read_table(lines, block, columns, path, defaults, findings)
+        elif isinstance(block, ListItem):
+            if section is None:
+                _metadata_line(block.text, title, metadata)
+            else:
+                sections[section].append(Item(cell_text(block.text), block.line))
+        elif isinstance(block, Paragraph) and section is None and title is not None:
+            for index in range(block.start, min(block.end, block.start + 50)):
+                _metadata_line(lines[index].strip(), title, metadata)
     title = title or metadata.get("title")
-    if not tables and not (title and _TITLE.match(title)):
-        return None
-    entries: list[ThreatEntry] = []
-    for header, end in tables:
-        entries += markdown_rows.read_table(lines, header, end, path, metadata, findings)
     if not tables:
-        where = threats_line or title_line
-        missing = "has no table" if threats_line else "is missing"
-        findings.append(
-            Finding(
-                path, where, 1, RULE, "error",
-                f"the `## Threats` section {missing}: a table with the columns ID, Component,"
-                " STRIDE, Description, Risk, Mitigation, Status",
-            )
-        )  # fmt: skip
+        return None  # whatever its front matter holds: the file is no threat model
     return MarkdownModel(
         title=title,
         metadata=metadata,
         sections={name: tuple(items) for name, items in sections.items()},
         entries=tuple(entries),
         findings=tuple(findings),
+        tables=tables,
     )
+
+
+def no_table_note(path: str) -> Finding:
+    """The note a named Markdown file without a threat table gets."""
+    return Finding(
+        path, 1, 1, RULE, "note",
+        "no threat table found: a table whose header names threat columns, such as"
+        " ID, Threat, STRIDE, Likelihood, Impact, Risk, Mitigation, Status",
+    )  # fmt: skip
+
+
+def _metadata_line(line: str, title: str | None, metadata: dict[str, str]) -> None:
+    found = _METADATA.match(_unbold(line))
+    if found and title is not None:
+        metadata.setdefault(word_key(found.group(1)), cell_text(found.group(2)))
+
+
+def _component_heading(headings: Mapping[int, str]) -> str | None:
+    """The component the nearest heading below the title names, if it names one."""
+    levels = [level for level in headings if level > 1]
+    if not levels:
+        return None
+    words = headings[max(levels)]
+    name = _strip_numbering(words.partition(":")[2].strip() or words)
+    keys = set(word_key(name.replace(".", " ")).split())
+    if not name or keys & _GENERIC_HEADING_WORDS:
+        return None
+    return name
+
+
+def _strip_numbering(words: str) -> str:
+    """`3.2 API Gateway` -> `API Gateway`; `A. Web` -> `Web`."""
+    first, _, rest = words.partition(" ")
+    if rest and first.rstrip(".)").replace(".", "").isdigit():
+        return rest.strip()
+    return words
 
 
 def _front_matter(
@@ -164,41 +189,13 @@ def _front_matter(
     return {key: value for key, value in metadata.items() if value}, end + 1
 
 
-def _still_hidden(line: str, fence: str | None, in_comment: bool) -> tuple[str | None, bool]:
-    """The fence and comment state after `line`, inside a code block or an HTML comment."""
-    if fence is not None:
-        closing = _FENCE.match(line)
-        if (
-            closing
-            and len(closing.group(1)) >= len(fence)
-            and not line.strip().lstrip(fence[0])  # only fence characters: `~~~` closes `~~~`
-        ):
-            return None, in_comment
-        return fence, in_comment
-    return None, "-->" not in line
-
-
 def _section_key(words: str) -> str:
     """`Assets (what are we protecting?)` -> `assets`; `Out of Scope:` -> `out of scope`."""
-    return word_key(re.sub(r"\s*\([^)]*\)\s*$", "", words).rstrip(": "))
+    words = words.strip()
+    if words.endswith(")") and "(" in words:
+        words = words[: words.rindex("(")]  # string methods: no backtracking on a long line
+    return word_key(words.rstrip(": "))
 
 
 def _unbold(line: str) -> str:
     return line.replace("**", "").replace("__", "")
-
-
-def _table_starts(lines: list[str], index: int) -> bool:
-    if index + 1 >= len(lines) or not is_table_line(lines[index]):
-        return False
-    return is_delimiter_row(split_row(lines[index + 1]))
-
-
-def _table_end(lines: list[str], index: int) -> int:
-    """The index of the first line after the table's rows (GitHub's rule: a blank line or the
-    start of another block ends it; any other line is one more row)."""
-    while index < len(lines):
-        line = lines[index]
-        if not line.strip() or _BLOCK_START.match(line) or _THEMATIC_BREAK.match(line):
-            break
-        index += 1
-    return index

@@ -1,8 +1,14 @@
-"""The `## Threats` table of a Markdown threat model: header names to fields, rows to threats.
+"""A Markdown threat table: header names to fields, rows to threats.
 
-Header names match case-insensitively and in any order; columns tmcheck does not know are kept
-out of the way, not refused. A row with the wrong number of cells, a table without an ID or a
-STRIDE column, and a row without an ID or a category are `markdown-table` errors at their line.
+Header names match case- and punctuation-insensitively and in any order (`Threat ID`, `#`,
+`STRIDE Category`, `Likelihood (1-5)`, `Mitigation(s)`); columns tmcheck does not know are kept
+out of the way, not refused. A table is a threat table when its header names a threat (an ID, a
+title or a description) and how it is classified or rated (a STRIDE category, a likelihood, an
+impact, a risk, a severity or a priority). Values are read as people write them: ratings
+`High (12)`, `4x5`, `🔴 High`, `H`; statuses `✅`, `Partial`, `Shipped`, `N/A`.
+
+A row with the wrong number of cells, and a row of a table with an ID column but no ID, are
+`markdown-table` errors at their line.
 """
 
 from __future__ import annotations
@@ -11,61 +17,98 @@ import re
 from collections.abc import Mapping
 
 from tmcheck.findings import Finding
+from tmcheck.formats.markdown_blocks import Table
 from tmcheck.formats.markdown_table import Cell, split_row
 from tmcheck.model import Position, ThreatEntry
-from tmcheck.scoring import word_key
 
 RULE = "markdown-table"
 FORMAT = "markdown"
 
-# Header words (compared by `word_key`) -> the ThreatEntry field they fill.
+# Header words (compared by `header_key`) -> the ThreatEntry field they fill.
 COLUMNS: Mapping[str, str] = {
-    "id": "id", "threat id": "id", "ref": "id",
-    "component": "component", "element": "component",
+    "id": "id", "threat id": "id", "ref": "id", "reference": "id", "#": "id", "no": "id",
+    "nr": "id", "number": "id", "tid": "id", "threat no": "id", "threat ref": "id",
+    "component": "component", "element": "component", "affected component": "component",
+    "asset": "component", "target": "component", "dfd element": "component",
+    "system": "component", "service": "component", "affected asset": "component",
     "stride": "category", "category": "category", "stride category": "category",
-    "threat type": "category",
-    "title": "title", "threat": "title",
-    "description": "description",
-    "risk": "risk", "risk level": "risk", "rating": "risk",
-    "likelihood": "likelihood", "impact": "impact",
+    "threat type": "category", "threat category": "category", "type": "category",
+    "stride type": "category", "stride class": "category",
+    "title": "title", "threat": "title", "name": "title", "threat name": "title",
+    "threat title": "title", "summary": "title", "threat scenario": "title",
+    "scenario": "title", "attack": "title", "attack scenario": "title",
+    "description": "description", "threat description": "description", "details": "description",
+    "risk": "risk", "risk level": "risk", "rating": "risk", "risk rating": "risk",
+    "inherent risk": "risk", "overall risk": "risk", "level": "risk",
+    "severity": "severity", "priority": "priority",
+    "likelihood": "likelihood", "probability": "likelihood", "likelihood l": "likelihood",
+    "impact": "impact", "impact i": "impact",
     "risk score": "risk_score", "score": "risk_score",
     "mitigation": "mitigation", "mitigations": "mitigation", "controls": "mitigation",
-    "control": "mitigation",
-    "status": "status", "owner": "owner", "library": "library",
-    "approver": "approver", "reason": "reason", "expires": "expires",
+    "control": "mitigation", "countermeasure": "mitigation", "countermeasures": "mitigation",
+    "mitigation s": "mitigation", "recommended mitigation": "mitigation",
+    "existing controls": "mitigation", "remediation": "mitigation", "response": "mitigation",
+    "status": "status", "state": "status", "mitigation status": "status",
+    "owner": "owner", "assignee": "owner", "responsible": "owner",
+    "library": "library", "approver": "approver", "reason": "reason", "expires": "expires",
 }  # fmt: skip
-REQUIRED = {"id": "ID", "category": "STRIDE"}
+_NAMES = ("id", "title", "description")
+_RATED = ("category", "likelihood", "impact", "risk", "risk_score", "severity", "priority")
+_NOT_RATED = frozenset({"n/a", "na", "-", "\u2014", "\u2013", "?"})
 _NUMBER = re.compile(r"\d{1,2}\Z")
+# One or two letters for a level (`H`, `VH`, `Med`).
+_LEVEL_SHORTHAND: Mapping[str, str] = {
+    "c": "critical", "crit": "critical", "h": "high", "hi": "high", "m": "medium",
+    "med": "medium", "l": "low", "lo": "low", "vh": "very high", "vl": "very low",
+    "i": "info",
+}  # fmt: skip
+# Status marks written instead of a word.
+_STATUS_MARKS: Mapping[str, str] = {
+    "\u2705": "mitigated", "\u2714": "mitigated", "\u2611": "mitigated",  # check marks
+    "\u274c": "open", "\u2716": "open", "\u2b55": "open",  # crosses
+    "\U0001f7e1": "in progress", "\U0001f7e0": "in progress", "\u26a0": "in progress",
+    "\u23f3": "in progress", "\U0001f6a7": "in progress",
+}  # fmt: skip
+
+
+def header_key(text: str) -> str:
+    """How header names compare: `Threat-ID`, `threat id` and `Threat ID:` are one name."""
+    if text.strip() == "#":
+        return "#"
+    folded = "".join(c if c.isalnum() or c == "#" else " " for c in text.casefold())
+    return " ".join(folded.replace("#", " ").split())
+
+
+def header_columns(lines: list[str], table: Table) -> dict[str, int] | None:
+    """Field -> column index of a threat table's header; None when it is no threat table."""
+    columns: dict[str, int] = {}
+    for index, cell in enumerate(split_row(lines[table.header][table.offset :])):
+        field = COLUMNS.get(header_key(cell.text))
+        if field is None:
+            field = COLUMNS.get(header_key(cell.text.partition("(")[0]))
+        if field and field not in columns:
+            columns[field] = index
+    if not any(name in columns for name in _NAMES):
+        return None
+    if not any(name in columns for name in _RATED):
+        return None
+    return columns
 
 
 def read_table(
     lines: list[str],
-    header_index: int,
-    end: int,
+    table: Table,
+    columns: Mapping[str, int],
     path: str,
-    metadata: Mapping[str, str],
+    defaults: Mapping[str, str],
     findings: list[Finding],
 ) -> list[ThreatEntry]:
-    """Threat entries from the table whose header is `lines[header_index]` (rows up to `end`)."""
-    header = split_row(lines[header_index])
-    header_line = header_index + 1
-    delimiter = split_row(lines[header_index + 1])
-    if len(delimiter) != len(header):
-        findings.append(
-            _error(
-                path, header_line + 1, 1,
-                f"the delimiter row has {len(delimiter)} cells and the header {len(header)};"
-                " GitHub shows no table",
-            )
-        )  # fmt: skip
-        return []
-    columns = _columns(header, path, header_line, findings)
-    if columns is None:
-        return []
+    """Threat entries from the rows of a threat table."""
+    header = _cells(lines[table.header], table.offset)
     entries = []
-    for index in range(header_index + 2, end):
+    for index in range(table.header + 2, table.end):
         line = lines[index]
-        cells = split_row(line)
+        cells = _cells(line, 0)
         if len(cells) != len(header):
             findings.append(
                 _error(
@@ -75,38 +118,12 @@ def read_table(
                 )
             )  # fmt: skip
             continue
-        entries.append(_entry(cells, columns, path, index + 1, line, metadata, findings))
+        entries.append(_entry(cells, columns, path, index + 1, line, defaults, findings))
     return entries
 
 
-def _columns(
-    header: list[Cell], path: str, line: int, findings: list[Finding]
-) -> dict[str, int] | None:
-    """Field -> column index; None (with a finding) when a required column is missing."""
-    columns: dict[str, int] = {}
-    seen: dict[str, int] = {}
-    for index, cell in enumerate(header):
-        key = word_key(cell.text)
-        if key in seen:
-            findings.append(
-                _error(path, line, cell.column, f"the column {cell.text!r} appears twice")
-            )
-            continue
-        seen[key] = index
-        field = COLUMNS.get(key)
-        if field and field not in columns:
-            columns[field] = index
-    missing = [name for field, name in REQUIRED.items() if field not in columns]
-    if missing:
-        have = ", ".join(cell.text for cell in header)
-        findings.append(
-            _error(
-                path, line, header[0].column,
-                f"the Threats table has no {' or '.join(missing)} column (its columns: {have})",
-            )
-        )  # fmt: skip
-        return None
-    return columns
+def _cells(line: str, offset: int) -> list[Cell]:
+    return [Cell(cell.text, cell.column + offset) for cell in split_row(line[offset:])]
 
 
 def _entry(
@@ -115,36 +132,42 @@ def _entry(
     path: str,
     line: int,
     raw: str,
-    metadata: Mapping[str, str],
+    defaults: Mapping[str, str],
     findings: list[Finding],
 ) -> ThreatEntry:
     values = {field: cells[index].text or None for field, index in columns.items()}
     positions: dict[str, Position] = {
         field: (line, cells[index].column) for field, index in columns.items()
     }
-    for field, name in REQUIRED.items():
-        if values[field] is None:
-            column = positions[field][1]
-            findings.append(_error(path, line, column, f"this row has no {name} value"))
+    if "id" in columns and values["id"] is None:
+        findings.append(_error(path, line, positions["id"][1], "this row has no ID value"))
     acceptance = {key: values[key] for key in ("approver", "reason", "expires") if values.get(key)}
     if acceptance:
         positions["acceptance"] = positions[next(iter(acceptance))]
+    if "priority" in positions and "severity" not in positions:
+        positions["severity"] = positions["priority"]
     library = values.get("library")
+    risk = rating_value(values.get("risk"))
+    risk_score = rating_value(values.get("risk_score"))
+    declared = _declared_score(values.get("risk"))
+    if risk_score is None and declared is not None:
+        risk_score = declared
     return ThreatEntry(
         path=path,
         line=line,
         column=len(raw) - len(raw.lstrip()) + 1,
         format=FORMAT,
-        id=values["id"],
+        id=values.get("id"),
         title=values.get("title") or values.get("description") or "",
-        component=values.get("component") or metadata.get("component"),
-        category=values["category"],
-        likelihood=_number_or_text(values.get("likelihood")),
-        impact=_number_or_text(values.get("impact")),
-        risk_score=_number_or_text(values.get("risk_score")),
-        risk=_number_or_text(values.get("risk")),
-        status=values.get("status"),
-        owner=values.get("owner") or metadata.get("owner"),
+        component=values.get("component") or defaults.get("component"),
+        category=values.get("category"),
+        likelihood=rating_value(values.get("likelihood")),
+        impact=rating_value(values.get("impact")),
+        risk_score=risk_score,
+        risk=risk,
+        severity=rating_value(values.get("severity") or values.get("priority")),
+        status=status_value(values.get("status")),
+        owner=values.get("owner") or defaults.get("owner"),
         mitigation=values.get("mitigation"),
         library=tuple(re.split(r"[\s,]+", library.strip())) if library else (),
         acceptance=acceptance or None,
@@ -152,9 +175,55 @@ def _entry(
     )
 
 
-def _number_or_text(value: str | None) -> int | str | None:
-    """`15` is a number (a score or a 1-5 rating); `HIGH` and `4 x 5` stay text."""
-    return int(value) if value is not None and _NUMBER.match(value) else value
+def rating_value(value: str | None) -> int | str | None:
+    """A rating as written, made readable: `🔴 High` -> `High`, `H` -> `high`, `4x5` stays,
+    `High (12)` -> `High`, `3 (Possible)` -> 3, `15` -> 15."""
+    if value is None:
+        return None
+    text = _strip_marks(value)
+    main, _, inside = text.partition("(")
+    main = main.strip()
+    if not main and inside:
+        main = inside.rstrip(")").strip()
+    if main.casefold() in _NOT_RATED:
+        return None
+    short = _LEVEL_SHORTHAND.get(main.casefold())
+    if short:
+        return short
+    if _NUMBER.match(main):
+        return int(main)
+    return main or value
+
+
+def status_value(value: str | None) -> str | None:
+    """A status as written, without its marks: `✅ Done` -> `Done`, `✅` -> `mitigated`."""
+    if value is None:
+        return None
+    text = _strip_marks(value)
+    if text:
+        return text
+    for mark, word in _STATUS_MARKS.items():
+        if mark in value:
+            return word
+    return value
+
+
+def _declared_score(value: str | None) -> int | None:
+    """The number in a rating's parentheses: `High (12)` -> 12."""
+    if value is None or "(" not in value:
+        return None
+    inside = value.partition("(")[2].partition(")")[0].strip()
+    return int(inside) if _NUMBER.match(inside) and 1 <= int(inside) <= 25 else None
+
+
+def _strip_marks(value: str) -> str:
+    """`value` without the emoji and symbols around its words."""
+    start, end = 0, len(value)
+    while start < end and not (value[start].isalnum() or value[start] in "(/"):
+        start += 1
+    while end > start and not (value[end - 1].isalnum() or value[end - 1] in ")/"):
+        end -= 1
+    return value[start:end].strip()
 
 
 def _error(path: str, line: int, column: int, message: str) -> Finding:

@@ -13,8 +13,19 @@ from tmcheck.parsing.tree import Document
 FORMAT = "threat-register"
 
 
+# An entry of a register carries one of these beside its id; a list of threats without them
+# (a catalog of threat descriptions) is not a register.
+_REGISTER_KEYS = ("threat", "risk", "likelihood", "impact", "dread", "mitigation", "status")
+
+
 def matches(data: Mapping[str, Any]) -> bool:
-    return isinstance(data.get("threats"), list)
+    threats = data.get("threats")
+    if not isinstance(threats, list):
+        return False
+    shaped = [item for item in threats[:50] if isinstance(item, dict)]
+    return not shaped or any(
+        "id" in item and any(key in item for key in _REGISTER_KEYS) for item in shaped
+    )
 
 
 def read(document: Document, path: str) -> Parsed:

@@ -120,7 +120,7 @@ def _why_forbidden(context: RunContext, error: Exception) -> str:
 
 def _conclusion(result: RunResult, fail: bool) -> str:
     if result.passed:
-        return "success"
+        return "neutral" if result.no_threat_models else "success"
     return "failure" if fail else "neutral"
 
 
@@ -130,6 +130,8 @@ def _title(result: RunResult) -> str:
         return plural(blocking, "blocking threat")
     if result.errors:
         return f"{plural(result.errors, 'error')} in the threat models"
+    if result.no_threat_models:
+        return "No threat model found"
     return "No blocking threats"
 
 

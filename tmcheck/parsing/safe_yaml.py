@@ -46,8 +46,8 @@ _COLLECTION_TAGS = (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 _LIBYAML_NESTING = "exceeded maximum nesting depth"
 
 
-def load_yaml(text: str) -> Document:
-    """Parse one YAML document whose top level is a mapping."""
+def load_yaml(text: str, *, allow_list: bool = False) -> Document:
+    """Parse one YAML document whose top level is a mapping (or a list, if allowed)."""
     builder = TreeBuilder()
     parser: Any = _Parser(text)
     try:
@@ -60,7 +60,7 @@ def load_yaml(text: str) -> Document:
         raise _reader_error(error, text) from None
     except yaml.YAMLError as error:  # any other parser complaint, without a mark
         raise LoadError(f"invalid YAML: {error}") from None
-    return builder.document()
+    return builder.document(allow_list=allow_list)
 
 
 def _build(get_event: Any, builder: TreeBuilder) -> None:

@@ -173,6 +173,8 @@ def _verdict(
         return "\u274c", text
     if other_errors:
         return "\u274c", f"tmcheck blocks: {plural(other_errors, 'error')} in the threat models"
+    if result.no_threat_models:
+        return "\u26a0\ufe0f", "tmcheck found no threat model: nothing was checked"
     if not result.open_threats:
         return "\u2705", "tmcheck passes: no open threats"
     text = f"tmcheck passes: no open threat blocks at the threshold {threshold}"

@@ -68,6 +68,11 @@ def change_lines(comparison: Comparison) -> list[str]:
     return lines
 
 
+def skipped_lines(result: RunResult) -> list[str]:
+    """What `-v` adds: each walked file passed over, and why."""
+    return [for_log(f"skipped {file.path}: {file.skipped}") for file in result.skipped]
+
+
 def finding_line(finding: Finding, *, color: bool = False) -> str:
     if not color:
         return for_log(
@@ -109,6 +114,12 @@ def coverage_lines(result: RunResult) -> list[str]:
 
 def summary_line(result: RunResult, *, color: bool = False) -> str:
     files = len(result.files)
+    if result.no_threat_models and not result.errors:
+        verdict = "passed" if result.passed else "failed"
+        return (
+            f"tmcheck {verdict}: no threat model found; {plural(result.errors, 'error')},"
+            f" {plural(result.warnings, 'warning')}"
+        )
     threats = len(result.threats)
     verdict = "passed" if result.passed else "failed"
     gate = f", gate new: {len(result.debt)} existing not blocking" if result.gate == "new" else ""

@@ -24,6 +24,7 @@ from tmcheck.rules import (
     duplicate_element,
     duplicate_id,
     missing_owner,
+    risk_level_mismatch,
     risk_score_mismatch,
     stale_threat_model,
     stride_coverage,
@@ -40,6 +41,7 @@ from tmcheck.rules.context import RuleContext
 _MODULES: tuple[ModuleType, ...] = (
     blocking_threat,
     risk_score_mismatch,
+    risk_level_mismatch,
     duplicate_id,
     unresolved_reference,
     unknown_category,
@@ -77,8 +79,9 @@ def run_rule(rule_id: str, module: ModuleType, context: RuleContext) -> list[Fin
         for problem in module.check(context):
             findings.append(
                 Finding(
-                    problem.path, problem.line, problem.column, rule_id, level, problem.message,
-                    problem.threat_id, problem.threat_title,
+                    problem.path, problem.line, problem.column, rule_id,
+                    problem.level or level, problem.message, problem.threat_id,
+                    problem.threat_title,
                 )
             )  # fmt: skip
     except Exception as error:  # a bug in one rule; the other rules still run

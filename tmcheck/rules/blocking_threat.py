@@ -3,7 +3,8 @@
 A threat is open unless its status is closed (mitigated, accepted, transferred, avoided,
 not_applicable, false_positive). It blocks when its score (likelihood x impact) is at least
 `threshold` (default 12); a threat rated another way (DREAD, a severity, a register's `risk`)
-blocks when its level is at least the level of the threshold (12 is "high").
+blocks when its level is at least the level of the threshold (12 is "high"); so does a threat
+whose own rating declares such a level beside a lower likelihood x impact.
 
 To unblock a threat, do one of these (the gate asks for a decision, not for a number):
 
@@ -45,7 +46,12 @@ def check(context: RuleContext) -> Iterator[Problem]:
         if not threat.blocking:
             continue
         status = threat.entry.status if isinstance(threat.entry.status, str) else threat.status
-        if threat.score is not None:
+        if threat.score is not None and threat.score < settings.threshold:
+            why = (  # blocked by the level its own rating declares (see risk-level-mismatch)
+                f"is {threat.risk_level} as declared ({threat.rating}), at or above"
+                f" {settings.threshold_level}, the level of threshold {settings.threshold}"
+            )
+        elif threat.score is not None:
             why = (
                 f"scores {threat.rating.removeprefix('score ')} ({threat.risk_level}),"
                 f" at or above the threshold {settings.threshold}"

@@ -25,6 +25,7 @@ class RuleContext:
     settings: Settings
     context_files: Sequence[FileResult] = ()
     changed_paths: frozenset[str] | None = None
+    introduced: frozenset[int] = frozenset()  # `id()` of the threats new since the base
 
     def elements(self) -> tuple[Element, ...]:
         """The architecture of the run: the elements of the checked files."""
@@ -56,6 +57,7 @@ class Problem(NamedTuple):
     message: str
     threat_id: str | None = None
     threat_title: str | None = None  # names a threat without an id (SARIF fingerprints)
+    level: str | None = None  # a level other than the rule's, for a milder case of it
 
 
 def threat_problem(threat: Threat, message: str, key: str | None = None) -> Problem:

@@ -26,7 +26,12 @@ LEVEL = "warning"
 
 def check(context: RuleContext) -> Iterator[Problem]:
     for threat in context.threats:
-        if threat.status == "unknown":
+        raw = threat.entry.status
+        if threat.status == "unknown" and isinstance(raw, str) and not raw.strip():
+            yield threat_problem(
+                threat, f"{threat.label}: the status is empty; it counts as open", key="status"
+            )
+        elif threat.status == "unknown":
             yield threat_problem(
                 threat,
                 f"{threat.label}: status {threat.entry.status!r} is not a known status;"

@@ -1,0 +1,127 @@
+"""Markdown threat models as people write them: numbered sections, a table per component,
+setext headings, registers with variant columns, emoji ratings and statuses, prose beside."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, RunCli
+from tmcheck.formats.markdown import read_markdown
+from tmcheck.formats.markdown_rows import header_key, rating_value, status_value
+
+MODELS = REPO / "tests" / "markdown_models"
+
+
+def _threats(run_cli: RunCli, name: str) -> tuple[list[tuple[object, ...]], list[str], int]:
+    result = run_cli("check", "--no-config", "--format", "json", str(MODELS / name))
+    report = json.loads(result.stdout)
+    threats = [
+        (t["id"], t["line"], t["component"], t["categories"], t["score"], t["level"], t["status"])
+        for t in report["threats"]
+    ]
+    findings = [f"{f['line']} {f['level']} {f['rule']}" for f in report["findings"]]
+    return threats, findings, result.code
+
+
+def test_numbered_sections_letters_and_emoji(run_cli: RunCli) -> None:
+    threats, findings, code = _threats(run_cli, "numbered-sections.md")
+    assert threats == [
+        ("1", 21, None, ["Spoofing", "Repudiation"], 12, "high", "mitigated"),
+        ("2", 22, None, ["Information Disclosure"], 10, "high", "partially_mitigated"),
+        ("3", 23, None, ["Tampering", "Information Disclosure"], 12, "critical", "mitigated"),
+        ("4", 24, None, ["Denial of Service"], 12, "high", "open"),
+        ("5", 25, None, ["Elevation of Privilege"], 8, "medium", "not_applicable"),
+    ]
+    assert findings == [
+        "22 error blocking-threat", "22 warning risk-level-mismatch",
+        "23 warning risk-level-mismatch", "24 error blocking-threat",
+        "24 warning risk-level-mismatch", "25 warning risk-level-mismatch",
+    ]  # fmt: skip
+    assert code == 1
+
+
+def test_a_table_per_component_under_setext_headings(run_cli: RunCli) -> None:
+    threats, findings, _ = _threats(run_cli, "per-component.md")
+    assert threats == [
+        ("INV-1", 11, "Inventory API", ["Spoofing"], None, "high", "mitigated"),
+        ("INV-2", 12, "Inventory API", ["Tampering"], None, "medium", "in_progress"),
+        ("INV-3", 19, "Inventory DB", ["Information Disclosure"], None, "critical", "open"),
+    ]
+    assert findings == ["19 error blocking-threat", "19 warning missing-owner"]
+
+
+def test_register_with_variant_columns_and_status_marks(run_cli: RunCli) -> None:
+    threats, findings, _ = _threats(run_cli, "register.md")
+    assert threats == [
+        ("IDP-01", 12, "Login UI", ["Spoofing"], 12, "high", "mitigated"),
+        ("IDP-02", 13, "Session Store", ["Information Disclosure"], 6, "medium", "open"),
+        ("IDP-03", 14, "Admin Console", ["Repudiation"], 12, "high", "in_progress"),
+    ]
+    assert findings == ["14 error blocking-threat"]
+
+
+def test_prose_with_a_table_is_no_threat_model(run_cli: RunCli) -> None:
+    text = (MODELS / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    assert read_markdown(text, "ARCHITECTURE.md") is None
+    walked = run_cli("check", "--no-config", "--format", "json", str(MODELS))
+    assert "ARCHITECTURE.md" not in {
+        Path(f["path"]).name for f in json.loads(walked.stdout)["files"]
+    }
+
+
+def test_setext_threat_model_blocks(run_cli: RunCli, tmp_path: Path) -> None:
+    (tmp_path / "notes.md").write_text(
+        "Threats\n---\n\n| ID | Threat | Risk | Status |\n|---|---|---|---|\n"
+        "| T1 | Remote code execution in the upload parser | Critical | Open |\n",
+        encoding="utf-8",
+    )
+    result = run_cli("check", "--no-config", "notes.md", cwd=tmp_path)
+    assert "notes.md:6:1: error [blocking-threat]" in result.stdout
+    assert result.code == 1
+
+
+@pytest.mark.parametrize(
+    ("header", "key"),
+    [("Threat-ID", "threat id"), ("#", "#"), ("STRIDE Category:", "stride category"),
+     ("**Likelihood**", "likelihood"), ("Mitigation(s)", "mitigation s")],
+)  # fmt: skip
+def test_header_names_fold_case_and_punctuation(header: str, key: str) -> None:
+    assert header_key(header) == key
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [("High (12)", "High"), ("4x5", "4x5"), ("\U0001f534 High", "High"), ("H", "high"),
+     ("Med", "medium"), ("3 (Possible)", 3), ("15", 15), ("N/A", None), ("VH", "very high")],
+)  # fmt: skip
+def test_ratings_as_written(written: str, value: object) -> None:
+    assert rating_value(written) == value
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [("\u2705", "mitigated"), ("\u2705 Done", "Done"), ("\u274c", "open"), ("partial", "partial"),
+     ("**Shipped**", "Shipped")],
+)  # fmt: skip
+def test_statuses_as_written(written: str, value: str) -> None:
+    assert status_value(written) == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# a" + " " * 1_000_000 + "x",
+        "## Threats (" + "(" * 1_000_000,
+        "# Threat Model\n\n## " + "a " * 500_000 + "(x)",
+        "Threats\n" + "-" * 1_000_000,
+        "| ID | Threat |\n|---|---|\n" + "| T | " + "x " * 500_000 + "|",
+    ],
+)
+def test_a_one_megabyte_line_reads_in_under_two_seconds(text: str, tmp_path: Path) -> None:
+    started = time.perf_counter()
+    read_markdown(text, "big.md")
+    assert time.perf_counter() - started < 2.0
