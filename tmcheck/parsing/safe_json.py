@@ -12,7 +12,7 @@ import re
 from json.decoder import scanstring  # type: ignore[attr-defined]  # C-accelerated
 
 from tmcheck.parsing.scalars import bounded_int, finite_float
-from tmcheck.parsing.tree import Document, LoadError, TreeBuilder
+from tmcheck.parsing.tree import Document, LoadError, Position, TreeBuilder
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
@@ -26,87 +26,112 @@ _VALUE, _VALUE_OR_CLOSE, _KEY, _KEY_OR_CLOSE, _COLON, _COMMA_OR_CLOSE, _DONE = r
 
 def load_json(text: str, *, allow_list: bool = False) -> Document:
     """Parse a JSON document whose top level is an object (or an array, if allowed)."""
-    builder = TreeBuilder()
-    in_object: list[bool] = []
-    expect = _VALUE
-    index, line, line_start, size = 0, 1, 0, len(text)
-    while True:
-        gap = _WHITESPACE.match(text, index)
+    return _JsonReader(text).read(allow_list)
+
+
+class _JsonReader:
+    """One pass over the text: after the whitespace, the token at `index` is read by the
+    method for what is expected there (a value, a key, the colon, a comma or a close)."""
+
+    __slots__ = ("builder", "expect", "in_object", "index", "line", "line_start", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.builder = TreeBuilder()
+        self.in_object: list[bool] = []  # for each open container: an object, or an array
+        self.expect = _VALUE
+        self.index, self.line, self.line_start = 0, 1, 0
+
+    def read(self, allow_list: bool) -> Document:
+        text, size = self.text, len(self.text)
+        readers = {
+            _VALUE: self._value, _VALUE_OR_CLOSE: self._value, _KEY: self._key,
+            _KEY_OR_CLOSE: self._key, _COLON: self._colon, _COMMA_OR_CLOSE: self._comma_or_close,
+        }  # fmt: skip
+        while True:
+            self._skip_whitespace()
+            if self.index >= size:
+                break
+            position = (self.line, self.index - self.line_start + 1)
+            if self.expect == _DONE:
+                raise LoadError("unexpected data after the end of the JSON document", *position)
+            readers[self.expect](text[self.index], position)
+        if self.expect != _DONE:
+            raise LoadError(
+                "unexpected end of the JSON document"
+                if self.expect != _VALUE
+                else "the file is empty",
+                self.line,
+                self.index - self.line_start + 1,
+            )
+        return self.builder.document(allow_list=allow_list)
+
+    def _skip_whitespace(self) -> None:
+        gap = _WHITESPACE.match(self.text, self.index)
         assert gap is not None  # the pattern matches the empty string
-        newlines = text.count("\n", index, gap.end())
+        newlines = self.text.count("\n", self.index, gap.end())
         if newlines:
-            line += newlines
-            line_start = text.rfind("\n", index, gap.end()) + 1
-        index = gap.end()
-        if index >= size:
-            break
-        position = (line, index - line_start + 1)
-        char = text[index]
-        if expect == _DONE:
-            raise LoadError("unexpected data after the end of the JSON document", *position)
-        if expect == _COLON:
-            if char != ":":
-                raise LoadError("expected ':' after the key", *position)
-            index += 1
-            expect = _VALUE
-            continue
-        if expect == _COMMA_OR_CLOSE:
-            if char == ",":
-                index += 1
-                expect = _KEY if in_object[-1] else _VALUE
-                continue
-            if char == ("}" if in_object[-1] else "]"):
-                index += 1
-                builder.end()
-                in_object.pop()
-                expect = _COMMA_OR_CLOSE if in_object else _DONE
-                continue
-            raise LoadError(f"expected ',' or {'}' if in_object[-1] else ']'!r}", *position)
-        if expect in (_KEY, _KEY_OR_CLOSE):
-            if char == "}" and expect == _KEY_OR_CLOSE:
-                index += 1
-                builder.end()
-                in_object.pop()
-                expect = _COMMA_OR_CLOSE if in_object else _DONE
-                continue
-            if char == "}":
-                raise LoadError("expected a key before '}' (a trailing comma?)", *position)
-            if char != '"':
-                raise LoadError("expected a key in double quotes", *position)
-            key, index = _string(text, index, position)
-            builder.scalar(key, position)
-            expect = _COLON
-            continue
-        # a value is expected
+            self.line += newlines
+            self.line_start = self.text.rfind("\n", self.index, gap.end()) + 1
+        self.index = gap.end()
+
+    def _close(self) -> None:
+        self.index += 1
+        self.builder.end()
+        self.in_object.pop()
+        self._after_value()
+
+    def _after_value(self) -> None:
+        self.expect = _COMMA_OR_CLOSE if self.in_object else _DONE
+
+    def _colon(self, char: str, position: Position) -> None:
+        if char != ":":
+            raise LoadError("expected ':' after the key", *position)
+        self.index += 1
+        self.expect = _VALUE
+
+    def _comma_or_close(self, char: str, position: Position) -> None:
+        closing = "}" if self.in_object[-1] else "]"
+        if char == ",":
+            self.index += 1
+            self.expect = _KEY if self.in_object[-1] else _VALUE
+        elif char == closing:
+            self._close()
+        else:
+            raise LoadError(f"expected ',' or {closing!r}", *position)
+
+    def _key(self, char: str, position: Position) -> None:
+        if char == "}" and self.expect == _KEY_OR_CLOSE:
+            self._close()
+            return
+        if char == "}":
+            raise LoadError("expected a key before '}' (a trailing comma?)", *position)
+        if char != '"':
+            raise LoadError("expected a key in double quotes", *position)
+        key, self.index = _string(self.text, self.index, position)
+        self.builder.scalar(key, position)
+        self.expect = _COLON
+
+    def _value(self, char: str, position: Position) -> None:
         if char == "{" or char == "[":
-            builder.start(char == "{", position)
-            in_object.append(char == "{")
-            index += 1
-            expect = _KEY_OR_CLOSE if char == "{" else _VALUE_OR_CLOSE
-            continue
-        if char == "]" and expect == _VALUE_OR_CLOSE:
-            index += 1
-            builder.end()
-            in_object.pop()
-            expect = _COMMA_OR_CLOSE if in_object else _DONE
-            continue
+            self.builder.start(char == "{", position)
+            self.in_object.append(char == "{")
+            self.index += 1
+            self.expect = _KEY_OR_CLOSE if char == "{" else _VALUE_OR_CLOSE
+            return
+        if char == "]" and self.expect == _VALUE_OR_CLOSE:
+            self._close()
+            return
         if char == '"':
-            value, index = _string(text, index, position)
-            builder.scalar(value, position)
+            value, self.index = _string(self.text, self.index, position)
+            self.builder.scalar(value, position)
         elif char in "]}":
             raise LoadError(f"expected a value before {char!r} (a trailing comma?)", *position)
         else:
-            value_end = _scalar_end(text, index)
-            builder.scalar(_literal(text[index:value_end], position), position)
-            index = value_end
-        expect = _COMMA_OR_CLOSE if in_object else _DONE
-    if expect != _DONE:
-        raise LoadError(
-            "unexpected end of the JSON document" if expect != _VALUE else "the file is empty",
-            line,
-            index - line_start + 1,
-        )
-    return builder.document(allow_list=allow_list)
+            end = _scalar_end(self.text, self.index)
+            self.builder.scalar(_literal(self.text[self.index : end], position), position)
+            self.index = end
+        self._after_value()
 
 
 def _string(text: str, index: int, position: tuple[int, int]) -> tuple[str, int]:

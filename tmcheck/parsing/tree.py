@@ -89,15 +89,29 @@ class Document:
 _NO_KEY = object()
 
 
+class _Frame:
+    """A mapping or a list being built: what it holds so far, and where each item was."""
+
+    __slots__ = ("anchor", "chars", "container", "key", "key_position", "marks", "nodes", "start")
+
+    def __init__(self, container: Any, marks: Any, anchor: str | None, start: Position) -> None:
+        self.container = container
+        self.marks = marks  # key -> position (a mapping) or positions in order (a list)
+        self.key: Any = _NO_KEY  # a mapping's key waiting for its value
+        self.key_position: Position | None = None
+        self.anchor = anchor
+        self.nodes = 1  # values inside, itself included (for the alias budget)
+        self.start = start
+        self.chars = 0  # characters of the strings inside
+
+
 class TreeBuilder:
     """Receives start/end/scalar/alias calls from a reader and builds the document."""
 
     __slots__ = ("_alias_chars", "_alias_nodes", "_anchors", "_marks", "_nodes", "_root", "_stack")
 
     def __init__(self) -> None:
-        # Each frame: [container, marks, pending key, key position, anchor, nodes, start
-        # position, characters]; nodes and characters count what the container holds.
-        self._stack: list[list[Any]] = []
+        self._stack: list[_Frame] = []
         self._marks: dict[int, Any] = {}
         self._anchors: dict[str, tuple[Any, int, int] | None] = {}
         self._nodes = 0
@@ -109,7 +123,7 @@ class TreeBuilder:
         stack = self._stack
         if stack:
             frame = stack[-1]
-            if frame[2] is _NO_KEY and isinstance(frame[0], dict):
+            if frame.key is _NO_KEY and isinstance(frame.container, dict):
                 raise LoadError("mapping keys must be strings, found a collection", *position)
         elif self._root is not None:
             raise LoadError("only one value may stand at the top of a file", *position)
@@ -121,15 +135,15 @@ class TreeBuilder:
         self._marks[id(container)] = marks
         if anchor is not None:
             self._anchors[anchor] = None  # being built: an alias to it now is recursive
-        stack.append([container, marks, _NO_KEY, None, anchor, 1, position, 0])
+        stack.append(_Frame(container, marks, anchor, position))
 
     def end(self) -> None:
-        container, _, key, _, anchor, nodes, position, chars = self._stack.pop()
-        if key is not _NO_KEY:  # a key with no value cannot come from a parser, but be sure
-            raise LoadError(f"key {key!r} has no value", *position)
-        if anchor is not None:
-            self._anchors[anchor] = (container, nodes, chars)
-        self._add(container, position, nodes, chars)
+        frame = self._stack.pop()
+        if frame.key is not _NO_KEY:  # a key with no value cannot come from a parser: be sure
+            raise LoadError(f"key {frame.key!r} has no value", *frame.start)
+        if frame.anchor is not None:
+            self._anchors[frame.anchor] = (frame.container, frame.nodes, frame.chars)
+        self._add(frame.container, frame.start, frame.nodes, frame.chars)
 
     def scalar(self, value: Any, position: Position, anchor: str | None = None) -> None:
         self._count(1, position)
@@ -173,30 +187,30 @@ class TreeBuilder:
             self._root = (value, position)
             return
         frame = stack[-1]
-        frame[5] += nodes
-        frame[7] += chars
-        container = frame[0]
+        frame.nodes += nodes
+        frame.chars += chars
+        container = frame.container
         if isinstance(container, list):
             container.append(value)
-            frame[1].append(position)
+            frame.marks.append(position)
             return
-        key = frame[2]
+        key = frame.key
         if key is _NO_KEY:
             if not isinstance(value, str):
                 raise LoadError(
                     f"mapping keys must be strings, found {_describe(value)}", *position
                 )
             if value in container:
-                first = frame[1][value][0]
+                first = frame.marks[value][0]
                 raise LoadError(
                     f"duplicate key {value!r} (first defined at line {first})", *position
                 )
-            frame[2] = value
-            frame[3] = position
+            frame.key = value
+            frame.key_position = position
             return
         container[key] = value
-        frame[1][key] = frame[3]
-        frame[2] = _NO_KEY
+        frame.marks[key] = frame.key_position
+        frame.key = _NO_KEY
 
     def document(self, *, allow_list: bool = False) -> Document:
         """The built document; its top level must be a mapping (or a list, if allowed)."""
