@@ -70,6 +70,8 @@ def read_markdown(text: str, path: str) -> MarkdownModel | None:
     if text.lstrip().startswith(_OWN_REPORT):
         return None  # tmcheck's own report (the action writes one into the workspace)
     lines = [line.removesuffix("\r") for line in text.split("\n")]
+    if not _may_hold_table(lines):
+        return None  # no block-by-block reading for a file that cannot hold a table
     findings: list[Finding] = []
     metadata, start = _front_matter(lines, path, findings)
     title: str | None = None
@@ -119,6 +121,17 @@ def read_markdown(text: str, path: str) -> MarkdownModel | None:
         findings=tuple(findings),
         tables=tables,
     )
+
+
+def _may_hold_table(lines: list[str]) -> bool:
+    """Whether some line could be a table's delimiter row (`|---|:-:|`) under a line with a
+    pipe: a table needs both, and a file without them is no threat model, however long."""
+    pipe_above = False
+    for line in lines:
+        if pipe_above and line.strip(" \t") and not line.strip("|-: \t"):
+            return True
+        pipe_above = "|" in line
+    return False
 
 
 def no_table_note(path: str) -> Finding:

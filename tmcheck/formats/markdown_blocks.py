@@ -95,6 +95,7 @@ class _Scanner:
         self.list_indent = -1
         self.depth = 0
         self.blocks: list[Block] = []
+        self._marker: tuple[tuple[int, int], tuple[int, int | None, str] | None] = ((-1, 0), None)
 
     # Line helpers.
     def empty(self, index: int) -> bool:
@@ -105,6 +106,14 @@ class _Scanner:
 
     def content(self, index: int) -> str:
         return self.lines[index][self.first[index] :]
+
+    def marker_at(self, index: int) -> tuple[int, int | None, str] | None:
+        """`_list_marker` of line `index`'s content, kept for the next ask: a list's loop asks
+        for the line that the one-line item check just read."""
+        key = (index, self.first[index])  # a list item moves a line's start while it reads it
+        if self._marker[0] != key:
+            self._marker = (key, _list_marker(self.content(index)))
+        return self._marker[1]
 
     # The block loop.
     def tokenize(self, start: int, end: int) -> int:
@@ -280,7 +289,7 @@ class _Scanner:
                 break
             if character in ("*", "-", "_") and self.rule_line(item, end, True) is not None:
                 break
-            following = _list_marker(self.content(item))
+            following = self.marker_at(item)
             if following is None or (following[1] is None) != (number is None):
                 break
             width, _, character = following
@@ -302,6 +311,8 @@ class _Scanner:
         content_indent = start_column + spaces
         if self.depth == 0:
             self.blocks.append(ListItem(line + 1, text[offset:].strip(), self.depth))
+        if self._one_line_item(line, offset, content_indent, end):
+            return line + 1
         saved = (self.first[line], self.count[line], self.indent, self.list_indent, self.depth)
         self.list_indent, self.indent, self.depth = self.indent, content_indent, self.depth + 1
         self.first[line], self.count[line] = offset, column
@@ -315,6 +326,32 @@ class _Scanner:
         self.first[line], self.count[line] = saved[0], saved[1]
         self.indent, self.list_indent, self.depth = saved[2], saved[3], saved[4]
         return following
+
+    def _one_line_item(self, line: int, offset: int, content_indent: int, end: int) -> bool:
+        """Whether the item is one line of plain text that the next item, at the same column,
+        ends: what the full reading below would find, without its nested scan (a 1 MB list of
+        such items is the common case and would otherwise cost seconds)."""
+        text = self.lines[line]
+        if (
+            offset >= len(text)
+            or not text[offset].isalpha()  # no block can start here: a paragraph line
+            or "|" in text
+            or self.count[line] < 0
+            or self.depth + 1 > _MAX_LIST_DEPTH
+        ):
+            return False
+        below = line + 1
+        if below >= end:
+            return True
+        if self.empty(below) or self.count[below] != self.count[line]:
+            return False
+        # a marker with text at the same column interrupts the paragraph, so it is no lazy line
+        marker = self.marker_at(below)
+        return (
+            marker is not None
+            and self.count[below] < content_indent
+            and bool(self.lines[below][self.first[below] + marker[0] :].strip(_SPACE))
+        )
 
     def html(self, line: int, end: int, silent: bool) -> int | None:
         if self.code(line):
