@@ -47,7 +47,6 @@ def _report(run_cli: RunCli, root: Path, *args: str) -> dict[str, Any]:
 
 def test_a_named_file_reusing_an_id_is_the_duplicate(run_cli: RunCli, tmp_path: Path) -> None:
     _write(tmp_path, {"models/orders-db.yaml": OLD, "models/orders-api.yaml": NEW})
-    git(tmp_path, "init", "-q")  # as pre-commit runs: in a work tree
     report = _report(run_cli, tmp_path, "models/orders-api.yaml")
     assert [(f["path"], f["rule"], f["message"]) for f in report["findings"]] == [
         ("models/orders-api.yaml", "duplicate-id",
@@ -60,19 +59,10 @@ def test_an_architecture_alone_is_covered_by_unchanged_threats(
     run_cli: RunCli, tmp_path: Path
 ) -> None:
     _write(tmp_path, {"architecture.yaml": ARCHITECTURE, "models/orders-db.yaml": OLD})
-    git(tmp_path, "init", "-q")
     report = _report(run_cli, tmp_path, "architecture.yaml")
     (row,) = report["coverage"]
     assert row["missing"] == [] and row["threats"]["Tampering"] == ["T1"]
     assert not [f for f in report["findings"] if f["rule"] == "stride-coverage"]
-
-
-def test_outside_a_project_named_files_are_checked_alone(run_cli: RunCli, tmp_path: Path) -> None:
-    # no work tree and no config: the current directory may be a home folder, not a project
-    _write(tmp_path, {"models/orders-db.yaml": OLD, "models/orders-api.yaml": NEW})
-    report = _report(run_cli, tmp_path, "models/orders-api.yaml")
-    assert [f["rule"] for f in report["findings"]] == []
-    assert [f["path"] for f in report["files"]] == ["models/orders-api.yaml"]
 
 
 def test_a_full_run_blames_the_definition_the_change_introduced(

@@ -70,11 +70,9 @@ def run_check(
     skipped = tuple(file for file in read if file.skipped is not None)
     files = start_clocks(files, checker, repository)
     context: tuple[FileResult, ...] = ()
-    if paths and (settings.config_path is not None or walk_repository() is not None):
+    if paths:
         # Only some files named (pre-commit, a pull request's changes): the other threat
-        # models under the root are read as context for ids, references and coverage. The
-        # root is a project's (a config file's folder, or a git work tree), never an arbitrary
-        # current directory such as a home folder, which a walk could take seconds to list.
+        # models under the root are read as context for ids, references and coverage.
         checked = {candidate.path for candidate in discovery.candidates}
         context = tuple(_context_files(checker, checked, workspace, walk_repository))
     extra = [*discovery.findings, *stale_risks(files, repository)]
