@@ -23,7 +23,11 @@ def _threats(run_cli: RunCli, name: str) -> tuple[list[tuple[object, ...]], list
         (t["id"], t["line"], t["component"], t["categories"], t["score"], t["level"], t["status"])
         for t in report["threats"]
     ]
-    findings = [f"{f['line']} {f['level']} {f['rule']}" for f in report["findings"]]
+    findings = [
+        f"{f['line']} {f['level']} {f['rule']}"
+        for f in report["findings"]
+        if f["rule"] != "missing-ticket"  # treatment follow-up, not how the file was read
+    ]
     return threats, findings, result.code
 
 

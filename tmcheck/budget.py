@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-MAX_RUN_BYTES = 16 * 1024 * 1024
+MAX_RUN_BYTES = 64 * 1024 * 1024  # four files at a tool format's 16 MiB ceiling
 MAX_RUN_VALUES = 300_000  # keys, items and scalars of YAML and JSON files
 MAX_RUN_THREATS = 10_000
 RULE = "run-budget"

@@ -144,7 +144,17 @@ def load_settings(
         overrides = {key: value for key, value in overrides.items() if value is not None}
         _check_layer(overrides, lambda key: f"--{key.replace('_', '-')}")
         merged.update(overrides)
-    return _settings_from(merged, root.resolve(), config_path)
+    return _settings_from(merged, _canonical(root), config_path)
+
+
+def _canonical(path: Path) -> Path:
+    """`path` resolved. A link swapped while it is being resolved (a race a pull request can
+    run) makes `resolve` fail: the path stays absolute, and the confined reads refuse what is
+    behind it."""
+    try:
+        return path.resolve()
+    except OSError:
+        return Path(os.path.abspath(path))
 
 
 def _shown(path: Path, cwd: Path) -> str:

@@ -109,12 +109,12 @@ def measure(args: Sequence[str], cwd: Path, environ: Mapping[str, str], scratch:
     )
 
 
-def assert_bounded(run: Measured, seconds: float = SECONDS) -> None:
+def assert_bounded(run: Measured, seconds: float = SECONDS, cpu: float = SECONDS) -> None:
     """Under 2 s of CPU and 200 MB. Wall time shows a hang or a sleep, but also whatever else
     the machine does meanwhile, so it gets a margin; CPU time is the bound on the work."""
     where = f"{run.wall:.2f} s wall, {run.cpu:.2f} s CPU, {run.peak_mb:.0f} MB"
     assert run.peak_mb > 0, "the child did not report its memory"
-    assert run.wall < seconds + WALL_MARGIN and run.cpu < SECONDS and run.peak_mb < MEGABYTES, where
+    assert run.wall < seconds + WALL_MARGIN and run.cpu < cpu and run.peak_mb < MEGABYTES, where
 
 
 @pytest.fixture
@@ -213,4 +213,5 @@ def test_action(
         run.code, run.stdout, run.stderr, run.wall - quiet_action.wall,
         run.cpu - quiet_action.cpu, run.peak_mb,
     )  # fmt: skip
-    assert_bounded(added, SECONDS + THROTTLE * max(0, writes - 2))
+    # the action also renders the comment, the check run and SARIF for every case of the class
+    assert_bounded(added, 2 * SECONDS + THROTTLE * max(0, writes - 2), cpu=2 * SECONDS)
