@@ -95,7 +95,6 @@ class _Scanner:
         self.list_indent = -1
         self.depth = 0
         self.blocks: list[Block] = []
-        self._marker: tuple[tuple[int, int], tuple[int, int | None, str] | None] = ((-1, 0), None)
 
     # Line helpers.
     def empty(self, index: int) -> bool:
@@ -106,14 +105,6 @@ class _Scanner:
 
     def content(self, index: int) -> str:
         return self.lines[index][self.first[index] :]
-
-    def marker_at(self, index: int) -> tuple[int, int | None, str] | None:
-        """`_list_marker` of line `index`'s content, kept for the next ask: a list's loop asks
-        for the line that the one-line item check just read."""
-        key = (index, self.first[index])  # a list item moves a line's start while it reads it
-        if self._marker[0] != key:
-            self._marker = (key, _list_marker(self.content(index)))
-        return self._marker[1]
 
     # The block loop.
     def tokenize(self, start: int, end: int) -> int:
@@ -289,7 +280,7 @@ class _Scanner:
                 break
             if character in ("*", "-", "_") and self.rule_line(item, end, True) is not None:
                 break
-            following = self.marker_at(item)
+            following = _list_marker(self.content(item))
             if following is None or (following[1] is None) != (number is None):
                 break
             width, _, character = following
@@ -346,7 +337,7 @@ class _Scanner:
         if self.empty(below) or self.count[below] != self.count[line]:
             return False
         # a marker with text at the same column interrupts the paragraph, so it is no lazy line
-        marker = self.marker_at(below)
+        marker = _list_marker(self.content(below))
         return (
             marker is not None
             and self.count[below] < content_indent
