@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from tmcheck.formats.fields import items, text
+from tmcheck.formats.fields import boundaries, items, name_of, text
 from tmcheck.formats.parsed import Parsed
 from tmcheck.model import COMPONENT_KINDS, Element, name_key
 from tmcheck.parsing.tree import Document
@@ -27,13 +27,9 @@ def matches(data: Mapping[str, Any]) -> bool:
 
 def read(document: Document, path: str) -> Parsed:
     data = document.data
-    elements: list[Element] = []
-    for _, item, (line, column), positions in items(
-        document, data.get("trust_boundaries"), ("trust_boundaries",)
-    ):
-        name = text(item.get("name"))
-        if name:
-            elements.append(Element(name, "boundary", path, line, column, positions=positions))
+    elements = boundaries(
+        document, path, data.get("trust_boundaries"), ("trust_boundaries",), name_of
+    )
 
     boundary_of: dict[str, str | None] = {}
     for _, item, (line, column), positions in items(

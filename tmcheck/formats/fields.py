@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from tmcheck.model import Element
 from tmcheck.parsing.tree import Document
 
 
@@ -42,6 +43,28 @@ def items(
         if isinstance(item, dict):
             position = marks[index] if index < len(marks) else document.locate(path)
             yield index, item, position, document.source.marks_of(item) or {}
+
+
+def name_of(item: Mapping[str, Any]) -> str | None:
+    """The text of an item's `name` key."""
+    return text(item.get("name"))
+
+
+def boundaries(
+    document: Document,
+    path: str,
+    container: Any,
+    at: tuple[str | int, ...],
+    name_of: Callable[[Mapping[str, Any]], str | None],
+) -> list[Element]:
+    """A boundary element for each named mapping in the list `container` (found at `at`): a
+    format's trust zones or boundaries; `name_of` says which key names one."""
+    found: list[Element] = []
+    for _, item, (line, column), positions in items(document, container, at):
+        name = name_of(item)
+        if name:
+            found.append(Element(name, "boundary", path, line, column, positions=positions))
+    return found
 
 
 TITLE_MAX = 120

@@ -17,7 +17,7 @@ from typing import Any
 
 from tmcheck.findings import Finding
 from tmcheck.formats import TOOL_FILE_MAX_BYTES
-from tmcheck.formats.fields import items, mapping, text
+from tmcheck.formats.fields import boundaries, items, mapping, text
 from tmcheck.formats.parsed import Parsed
 from tmcheck.model import STRIDE, Element, ThreatEntry
 from tmcheck.parsing.tree import Document
@@ -153,13 +153,13 @@ def _read_model(
     }
     names = {key: text(item.get("name")) or key for key, item in components.items()}
     zone_of = {key: _zone(key, components, zones) for key in components}
-    elements: list[Element] = []
-    for _, zone, (line, column), positions in items(
-        document, data.get("trustZones"), (*at, "trustZones")
-    ):
-        name = text(zone.get("name")) or text(zone.get("id"))
-        if name:
-            elements.append(Element(name, "boundary", path, line, column, positions=positions))
+    elements = boundaries(
+        document,
+        path,
+        data.get("trustZones"),
+        (*at, "trustZones"),
+        lambda zone: text(zone.get("name")) or text(zone.get("id")),
+    )
 
     definitions = _root_threats(document, data, at)
     mitigation_names = {

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from tmcheck.formats import TOOL_FILE_MAX_BYTES
-from tmcheck.formats.fields import items, mapping, text, title_of
+from tmcheck.formats.fields import boundaries, items, mapping, name_of, text, title_of
 from tmcheck.formats.parsed import Parsed
 from tmcheck.model import Element, ThreatEntry
 from tmcheck.parsing.tree import Document
@@ -81,13 +81,7 @@ def read(document: Document, path: str) -> Parsed:
 
 def _elements(document: Document, path: str, ids_of: Mapping[str, list[str]]) -> list[Element]:
     data = document.data
-    elements: list[Element] = []
-    for _, zone, (line, column), positions in items(
-        document, data.get("boundaries"), ("boundaries",)
-    ):
-        name = text(zone.get("name"))
-        if name:
-            elements.append(Element(name, "boundary", path, line, column, positions=positions))
+    elements = boundaries(document, path, data.get("boundaries"), ("boundaries",), name_of)
     boundary_of: dict[str, str | None] = {}
     for _, element, (line, column), positions in items(
         document, data.get("elements"), ("elements",)

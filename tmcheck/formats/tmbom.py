@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from tmcheck.formats import TOOL_FILE_MAX_BYTES
-from tmcheck.formats.fields import items, mapping, text, texts
+from tmcheck.formats.fields import boundaries, items, mapping, text, texts
 from tmcheck.formats.parsed import Parsed
 from tmcheck.model import Element, ThreatEntry
 from tmcheck.parsing.tree import Document
@@ -170,13 +170,13 @@ def _elements(
     titles: Mapping[str, Mapping[str, str]],
 ) -> list[Element]:
     data = document.data
-    elements: list[Element] = []
-    for _, item, (line, column), positions in items(
-        document, data.get("trust_zones"), ("trust_zones",)
-    ):
-        name = _one_line(text(item.get("title")) or text(item.get("symbolic_name")))
-        if name:
-            elements.append(Element(name, "boundary", path, line, column, positions=positions))
+    elements = boundaries(
+        document,
+        path,
+        data.get("trust_zones"),
+        ("trust_zones",),
+        lambda zone: _one_line(text(zone.get("title")) or text(zone.get("symbolic_name"))),
+    )
     zone_of: dict[tuple[str, str], str | None] = {}
     for key, kind, ref_type in _ELEMENT_KINDS:
         for _, item, (line, column), positions in items(document, data.get(key), (key,)):
