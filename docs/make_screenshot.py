@@ -3,7 +3,7 @@
     python docs/make_screenshot.py            # both (needs chromium)
     python docs/make_screenshot.py --markdown # docs/comment.md only
 
-The fixture (`tests/fixture_pr.py`) is a real git repository with two commits; the comment is
+The fixture (`tests/support/fixture_pr.py`) is a real git repository with two commits; the comment is
 rendered as the action renders it, turned into HTML with markdown-it-py (GitHub-flavoured:
 tables, strikethrough, autolinks) in a GitHub-like page with the short `<details>` open, and
 photographed by headless Chromium. GitHub draws the Mermaid block as a diagram; here it is drawn
@@ -24,9 +24,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.fixture_comment import render_comment  # noqa: E402
-from tests.fixture_pr import make_pull_request  # noqa: E402
-from tests.mermaid_parser import mermaid_script  # noqa: E402
+from tests.support.fixture_comment import render_comment  # noqa: E402
+from tests.support.fixture_pr import make_pull_request  # noqa: E402
+from tests.support.mermaid_parser import mermaid_script  # noqa: E402
 
 DOCS = REPO / "docs"
 WIDTH = 1100

@@ -1,31 +1,14 @@
-"""Shared test helpers: the CLI run in-process, and the team's shared folder of real files."""
+"""The suite-wide fixtures: the team's shared folder of real files, and the CLI run in-process.
+Helpers live in `tests/support/`."""
 
 from __future__ import annotations
 
-import io
-import os
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tmcheck.cli import main
-
-REPO = Path(__file__).resolve().parent.parent
-FIXTURES = REPO / "fixtures"
-SHARED = Path(os.environ.get("TMCHECK_SHARED", REPO.parent / "shared"))
-# CI sets TMCHECK_REQUIRE_ALL=1: what would be skipped on a user's clone must run there.
-REQUIRE_ALL = os.environ.get("TMCHECK_REQUIRE_ALL") == "1"
-
-
-def need(condition: bool, reason: str) -> None:
-    """Skip when `condition` is false, or fail when CI requires every test to run."""
-    if condition:
-        return
-    if REQUIRE_ALL:
-        pytest.fail(f"required by TMCHECK_REQUIRE_ALL=1 but unavailable: {reason}")
-    pytest.skip(reason)
+from tests.support.cli import RunCli, cli_runner
+from tests.support.paths import SHARED, need
 
 
 @pytest.fixture
@@ -36,38 +19,7 @@ def shared() -> Path:
     return SHARED
 
 
-@dataclass
-class Run:
-    code: int
-    stdout: str
-    stderr: str
-
-
-RunCli = Callable[..., Run]
-
-
 @pytest.fixture
 def run_cli(monkeypatch: pytest.MonkeyPatch) -> RunCli:
     """Run `tmcheck ARGS` in-process in `cwd` (default: the repository) and capture it."""
-
-    def run(*args: str, cwd: Path = REPO, environ: dict[str, str] | None = None) -> Run:
-        monkeypatch.chdir(cwd)
-        out, err = io.StringIO(), io.StringIO()
-        # The checked-in fixtures were committed at some date: reading their git history
-        # would make an SLA clock of the wall-clock date. Tests of the clock ask for it.
-        environment = {"TMCHECK_HISTORY_COMMITS": "0", **(environ or {})}
-        code = main(list(args), stdout=out, stderr=err, environ=environment, cwd=cwd)
-        return Run(code, out.getvalue(), err.getvalue())
-
-    return run
-
-
-def isolated(directory: Path, *relative: str) -> Path:
-    """Copy the repository's files `relative` into `directory`, at the same relative paths, and
-    return it: a run there sees only them (a run naming some files reads the other threat
-    models under the root as context, and this repository holds many)."""
-    for name in relative:
-        target = directory / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes((REPO / name).read_bytes())
-    return directory
+    return cli_runner(monkeypatch)

@@ -7,7 +7,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import REPO, RunCli, isolated
+from tests.support.cli import RunCli, isolated
+from tests.support.paths import REPO
 from tmcheck.coverage import applicable, coverage_table
 from tmcheck.formats.architecture import read
 from tmcheck.model import Element

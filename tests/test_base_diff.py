@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import RunCli
-from tests.gitrepo import STABLE, git, make_repository, write
+from tests.support.cli import RunCli
+from tests.support.gitrepo import STABLE, git, make_repository, write
 from tmcheck.reporters.text import UNBLOCK_HINT
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import RunCli
+from tests.support.cli import RunCli
 from tmcheck.config import Settings
 from tmcheck.coverage import coverage_table
 from tmcheck.model import Element, ThreatEntry

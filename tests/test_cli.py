@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import RunCli
+from tests.support.cli import RunCli
 
 
 def _write(path: Path, text: str) -> Path:

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, REPO, RunCli
-from tests.gitrepo import git
+from tests.support.cli import RunCli
+from tests.support.gitrepo import git
+from tests.support.paths import FIXTURES, REPO
 from tmcheck.reporters.text import UNBLOCK_HINT
 from tmcheck.suggest import closest
 from tmcheck.terminal import use_color

@@ -1,4 +1,4 @@
-"""The PR comment on the fixture pull request (tests/fixture_pr.py): what it leads with, what
+"""The PR comment on the fixture pull request (tests/support/fixture_pr.py): what it leads with, what
 blocks under each gate, the heat map and the diagram of the head state, and docs/comment.md."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
-from tests.fixture_comment import check_pull_request, inside, render_comment
-from tests.fixture_pr import REPOSITORY, make_pull_request
+from tests.support.fixture_comment import check_pull_request, inside, render_comment
+from tests.support.fixture_pr import REPOSITORY, make_pull_request
+from tests.support.paths import REPO
 from tmcheck.reporters.markdown import Links, render_report
 
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from tests.diagrams import HOSTILE_NAMES, component, flow
-from tests.fixture_comment import inside
-from tests.fixture_pr import data_flow
-from tests.gitrepo import git, write
+from tests.support.diagrams import HOSTILE_NAMES, component, flow
+from tests.support.fixture_comment import inside
+from tests.support.fixture_pr import data_flow
+from tests.support.gitrepo import git, write
 from tmcheck.check import assemble, run_check
 from tmcheck.config import Settings, load_settings
 from tmcheck.reporters.markdown import COMMENT_LIMIT, SUMMARY_LIMIT, Links, render_report

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import RunCli
+from tests.support.cli import RunCli
 
 MODEL = """\
 component: {name: Gateway, owner: Edge Team}

@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import RunCli
-from tests.gitrepo import git
+from tests.support.cli import RunCli
+from tests.support.gitrepo import git
 
 OLD = """\
 component: {name: Orders DB, owner: Data Team}

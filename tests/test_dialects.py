@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import RunCli
+from tests.support.cli import RunCli
 
 CONFIG = """\
 dialects:

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import RunCli
+from tests.support.cli import RunCli
 
 
 def _cells_with_threats(model: dict[str, Any]) -> list[dict[str, Any]]:
@@ -23,7 +23,11 @@ def _run(run_cli: RunCli, tmp_path: Path, model: dict[str, Any]) -> list[dict[st
     (tmp_path / "model.json").write_text(json.dumps(model, indent=1), encoding="utf-8")
     result = run_cli("check", "--no-config", "--format", "json", "model.json", cwd=tmp_path)
     findings: list[dict[str, Any]] = json.loads(result.stdout)["findings"]
-    return [f for f in findings if f["rule"] not in ("stride-coverage", "missing-owner", "missing-ticket")]
+    return [
+        f
+        for f in findings
+        if f["rule"] not in ("stride-coverage", "missing-owner", "missing-ticket")
+    ]
 
 
 def test_an_empty_status_is_a_missing_status(run_cli: RunCli, tmp_path: Path, shared: Path) -> None:

@@ -7,7 +7,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import REPO, RunCli
+from tests.support.cli import RunCli
+from tests.support.paths import REPO
 from tmcheck.formats import dragon
 from tmcheck.parsing.safe_json import load_json
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import tmcheck.rules.unknown_status
-from tests.conftest import RunCli
+from tests.support.cli import RunCli
 from tmcheck.config import Settings
 from tmcheck.errors import ExitCode, UsageError, report_error
 from tmcheck.findings import Finding

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, RunCli, isolated
+from tests.support.cli import RunCli, isolated
+from tests.support.paths import FIXTURES
 
 CASES = sorted(
     path for path in (FIXTURES / "invalid").iterdir() if path.suffix in (".yaml", ".json", ".md")

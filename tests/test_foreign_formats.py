@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import RunCli
+from tests.support.cli import RunCli
 
 CATALOG = """\
 metadata: {id: CCC.Core, title: Common Cloud Controls}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.gitrepo import git
+from tests.support.gitrepo import git
 from tmcheck.git import Change, Git, GitError
 
 

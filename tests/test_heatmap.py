@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.diagrams import threat
+from tests.support.diagrams import threat
 from tmcheck.reporters.heatmap import HeatMap, heat_map, heat_map_table
 
 DREAD_13 = {"damage": 3, "reproducibility": 3, "exploitability": 3, "affected_users": 2,

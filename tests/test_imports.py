@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from tests.conftest import FIXTURES
+from tests.support.paths import FIXTURES
 
 HEAVY = ("github", "jinja2", "markupsafe", "requests", "urllib3")
 _PROBE = """

@@ -11,8 +11,9 @@ import json
 import shutil
 from pathlib import Path
 
-from tests.conftest import FIXTURES, RunCli
-from tests.gitrepo import git
+from tests.support.cli import RunCli
+from tests.support.gitrepo import git
+from tests.support.paths import FIXTURES
 
 TOOLS = FIXTURES / "tools"
 FILES = {

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, REPO
-from tests.gitrepo import make_repository
+from tests.support.gitrepo import make_repository
+from tests.support.paths import FIXTURES, REPO
 from tmcheck.check import run_check
 from tmcheck.config import load_settings
 from tmcheck.formats.fields import short_title

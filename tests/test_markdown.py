@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, RunCli, isolated
+from tests.support.cli import RunCli, isolated
+from tests.support.paths import REPO
 from tmcheck.formats.markdown import read_markdown
 from tmcheck.formats.markdown_table import cell_text, split_row
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, RunCli
+from tests.support.cli import RunCli
+from tests.support.paths import REPO
 from tmcheck.formats.markdown import read_markdown
 from tmcheck.formats.markdown_rows import header_key, rating_value, status_value
 

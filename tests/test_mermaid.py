@@ -3,7 +3,7 @@ the real parser in test_mermaid_syntax.py)."""
 
 from __future__ import annotations
 
-from tests.diagrams import boundary, component, flow, threat
+from tests.support.diagrams import boundary, component, flow, threat
 from tmcheck.escape import for_mermaid_label
 from tmcheck.reporters.mermaid import data_flow_diagram
 

@@ -16,11 +16,11 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import FIXTURES, need
-from tests.diagrams import HOSTILE_NAMES, boundary, component, flow, threat
-from tests.fixture_comment import check_pull_request
-from tests.fixture_pr import make_pull_request
-from tests.mermaid_parser import missing_tools, parse
+from tests.support.diagrams import HOSTILE_NAMES, boundary, component, flow, threat
+from tests.support.fixture_comment import check_pull_request
+from tests.support.fixture_pr import make_pull_request
+from tests.support.mermaid_parser import missing_tools, parse
+from tests.support.paths import FIXTURES, need
 from tmcheck.config import Settings
 from tmcheck.discover import Candidate
 from tmcheck.file_checker import FileChecker

@@ -17,8 +17,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import RunCli, need
-from tests.gitrepo import git
+from tests.support.cli import RunCli
+from tests.support.gitrepo import git
+from tests.support.paths import need
 from tmcheck.check import run_check
 from tmcheck.config import Settings
 from tmcheck.discover import Candidate

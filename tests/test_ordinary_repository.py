@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, RunCli
-from tests.gitrepo import git
+from tests.support.cli import RunCli
+from tests.support.gitrepo import git
+from tests.support.paths import FIXTURES
 
 ORDINARY: dict[str, str] = {
     "deploy/k8s/app.yaml": (

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import FIXTURES, need
+from tests.support.paths import FIXTURES, need
 from tmcheck.check import run_check
 from tmcheck.config import Settings
 from tmcheck.formats.otm import kind_of, rating

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, REPO, need
-from tests.gitrepo import git
+from tests.support.gitrepo import git
+from tests.support.paths import FIXTURES, REPO, need
 
 pytestmark = pytest.mark.slow  # the hook's environment: pip installs tmcheck into a virtualenv
 

@@ -12,7 +12,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from tests.conftest import FIXTURES, RunCli, need
+from tests.support.cli import RunCli
+from tests.support.paths import FIXTURES, need
 from tmcheck.check import run_check
 from tmcheck.config import Settings
 

@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import RunCli
-from tests.gitrepo import git, make_repository, write
+from tests.support.cli import RunCli
+from tests.support.gitrepo import git, make_repository, write
 
 # RFC 3986 relative reference: unreserved, sub-delims, ":", "@", "/" and percent-encodings only.
 URI_REFERENCE = re.compile(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-F]{2})+")

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, RunCli
+from tests.support.cli import RunCli
+from tests.support.paths import REPO
 from tmcheck.model import Element
 from tmcheck.scaffold import plan, slugify
 

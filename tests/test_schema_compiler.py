@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator, FormatChecker
 
-from tests.conftest import FIXTURES, REPO
+from tests.support.paths import FIXTURES, REPO
 from tmcheck.file_checker import parse
 from tmcheck.parsing.tree import LoadError
 from tmcheck.schema_compiler import SUPPORTED, compile_schema

@@ -12,7 +12,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from tests.conftest import FIXTURES, REPO, RunCli, need
+from tests.support.cli import RunCli
+from tests.support.paths import FIXTURES, REPO, need
 from tmcheck.formats.detect import detect_format
 from tmcheck.parsing.safe_json import load_json
 from tmcheck.parsing.safe_yaml import load_yaml

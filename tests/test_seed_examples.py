@@ -7,7 +7,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from tests.conftest import REPO, RunCli, isolated
+from tests.support.cli import RunCli, isolated
+from tests.support.paths import REPO
 
 SEED = "fixtures/seed"
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import RunCli
+from tests.support.cli import RunCli
 from tmcheck.treatment import parse_sla
 
 TODAY = "2026-11-30"

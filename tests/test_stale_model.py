@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, RunCli
-from tests.gitrepo import git
+from tests.support.cli import RunCli
+from tests.support.gitrepo import git
+from tests.support.paths import REPO
 from tmcheck.cli import main
 
 QUIET = (

@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import RunCli, need
+from tests.support.cli import RunCli
+from tests.support.paths import need
 from tmcheck.check import run_check
 from tmcheck.config import Settings
 

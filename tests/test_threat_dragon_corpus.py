@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import RunCli
+from tests.support.cli import RunCli
 
 # file: (threats, raw statuses, severity levels) from ../shared/corpus/README.md
 EXPECTED = {

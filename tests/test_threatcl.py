@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from tests.conftest import FIXTURES, need
+from tests.support.paths import FIXTURES, need
 from tmcheck.check import run_check
 from tmcheck.config import Settings
 from tmcheck.formats.threatcl import controls_status

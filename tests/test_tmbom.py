@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import FIXTURES, need
+from tests.support.paths import FIXTURES, need
 from tmcheck.check import run_check
 from tmcheck.config import Settings
 from tmcheck.formats.tmbom import derived_status

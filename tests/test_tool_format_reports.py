@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import RunCli, need
+from tests.support.cli import RunCli
+from tests.support.paths import need
 
 RISKS = [  # one risk of each rating the demo model can track, as Threagile 0.9 writes them
     {"category": "untrusted-deserialization", "risk_status": "unchecked", "severity": "elevated",

@@ -16,7 +16,7 @@ import jsonschema
 import pytest
 from pre_commit.clientlib import load_manifest
 
-from tests.conftest import REPO
+from tests.support.paths import REPO
 from tmcheck.parsing.safe_yaml import load_yaml
 
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.y*ml"))

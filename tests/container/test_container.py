@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, REPO, SHARED, need
-from tests.github.fake_api import FakeGitHub, serve
-from tests.github.runner_emulation import input_environment
-from tests.gitrepo import git
+from tests.support.fake_github import FakeGitHub, serve
+from tests.support.gitrepo import git
+from tests.support.paths import FIXTURES, REPO, SHARED, need
+from tests.support.runner_emulation import input_environment
 
 pytestmark = pytest.mark.slow  # builds the action's image with podman
 

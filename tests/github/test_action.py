@@ -2,119 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import shutil
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
-import pytest
-
-from tests.conftest import FIXTURES
-from tests.github.fake_api import FakeGitHub, Identity, serve
-from tests.gitrepo import git
-from tmcheck.cli import main
-
-TOKEN = "ghs_tmcheckCanaryToken0123456789"
-REPO = "octo-org/octo-repo"
-
-
-@dataclass
-class Workspace:
-    path: Path
-    base: str
-    head: str
-    event: Path
-    output: Path
-    summary: Path
-
-    def environ(
-        self, server: FakeGitHub, event_name: str = "pull_request", **inputs: str
-    ) -> dict[str, str]:
-        environ = {
-            "GITHUB_ACTIONS": "true",
-            "GITHUB_API_URL": server.url,
-            "GITHUB_SERVER_URL": "https://github.example",
-            "GITHUB_REPOSITORY": REPO,
-            "GITHUB_EVENT_NAME": event_name,
-            "GITHUB_EVENT_PATH": str(self.event),
-            "GITHUB_SHA": "f" * 40,
-            "GITHUB_WORKSPACE": str(self.path),
-            "GITHUB_OUTPUT": str(self.output),
-            "GITHUB_STEP_SUMMARY": str(self.summary),
-            "INPUT_TOKEN": TOKEN,
-        }
-        environ.update(
-            {f"INPUT_{name.upper().replace('_', '-')}": value for name, value in inputs.items()}
-        )
-        return environ
-
-    def retarget(self, base: str | None = None) -> None:
-        """Point the event at the current HEAD (and at `base` as its base, when given)."""
-        self.head = git(self.path, "rev-parse", "HEAD")
-        if base is not None:
-            self.base = base
-        event = json.loads(self.event.read_text())
-        event["pull_request"]["base"]["sha"] = self.base
-        event["pull_request"]["head"]["sha"] = self.head
-        self.event.write_text(json.dumps(event))
-
-    def outputs(self) -> dict[str, str]:
-        """GITHUB_OUTPUT read the way the runner reads it: `name<<DELIMITER` blocks."""
-        blocks = re.findall(r"^([\w-]+)<<(\w+)\n(.*?)\n\2$", self.output.read_text(), re.M | re.S)
-        return {name: value for name, _, value in blocks}
-
-
-@pytest.fixture
-def server() -> Iterator[FakeGitHub]:
-    yield from serve(REPO, token=TOKEN)
-
-
-@pytest.fixture
-def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
-    """A repository whose pull request adds the seed worksheet and a diagram naming its ids."""
-    repo = tmp_path / "workspace"
-    (repo / "docs" / "threat-model").mkdir(parents=True)
-    (repo / "README.md").write_text("# Shop\n")
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "add", ".")
-    git(repo, "commit", "-qm", "base")
-    base = git(repo, "rev-parse", "HEAD")
-    shutil.copy(
-        FIXTURES / "seed" / "stride-worksheet.yaml", repo / "docs" / "threat-model" / "gateway.yaml"
-    )
-    (repo / "src.py").write_text("print('hi')\n")
-    git(repo, "add", ".")
-    git(repo, "commit", "-qm", "head")
-    head = git(repo, "rev-parse", "HEAD")
-    event = tmp_path / "event.json"
-    event.write_text(json.dumps({
-        "action": "synchronize",
-        "number": 1,
-        "pull_request": {
-            "number": 1,
-            "base": {"sha": base, "ref": "main", "repo": {"full_name": REPO}},
-            "head": {"sha": head, "ref": "feature", "repo": {"full_name": REPO}},
-        },
-        "repository": {"full_name": REPO},
-    }))  # fmt: skip
-    monkeypatch.chdir(tmp_path)  # the action moves into the workspace; this restores it
-    return Workspace(repo, base, head, event, tmp_path / "output", tmp_path / "summary.md")
-
-
-@dataclass
-class Run:
-    code: int
-    stdout: str
-    stderr: str
-
-
-def _run(environ: dict[str, str]) -> Run:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(["action"], stdout=out, stderr=err, environ=environ)
-    return Run(code, out.getvalue(), err.getvalue())
+from tests.support.action_workspace import REPOSITORY, TOKEN, Workspace, add_pull, run_action
+from tests.support.fake_github import FakeGitHub, Identity
+from tests.support.gitrepo import git
+from tests.support.paths import FIXTURES
 
 
 def _plain(markdown: str) -> str:
@@ -127,18 +22,11 @@ def _ids(table: str) -> list[str]:
     return re.findall(r"^\| (?:[^|`]+ \| )?`(T\d+)` ", table, re.M)
 
 
-def _add_pull(server: FakeGitHub, workspace: Workspace, **kwargs: object) -> None:
-    server.add_pull(
-        1, head_sha=workspace.head, base_sha=workspace.base,
-        files=["docs/threat-model/gateway.yaml", "src.py"], **kwargs,
-    )  # fmt: skip
-
-
 def test_first_run_comments_and_fails_second_run_edits(
     server: FakeGitHub, workspace: Workspace
 ) -> None:
-    _add_pull(server, workspace)
-    first = _run(workspace.environ(server))
+    add_pull(server, workspace)
+    first = run_action(workspace.environ(server))
     assert first.code == 1, first.stdout + first.stderr
     comments = server.comments_on(1)
     assert len(comments) == 1
@@ -154,7 +42,7 @@ def test_first_run_comments_and_fails_second_run_edits(
         in blocking_table
     )
     assert (
-        f"[docs/threat\\-model/gateway\\.yaml:9](https://github.example/{REPO}/blob/{workspace.head}"
+        f"[docs/threat\\-model/gateway\\.yaml:9](https://github.example/{REPOSITORY}/blob/{workspace.head}"
         "/docs/threat-model/gateway.yaml#L9)"
     ) in blocking_table
     assert "| 3 x 5 \\= 15 | high | Mitigated \\(partial\\) | Auth Team |" in blocking_table
@@ -169,14 +57,14 @@ def test_first_run_comments_and_fails_second_run_edits(
     assert workspace.outputs() == {
         "passed": "false", "blocking": "4", "open": "4", "max-score": "15", "errors": "4",
         "warnings": "0", "report": "tmcheck-report.md", "sarif-file": "",
-        "comment-url": f"https://github.com/{REPO}/pull/1#issuecomment-{comment.id}",
-        "check-run-url": f"https://github.com/{REPO}/runs/{run.id}",
+        "comment-url": f"https://github.com/{REPOSITORY}/pull/1#issuecomment-{comment.id}",
+        "check-run-url": f"https://github.com/{REPOSITORY}/runs/{run.id}",
     }  # fmt: skip
     assert (workspace.path / "tmcheck-report.md").read_text() == body
     assert body in workspace.summary.read_text()
 
     server.clear_requests()
-    second = _run(workspace.environ(server))
+    second = run_action(workspace.environ(server))
     assert second.code == 1
     assert len(server.comments_on(1)) == 1
     assert [r.method for r in server.requests if "/comments" in r.path] == ["GET", "PATCH"]
@@ -186,15 +74,15 @@ def test_first_run_comments_and_fails_second_run_edits(
 def test_fixed_threats_keep_the_comment_and_say_so(
     server: FakeGitHub, workspace: Workspace
 ) -> None:
-    _add_pull(server, workspace)
-    assert _run(workspace.environ(server)).code == 1
+    add_pull(server, workspace)
+    assert run_action(workspace.environ(server)).code == 1
     model = workspace.path / "docs" / "threat-model" / "gateway.yaml"
     model.write_text(
         re.sub(r'status: "(Open|Mitigated \(partial\))"', 'status: "Mitigated"', model.read_text())
     )
     git(workspace.path, "commit", "-qam", "mitigate everything")
     workspace.retarget()
-    result = _run(workspace.environ(server))
+    result = run_action(workspace.environ(server))
     assert result.code == 0
     (comment,) = server.comments_on(1)
     assert "## \u2705 tmcheck passes: no open threats" in comment.body
@@ -213,8 +101,8 @@ def test_annotations_are_sent_fifty_at_a_time(server: FakeGitHub, workspace: Wor
     git(workspace.path, "add", ".")
     git(workspace.path, "commit", "-qm", "many")
     workspace.retarget()
-    _add_pull(server, workspace)
-    result = _run(workspace.environ(server, comment="false"))
+    add_pull(server, workspace)
+    result = run_action(workspace.environ(server, comment="false"))
     assert result.code == 1
     (run,) = server.check_runs.values()
     assert len(run.annotations) == 124
@@ -228,14 +116,16 @@ def test_annotations_are_sent_fifty_at_a_time(server: FakeGitHub, workspace: Wor
 def test_forbidden_comment_degrades_to_summary_and_workflow_annotations(
     server: FakeGitHub, workspace: Workspace
 ) -> None:
-    _add_pull(server, workspace, head_repo="forker/octo-repo")
+    add_pull(server, workspace, head_repo="forker/octo-repo")
     event = json.loads(workspace.event.read_text())
     event["pull_request"]["head"]["repo"]["full_name"] = "forker/octo-repo"
     workspace.event.write_text(json.dumps(event))
     forbidden = "Resource not accessible by integration"
-    server.fail("POST", f"/repos/{REPO}/issues/1/comments", 403, message=forbidden, times=None)
-    server.fail("POST", f"/repos/{REPO}/check-runs", 403, message=forbidden, times=None)
-    result = _run(workspace.environ(server))
+    server.fail(
+        "POST", f"/repos/{REPOSITORY}/issues/1/comments", 403, message=forbidden, times=None
+    )
+    server.fail("POST", f"/repos/{REPOSITORY}/check-runs", 403, message=forbidden, times=None)
+    result = run_action(workspace.environ(server))
     assert result.code == 1  # decided by the threats, not by the 403
     assert (
         f"tmcheck: cannot comment on pull request #1 (403 {forbidden}: a pull request from a fork"
@@ -248,16 +138,18 @@ def test_forbidden_comment_degrades_to_summary_and_workflow_annotations(
     assert "## \u274c tmcheck blocks: 4 open threats" in workspace.summary.read_text()
     assert workspace.outputs()["blocking"] == "4"
     assert (
-        len(server.requests_to("POST", f"/repos/{REPO}/issues/1/comments")) == 1
+        len(server.requests_to("POST", f"/repos/{REPOSITORY}/issues/1/comments")) == 1
     )  # no retry of a 403
 
 
 def test_server_error_is_retried(server: FakeGitHub, workspace: Workspace) -> None:
-    _add_pull(server, workspace)
-    server.fail("POST", f"/repos/{REPO}/issues/1/comments", 500, times=1)
-    result = _run(workspace.environ(server, check_run="false"))
+    add_pull(server, workspace)
+    server.fail("POST", f"/repos/{REPOSITORY}/issues/1/comments", 500, times=1)
+    result = run_action(workspace.environ(server, check_run="false"))
     assert result.code == 1
-    assert [r.status for r in server.requests_to("POST", f"/repos/{REPO}/issues/1/comments")] == [
+    assert [
+        r.status for r in server.requests_to("POST", f"/repos/{REPOSITORY}/issues/1/comments")
+    ] == [
         500,
         201,
     ]
@@ -267,9 +159,9 @@ def test_server_error_is_retried(server: FakeGitHub, workspace: Workspace) -> No
 def test_marker_in_someone_elses_comment_is_not_adopted(
     server: FakeGitHub, workspace: Workspace
 ) -> None:
-    _add_pull(server, workspace)
+    add_pull(server, workspace)
     server.add_comment(1, "<!-- tmcheck:report tmcheck -->\nall good!", author=Identity("mallory"))
-    _run(workspace.environ(server, check_run="false"))
+    run_action(workspace.environ(server, check_run="false"))
     comments = server.comments_on(1)
     assert [c.author.login for c in comments] == ["mallory", "github-actions[bot]"]
     assert comments[0].body.endswith("all good!")
@@ -278,13 +170,13 @@ def test_marker_in_someone_elses_comment_is_not_adopted(
 def test_api_file_list_when_the_commits_are_not_in_the_clone(
     server: FakeGitHub, workspace: Workspace
 ) -> None:
-    _add_pull(server, workspace)
+    add_pull(server, workspace)
     files = ["docs/threat-model/gateway.yaml"] + [f"gen/{i}.txt" for i in range(3200)]
     server.set_files(1, files)
     event = json.loads(workspace.event.read_text())
     event["pull_request"]["base"]["sha"] = "1" * 40  # not in this clone
     workspace.event.write_text(json.dumps(event))
-    result = _run(workspace.environ(server, check_run="false"))
+    result = run_action(workspace.environ(server, check_run="false"))
     assert result.code == 1
     (comment,) = server.comments_on(1)
     assert (
@@ -297,7 +189,7 @@ def test_push_event_checks_every_configured_file(server: FakeGitHub, workspace: 
     workspace.event.write_text(json.dumps({"ref": "refs/heads/main", "after": workspace.head}))
     environ = workspace.environ(server, event_name="push")
     environ["GITHUB_SHA"] = workspace.head
-    result = _run(environ)
+    result = run_action(environ)
     assert result.code == 1
     assert not [r for r in server.requests if "/comments" in r.path]
     (run,) = server.check_runs.values()
@@ -307,17 +199,17 @@ def test_push_event_checks_every_configured_file(server: FakeGitHub, workspace: 
 def test_fail_false_exits_zero_with_a_neutral_check(
     server: FakeGitHub, workspace: Workspace
 ) -> None:
-    _add_pull(server, workspace)
-    result = _run(workspace.environ(server, fail="false", comment="false"))
+    add_pull(server, workspace)
+    result = run_action(workspace.environ(server, fail="false", comment="false"))
     assert result.code == 0
     assert [r.conclusion for r in server.check_runs.values()] == ["neutral"]
 
 
 def test_token_never_appears(server: FakeGitHub, workspace: Workspace) -> None:
-    _add_pull(server, workspace)
-    server.fail("POST", f"/repos/{REPO}/check-runs", 502, times=2)
+    add_pull(server, workspace)
+    server.fail("POST", f"/repos/{REPOSITORY}/check-runs", 502, times=2)
     server.fail("PATCH", re.compile(r".*/check-runs/.*"), 403, times=None)
-    result = _run(workspace.environ(server))
+    result = run_action(workspace.environ(server))
     everything = (
         result.stdout + result.stderr + workspace.summary.read_text() + workspace.output.read_text()
     )
@@ -328,7 +220,7 @@ def test_token_never_appears(server: FakeGitHub, workspace: Workspace) -> None:
 
 
 def test_bad_input_is_a_usage_error(server: FakeGitHub, workspace: Workspace) -> None:
-    result = _run(workspace.environ(server, fail="maybe"))
+    result = run_action(workspace.environ(server, fail="maybe"))
     assert result.code == 2
     assert result.stderr == "tmcheck: error: input fail: 'maybe' is not true or false\n"
 
@@ -356,8 +248,8 @@ def test_gate_new_blocks_only_what_the_pull_request_introduced(
     model.write_text(text)
     git(workspace.path, "commit", "-qam", "raise T003, add T006")
     workspace.retarget()
-    _add_pull(server, workspace)
-    result = _run(
+    add_pull(server, workspace)
+    result = run_action(
         workspace.environ(server, gate="new", sarif_file="reports/tmcheck.sarif", check_run="false")
     )
     assert result.code == 1
@@ -388,8 +280,8 @@ def test_changed_diagram_is_checked_with_the_worksheet_it_names(
     git(workspace.path, "add", ".")
     git(workspace.path, "commit", "-qm", "diagram")
     workspace.retarget(base=workspace.head)
-    _add_pull(server, workspace)
-    result = _run(workspace.environ(server, comment="false"))
+    add_pull(server, workspace)
+    result = run_action(workspace.environ(server, comment="false"))
     assert result.code == 1
     (run,) = server.check_runs.values()
     failures = [a for a in run.annotations if a["annotation_level"] == "failure"]
@@ -420,10 +312,10 @@ def test_scope_all_shows_the_whole_model_with_the_change_marked(
     model.write_text(model.read_text().replace('status: "Mitigated"', 'status: "Open"'))
     git(workspace.path, "commit", "-qam", "reopen T002")
     workspace.retarget()
-    _add_pull(server, workspace)
-    changed_only = _run(workspace.environ(server, check_run="false"))
+    add_pull(server, workspace)
+    changed_only = run_action(workspace.environ(server, check_run="false"))
     assert "No data-flow diagram" in server.comments_on(1)[0].body
-    whole = _run(workspace.environ(server, scope="all", gate="new", check_run="false"))
+    whole = run_action(workspace.environ(server, scope="all", gate="new", check_run="false"))
     # T002 reopened scores 8: nothing the pull request introduced blocks (the diagram's
     # unresolved T006 is still an error, as it was on the base)
     assert (changed_only.code, whole.code) == (1, 1)
@@ -431,4 +323,4 @@ def test_scope_all_shows_the_whole_model_with_the_change_marked(
     body = server.comments_on(1)[0].body
     assert "```mermaid" in body and "API Gateway" in body
     assert "reopened" in body and "`T002`" in body
-    assert _run(workspace.environ(server, scope="some")).code == 2
+    assert run_action(workspace.environ(server, scope="some")).code == 2

@@ -11,14 +11,10 @@ import os
 import shutil
 from pathlib import Path
 
-from tests.conftest import FIXTURES
-from tests.github import test_action
-from tests.github.fake_api import FakeGitHub, Identity
-from tests.github.test_action import REPO, Workspace, _add_pull, _run
-from tests.gitrepo import git
-
-server = test_action.server  # the fixtures of the action's tests
-workspace = test_action.workspace
+from tests.support.action_workspace import REPOSITORY, Workspace, add_pull, run_action
+from tests.support.fake_github import FakeGitHub, Identity
+from tests.support.gitrepo import git
+from tests.support.paths import FIXTURES
 
 SEED = FIXTURES / "seed" / "stride-worksheet.yaml"
 
@@ -55,17 +51,17 @@ def test_monorepo_config_globs_are_relative_to_its_directory(
     server.add_pull(1, head_sha=workspace.head, base_sha=workspace.base,
                     files=["services/a/threats/gateway.yaml"])  # fmt: skip
     config = "services/a/.tmcheck.yaml"
-    result = _run(workspace.environ(server, config=config, comment="off"))
+    result = run_action(workspace.environ(server, config=config, comment="off"))
     assert result.code == 1, result.stdout + result.stderr
     assert workspace.outputs()["blocking"] == "4"
-    with_paths = _run(
+    with_paths = run_action(
         workspace.environ(server, config=config, paths="services/a/threats/**", comment="off")
     )
     assert with_paths.code == 1, with_paths.stdout
     assert workspace.outputs()["blocking"] == "4"
     # every configured file, on a push: the same file, found by the config's globs
     _event(workspace, {"ref": "refs/heads/main", "before": "0" * 40, "after": workspace.head})
-    push = _run(workspace.environ(server, "push", config=config, comment="off"))
+    push = run_action(workspace.environ(server, "push", config=config, comment="off"))
     assert push.code == 1 and workspace.outputs()["blocking"] == "4"
 
 
@@ -73,16 +69,16 @@ def test_pull_request_target_on_the_base_checkout_is_refused(
     server: FakeGitHub, workspace: Workspace
 ) -> None:
     """The default checkout of pull_request_target is the base: never a pass on it."""
-    _add_pull(server, workspace)
+    add_pull(server, workspace)
     git(workspace.path, "checkout", "-q", workspace.base)
-    result = _run(workspace.environ(server, "pull_request_target"))
+    result = run_action(workspace.environ(server, "pull_request_target"))
     assert result.code == 2
     assert "pull_request_target checks out the base branch" in result.stdout
     assert not server.check_runs and not server.comments_on(1)
     assert "could not run" in workspace.summary.read_text()
     # with the head checked out, it is checked as on pull_request
     git(workspace.path, "checkout", "-q", workspace.head)
-    checked = _run(workspace.environ(server, "pull_request_target"))
+    checked = run_action(workspace.environ(server, "pull_request_target"))
     assert checked.code == 1
     assert [r.conclusion for r in server.check_runs.values()] == ["failure"]
 
@@ -103,14 +99,14 @@ def test_merge_group_compares_with_base_sha_like_the_pull_request(
     _old_debt(workspace)
     workspace.retarget()
     server.add_pull(1, head_sha=workspace.head, base_sha=workspace.base, files=["docs/notes.txt"])
-    pull = _run(workspace.environ(server, gate="new", scope="all", comment="off"))
+    pull = run_action(workspace.environ(server, gate="new", scope="all", comment="off"))
     _event(workspace, {"merge_group": {
         "head_sha": workspace.head, "head_ref": "refs/heads/gh-readonly-queue/main/pr-1",
         "base_sha": workspace.base, "base_ref": "refs/heads/main",
     }})  # fmt: skip
     environ = workspace.environ(server, "merge_group", gate="new", scope="all")
     environ["GITHUB_SHA"] = workspace.head
-    queue = _run(environ)
+    queue = run_action(environ)
     assert (pull.code, queue.code) == (0, 0), queue.stdout
     assert workspace.outputs()["blocking"] == "0" and workspace.outputs()["open"] == "4"
 
@@ -122,9 +118,9 @@ def test_push_compares_with_before_and_a_new_branch_has_no_base(
     _event(workspace, {"ref": "refs/heads/debt", "before": workspace.base, "after": workspace.head})
     environ = workspace.environ(server, "push", gate="new", sarif_file="tmcheck.sarif")
     environ["GITHUB_SHA"] = workspace.head
-    assert _run(environ).code == 0
+    assert run_action(environ).code == 0
     _event(workspace, {"ref": "refs/heads/debt", "before": "0" * 40, "after": workspace.head})
-    new_branch = _run(environ)
+    new_branch = run_action(environ)
     assert new_branch.code == 1  # no base: gate new falls back to all, and says so
     sarif = json.loads((workspace.path / "tmcheck.sarif").read_text())
     (run,) = sarif["runs"]
@@ -141,7 +137,7 @@ def test_schedule_and_workflow_dispatch_check_every_file(
 ) -> None:
     for event_name in ("schedule", "workflow_dispatch"):
         _event(workspace, {"schedule": "0 3 * * 1"} if event_name == "schedule" else {})
-        result = _run(workspace.environ(server, event_name))
+        result = run_action(workspace.environ(server, event_name))
         assert result.code == 1 and workspace.outputs()["blocking"] == "4"
     assert not server.comments_on(1) if 1 in server.pulls else True
     assert len(server.check_runs) == 2
@@ -152,12 +148,12 @@ def test_app_token_keeps_one_comment_without_403_noise(
 ) -> None:
     app_token = "ghs_appInstallationCanary0123456789"
     server.add_token(app_token, Identity("threat-bot[bot]", "Bot", 90001))
-    _add_pull(server, workspace)
+    add_pull(server, workspace)
     server.add_comment(1, "<!-- tmcheck:report tmcheck -->\nforged", author=Identity("mallory"))
     for _ in range(3):
         environ = workspace.environ(server)
         environ["INPUT_TOKEN"] = app_token
-        result = _run(environ)
+        result = run_action(environ)
         assert result.code == 1
         assert "403" not in result.stdout + result.stderr
     comments = server.comments_on(1)
@@ -172,11 +168,11 @@ def test_personal_token_keeps_one_comment_and_degrades_the_check_run(
 ) -> None:
     personal = "ghp_personalCanaryToken0123456789"
     server.add_token(personal, Identity("alice"))
-    _add_pull(server, workspace)
+    add_pull(server, workspace)
     for _ in range(2):
         environ = workspace.environ(server)
         environ["INPUT_TOKEN"] = personal
-        result = _run(environ)
+        result = run_action(environ)
         assert result.code == 1
     (comment,) = server.comments_on(1)
     assert comment.author.login == "alice"
@@ -189,11 +185,11 @@ def test_personal_token_keeps_one_comment_and_degrades_the_check_run(
 def test_marker_must_start_the_body_and_check_names_keep_their_comments(
     server: FakeGitHub, workspace: Workspace
 ) -> None:
-    _add_pull(server, workspace)
+    add_pull(server, workspace)
     quoted = "Another bot quotes:\n<!-- tmcheck:report tmcheck -->\n"
     server.add_comment(1, quoted, author=Identity("github-actions[bot]", "Bot", 41898282))
     for name in ("tmcheck", "tmcheck-api", "tmcheck"):
-        assert _run(workspace.environ(server, check_name=name)).code == 1
+        assert run_action(workspace.environ(server, check_name=name)).code == 1
     bodies = [c.body for c in server.comments_on(1)]
     assert bodies[0] == quoted
     assert [b.splitlines()[0] for b in bodies[1:]] == [
@@ -207,15 +203,15 @@ def test_marker_must_start_the_body_and_check_names_keep_their_comments(
 
 
 def test_comment_modes(server: FakeGitHub, workspace: Workspace) -> None:
-    _add_pull(server, workspace)
-    assert _run(workspace.environ(server, check_run="false")).code == 1
+    add_pull(server, workspace)
+    assert run_action(workspace.environ(server, check_run="false")).code == 1
     (first,) = server.comments_on(1)
-    assert _run(workspace.environ(server, check_run="false", comment="recreate")).code == 1
+    assert run_action(workspace.environ(server, check_run="false", comment="recreate")).code == 1
     (second,) = server.comments_on(1)
     assert second.id != first.id
-    assert server.requests_to("DELETE", f"/repos/{REPO}/issues/comments/{first.id}")
+    assert server.requests_to("DELETE", f"/repos/{REPOSITORY}/issues/comments/{first.id}")
     server.clear_requests()
-    assert _run(workspace.environ(server, check_run="false", comment="off")).code == 1
+    assert run_action(workspace.environ(server, check_run="false", comment="off")).code == 1
     assert not [r for r in server.requests if "/comments" in r.path]
     assert workspace.outputs()["comment-url"] == ""
 
@@ -228,7 +224,7 @@ def test_pull_request_touching_no_threat_model_gets_no_comment(
     _commit(workspace, "docs only")
     workspace.retarget()
     server.add_pull(1, head_sha=workspace.head, base_sha=workspace.base, files=["CHANGELOG.txt"])
-    result = _run(workspace.environ(server))
+    result = run_action(workspace.environ(server))
     assert result.code == 0
     assert server.comments_on(1) == []
     assert "no comment: the pull request changes no threat model" in result.stdout
@@ -256,7 +252,7 @@ def test_architecture_change_without_model_change_warns_stale(
     for scope in ("changed", "all"):
         server.check_runs.clear()
         server.add_pull(1, head_sha=workspace.head, base_sha=workspace.base, files=files)
-        _run(workspace.environ(server, scope=scope, comment="off"))
+        run_action(workspace.environ(server, scope=scope, comment="off"))
         (run,) = server.check_runs.values()
         stale = [a for a in run.annotations if a["title"] == "tmcheck stale-threat-model"]
         assert [a["path"] for a in stale] == files, scope
@@ -271,13 +267,13 @@ def test_config_from_base_keeps_the_gate_a_pull_request_turns_off(
     (workspace.path / ".tmcheck.yaml").write_text("rules: {blocking-threat: off}\n")
     _commit(workspace, "turn the gate off")
     workspace.retarget()
-    _add_pull(server, workspace)
-    result = _run(workspace.environ(server, check_run="false"))
+    add_pull(server, workspace)
+    result = run_action(workspace.environ(server, check_run="false"))
     assert result.code == 1
     assert workspace.outputs()["passed"] == "false" and workspace.outputs()["blocking"] == "4"
     (comment,) = server.comments_on(1)
     assert "applies once the pull request is merged" in comment.body.replace("\\", "")
-    head = _run(workspace.environ(server, check_run="false", config_from="head"))
+    head = run_action(workspace.environ(server, check_run="false", config_from="head"))
     assert head.code == 0
 
 
@@ -287,11 +283,11 @@ def test_config_from_base_through_the_api_on_a_shallow_clone(
     (workspace.path / ".tmcheck.yaml").write_text("threshold: 25\n")
     _commit(workspace, "raise the threshold")
     workspace.retarget(base="1" * 40)  # not in this clone
-    _add_pull(server, workspace)
+    add_pull(server, workspace)
     server.set_content("1" * 40, ".tmcheck.yaml", b"threshold: 12\n")
-    result = _run(workspace.environ(server, check_run="false"))
+    result = run_action(workspace.environ(server, check_run="false"))
     assert result.code == 1 and workspace.outputs()["blocking"] == "4"
-    assert server.requests_to("GET", f"/repos/{REPO}/contents/.tmcheck.yaml")
+    assert server.requests_to("GET", f"/repos/{REPOSITORY}/contents/.tmcheck.yaml")
 
 
 def test_non_ascii_report_fits_the_check_run_in_bytes(
@@ -310,7 +306,7 @@ def test_non_ascii_report_fits_the_check_run_in_bytes(
     workspace.retarget()
     server.add_pull(1, head_sha=workspace.head, base_sha=workspace.base,
                     files=["docs/threat-model/jp.yaml"])  # fmt: skip
-    result = _run(workspace.environ(server))
+    result = run_action(workspace.environ(server))
     assert result.code == 1, result.stdout
     (run,) = server.check_runs.values()
     assert run.summary is not None and len(run.summary.encode("utf-8")) <= 65535
@@ -327,8 +323,8 @@ def test_planted_directory_at_the_report_path_still_publishes(
     (planted / "keep").write_text("")
     _commit(workspace, "plant a directory")
     workspace.retarget()
-    _add_pull(server, workspace)
-    result = _run(workspace.environ(server))
+    add_pull(server, workspace)
+    result = run_action(workspace.environ(server))
     assert result.code == 1, result.stdout + result.stderr
     (comment,) = server.comments_on(1)
     assert "report\\-file was not written" in comment.body or "report-file was not written" in (
@@ -351,8 +347,8 @@ def test_degraded_annotations_are_few_and_most_severe_first(
     )
     _commit(workspace, "many")
     workspace.retarget()
-    _add_pull(server, workspace)
-    result = _run(workspace.environ(server, check_run="false", comment="off"))
+    add_pull(server, workspace)
+    result = run_action(workspace.environ(server, check_run="false", comment="off"))
     commands = [line for line in result.stdout.splitlines() if line.startswith("::")]
     errors = [c for c in commands if c.startswith("::error ")]
     warnings = [c for c in commands if c.startswith("::warning ")]
@@ -370,8 +366,8 @@ def test_report_files_belong_to_the_workspace_owner(
     if os.geteuid() != 0:
         return  # only root can give a file away; the container runs as root
     os.chown(workspace.path, 1001, 1001)
-    _add_pull(server, workspace)
-    _run(workspace.environ(server, sarif_file="out/tmcheck.sarif", comment="off"))
+    add_pull(server, workspace)
+    run_action(workspace.environ(server, sarif_file="out/tmcheck.sarif", comment="off"))
     for path in ("tmcheck-report.md", "out", "out/tmcheck.sarif"):
         assert (workspace.path / path).stat().st_uid == 1001, path
 
@@ -379,8 +375,8 @@ def test_report_files_belong_to_the_workspace_owner(
 def test_paths_that_match_nothing_say_so(server: FakeGitHub, workspace: Workspace) -> None:
     """Checking nothing does not pass silently: the verdict says no threat model was found and
     the check run is neutral, not a success."""
-    _add_pull(server, workspace)
-    result = _run(workspace.environ(server, scope="all", paths="no/such/dir/**"))
+    add_pull(server, workspace)
+    result = run_action(workspace.environ(server, scope="all", paths="no/such/dir/**"))
     assert result.code == 0, result.stdout + result.stderr
     assert "no-threat-models" in result.stdout
     (run,) = server.check_runs.values()
@@ -391,12 +387,12 @@ def test_paths_that_match_nothing_say_so(server: FakeGitHub, workspace: Workspac
 
 
 def test_dependabot_read_only_token_is_named(server: FakeGitHub, workspace: Workspace) -> None:
-    _add_pull(server, workspace)
+    add_pull(server, workspace)
     forbidden = "Resource not accessible by integration"
-    server.fail("POST", f"/repos/{REPO}/check-runs", 403, message=forbidden, times=None)
+    server.fail("POST", f"/repos/{REPOSITORY}/check-runs", 403, message=forbidden, times=None)
     environ = workspace.environ(server, comment="off")
     environ["GITHUB_ACTOR"] = "dependabot[bot]"
-    result = _run(environ)
+    result = run_action(environ)
     assert result.code == 1
     assert (
         f"tmcheck: cannot create the check run (403 {forbidden}: a workflow that Dependabot"
@@ -425,12 +421,12 @@ def test_app_token_keeps_one_comment_when_graphql_cannot_say(
     app_token = "ghs_appInstallationCanary0123456789"
     server.add_token(app_token, Identity("threat-bot[bot]", "Bot", 90001))
     server.fail("POST", "/graphql", 502, times=None)
-    _add_pull(server, workspace)
+    add_pull(server, workspace)
     server.add_comment(1, "<!-- tmcheck:report tmcheck -->\nforged", author=Identity("mallory"))
     for check_run in ("true", "true", "false", "false"):
         environ = workspace.environ(server, check_run=check_run)
         environ["INPUT_TOKEN"] = app_token
-        assert _run(environ).code == 1
+        assert run_action(environ).code == 1
     comments = server.comments_on(1)
     assert [c.author.login for c in comments] == ["mallory", "threat-bot[bot]"]
     assert not server.requests_to("GET", "/user")
@@ -443,7 +439,7 @@ def test_push_whose_before_is_not_in_the_clone_stays_quiet(
     _event(workspace, {"ref": "refs/heads/main", "before": "1" * 40, "after": workspace.head})
     environ = workspace.environ(server, "push")
     environ["GITHUB_SHA"] = workspace.head
-    result = _run(environ)
+    result = run_action(environ)
     assert result.code == 1 and "base-unreadable" not in result.stdout
-    with_gate = _run(workspace.environ(server, "push", gate="new"))
+    with_gate = run_action(workspace.environ(server, "push", gate="new"))
     assert "base-unreadable" in with_gate.stdout or "gate-without-base" in with_gate.stdout

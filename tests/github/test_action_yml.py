@@ -13,16 +13,16 @@ import jsonschema
 import pytest
 import yaml
 
-from tests.conftest import REPO
-from tests.github import test_action
-from tests.github.fake_api import FakeGitHub
-from tests.github.runner_emulation import (
+from tests.support.action_workspace import TOKEN as WORKSPACE_TOKEN
+from tests.support.action_workspace import Workspace, run_action
+from tests.support.fake_github import FakeGitHub
+from tests.support.paths import REPO
+from tests.support.runner_emulation import (
     ACTION_YML,
     input_environment,
     input_variable,
     load_action,
 )
-from tests.github.test_action import Workspace
 from tmcheck.github.context import ActionInputs
 from tmcheck.parsing.safe_yaml import load_yaml
 
@@ -116,10 +116,6 @@ def test_runner_variable_names() -> None:
     assert input_environment(github={"token": "abc"})["INPUT_TOKEN"] == "abc"
 
 
-server = test_action.server  # the fixtures of the action's tests
-workspace = test_action.workspace
-
-
 def test_runner_emulation_runs_the_action_with_defaults_and_with_values(
     server: FakeGitHub, workspace: Workspace
 ) -> None:
@@ -135,9 +131,9 @@ def test_runner_emulation_runs_the_action_with_defaults_and_with_values(
         if not name.startswith("INPUT_")
     }
     environ |= input_environment(
-        {"sarif-file": "tmcheck.sarif", "fail": False}, github={"token": test_action.TOKEN}
+        {"sarif-file": "tmcheck.sarif", "fail": False}, github={"token": WORKSPACE_TOKEN}
     )
-    ran = test_action._run(environ)
+    ran = run_action(environ)
     assert ran.code == 0, ran.stdout + ran.stderr  # fail: false
     (comment,) = server.comments_on(1)
     assert "### Blocking threats (4)" in comment.body

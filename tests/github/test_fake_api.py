@@ -27,7 +27,7 @@ from github import (
 )
 from github.GithubException import RateLimitExceededExceedsMaxWait
 
-from tests.github.fake_api import (
+from tests.support.fake_github import (
     GITHUB_ACTIONS_BOT,
     MAX_CHECK_TEXT_BYTES,
     MAX_COMMENT_CHARS,

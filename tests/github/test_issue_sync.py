@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.github.fake_api import GITHUB_ACTIONS_BOT, FakeGitHub, Identity, serve
+from tests.support.fake_github import GITHUB_ACTIONS_BOT, FakeGitHub, Identity, serve
 from tmcheck.cli import main
 
 TOKEN = "ghs_tmcheckIssueToken0123456789"

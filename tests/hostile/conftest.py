@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.github.fake_api import FakeGitHub, serve
-from tests.hostile.harness import REPOSITORY, TOKEN
+from tests.support.fake_github import FakeGitHub, serve
+from tests.support.hostile_harness import REPOSITORY, TOKEN
 
 
 @pytest.fixture

@@ -13,26 +13,20 @@ followed would show them.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import threading
-import time
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
-from tests.github.fake_api import FakeGitHub
-from tests.hostile.checks import (
+from tests.support.fake_github import FakeGitHub
+from tests.support.hostile_checks import (
     Listener,
     assert_commands_inert,
     assert_markdown_safe,
     assert_nothing_leaks,
     listening,
 )
-from tests.hostile.harness import (
+from tests.support.hostile_harness import (
     CANARY,
     CASES,
     CLASSES,
@@ -48,6 +42,7 @@ from tests.hostile.harness import (
     materialize,
     pull_request,
 )
+from tests.support.measure import Measured, measure
 
 CLASS_BY_NAME = {klass.name: klass for klass in CLASSES}
 FORBIDDEN = "Resource not accessible by integration"
@@ -55,58 +50,6 @@ SECONDS = 2.0
 MEGABYTES = 200
 WALL_MARGIN = 2.0  # seconds a busy machine may add to a run's wall time
 THROTTLE = 0.5  # the client waits this long between two writes to GitHub: not work
-# Run tmcheck's main, then record this process's memory high-water mark.
-_MEASURED = """
-import sys
-from tmcheck.cli import main
-code = 3
-try:
-    code = main(sys.argv[2:])
-finally:
-    with open("/proc/self/status") as status, open(sys.argv[1], "w") as out:
-        out.write(status.read())
-sys.exit(code)
-"""
-
-
-@dataclass
-class Measured:
-    code: int
-    stdout: str
-    stderr: str
-    wall: float
-    cpu: float
-    peak_mb: float
-
-
-def measure(args: Sequence[str], cwd: Path, environ: Mapping[str, str], scratch: Path) -> Measured:
-    status, out, err = scratch / "status", scratch / "stdout", scratch / "stderr"
-    environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(scratch)}
-    environment.update({"LC_ALL": "C.UTF-8", **environ})
-    with out.open("wb") as stdout, err.open("wb") as stderr:
-        started = time.monotonic()
-        process = subprocess.Popen(
-            [sys.executable, "-I", "-c", _MEASURED, str(status), *args],
-            cwd=cwd, env=environment, stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr,
-        )  # fmt: skip
-        guard = threading.Timer(30, process.kill)  # a hang fails the test instead of the suite
-        guard.start()
-        _, wait_status, usage = os.wait4(process.pid, 0)
-        wall = time.monotonic() - started
-        guard.cancel()
-    process.returncode = os.waitstatus_to_exitcode(wait_status)
-    peak = 0.0
-    if status.exists():
-        line = next(x for x in status.read_text().splitlines() if x.startswith("VmHWM:"))
-        peak = int(line.split()[1]) / 1024
-    return Measured(
-        process.returncode,
-        out.read_text(encoding="utf-8", errors="replace"),
-        err.read_text(encoding="utf-8", errors="replace"),
-        wall,
-        usage.ru_utime + usage.ru_stime,
-        peak,
-    )
 
 
 def assert_bounded(run: Measured, seconds: float = SECONDS, cpu: float = SECONDS) -> None:

@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 
-from tests.github.fake_api import FakeGitHub
-from tests.hostile.checks import (
+from tests.support.fake_github import FakeGitHub
+from tests.support.hostile_checks import (
     assert_commands_inert,
     assert_inert_markdown,
     assert_nothing_leaks,
 )
-from tests.hostile.harness import (
+from tests.support.hostile_harness import (
     CASES,
     HOSTILE,
     make_places,

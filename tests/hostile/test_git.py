@@ -20,11 +20,11 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import need
-from tests.github.fake_api import FakeGitHub
-from tests.gitrepo import git
-from tests.hostile.checks import assert_commands_inert
-from tests.hostile.harness import HOSTILE, REPOSITORY, Places, PullRequest, collect
+from tests.support.fake_github import FakeGitHub
+from tests.support.gitrepo import git
+from tests.support.hostile_checks import assert_commands_inert
+from tests.support.hostile_harness import HOSTILE, REPOSITORY, Places, PullRequest, collect
+from tests.support.paths import need
 from tmcheck.cli import main
 
 DATA = json.loads((HOSTILE / "git" / "repositories.json").read_text(encoding="utf-8"))

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from tests.hostile.checks import assert_nothing_leaks
-from tests.hostile.harness import HOSTILE, MODELS, run_cli
+from tests.support.hostile_checks import assert_nothing_leaks
+from tests.support.hostile_harness import HOSTILE, MODELS, run_cli
 from tmcheck.globs import GlobBudgetError, GlobSet
 
 CASES: list[dict[str, Any]] = json.loads(

@@ -21,7 +21,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.hostile.harness import RAW_CONTROL
+from tests.support.hostile_harness import RAW_CONTROL
 from tmcheck.cli import main
 
 SCALE = int(os.environ.get("TMCHECK_HYPOTHESIS_EXAMPLES", "50"))

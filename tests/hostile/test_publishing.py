@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from tests.github.fake_api import FakeGitHub, Identity
-from tests.gitrepo import git
-from tests.hostile.harness import TOKEN  # the token of the `server` fixture (conftest)
+from tests.support.fake_github import FakeGitHub, Identity
+from tests.support.gitrepo import git
+from tests.support.hostile_harness import TOKEN  # the token of the `server` fixture (conftest)
 from tmcheck.cli import main
 
 HERE = Path(__file__).parent / "publishing"

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.hostile.harness import CANARY, HOSTILE, make_places
+from tests.support.hostile_harness import CANARY, HOSTILE, make_places
 from tmcheck.check import run_check
 from tmcheck.config import load_settings
 from tmcheck.confined import ReadRefused, read_bounded

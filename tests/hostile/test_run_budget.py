@@ -8,9 +8,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.github.fake_api import FakeGitHub
-from tests.hostile.checks import assert_nothing_leaks
-from tests.hostile.harness import (
+from tests.support.fake_github import FakeGitHub
+from tests.support.hostile_checks import assert_nothing_leaks
+from tests.support.hostile_harness import (
     CANARY,
     HOSTILE,
     Case,
@@ -20,7 +20,7 @@ from tests.hostile.harness import (
     materialize,
     pull_request,
 )
-from tests.hostile.test_cases import Measured, measure
+from tests.support.measure import Measured, measure
 
 SPEC: dict[str, Any] = json.loads((HOSTILE / "budgets" / "run.json").read_text(encoding="utf-8"))
 CASE = Case(

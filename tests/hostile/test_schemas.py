@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import FIXTURES
+from tests.support.paths import FIXTURES
 from tmcheck import validation
 from tmcheck.formats.detect import detect_format
 from tmcheck.parsing.safe_json import load_json

@@ -13,9 +13,13 @@ import os
 import re
 from pathlib import Path
 
-from tests.github.fake_api import FakeGitHub
-from tests.hostile.checks import assert_commands_inert, assert_markdown_safe, assert_nothing_leaks
-from tests.hostile.harness import (
+from tests.support.fake_github import FakeGitHub
+from tests.support.hostile_checks import (
+    assert_commands_inert,
+    assert_markdown_safe,
+    assert_nothing_leaks,
+)
+from tests.support.hostile_harness import (
     CASES,
     CLASSES,
     HOSTILE,

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from tests.github.fake_api import FakeGitHub
-from tests.hostile.checks import assert_markdown_safe, assert_nothing_leaks
-from tests.hostile.harness import CASES, HOSTILE, git, pull_request, run_action
+from tests.support.fake_github import FakeGitHub
+from tests.support.hostile_checks import assert_markdown_safe, assert_nothing_leaks
+from tests.support.hostile_harness import CASES, HOSTILE, git, pull_request, run_action
 
 CONFIGURED = HOSTILE / "templates" / "configured"
 TEMPLATES: list[dict[str, Any]] = json.loads(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.rules.support import TODAY, check_rule, run_rule
+from tests.support.rules import TODAY, check_rule, run_rule
 from tmcheck.config import Settings
 
 RULE = "acceptance-unauthorized"

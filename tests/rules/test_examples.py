@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.rules.support import examples, run_rule
+from tests.support.rules import examples, run_rule
 from tmcheck.rules import RULES
 
 ARCHITECTURE = "components:\n  - {name: Web, type: process}\nflows: []\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.rules.support import check_rule
+from tests.support.rules import check_rule
 
 RULE = "unknown-category"
 

@@ -1,4 +1,4 @@
-"""The PR comment of the fixture pull request (`tests/fixture_pr.py`), rendered as the action does.
+"""The PR comment of the fixture pull request (`fixture_pr.py`), rendered as the action does.
 
 Shared by the tests and by `docs/make_screenshot.py`, so that `docs/comment.md` and the
 screenshot are what the code renders today (a test compares them).
@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.fixture_pr import PULL_REQUEST, REPOSITORY
+from tests.support.fixture_pr import PULL_REQUEST, REPOSITORY
 from tmcheck.check import run_check
 from tmcheck.config import load_settings
 from tmcheck.reporters.markdown import COMMENT_LIMIT, Links, render_report

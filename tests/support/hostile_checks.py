@@ -10,7 +10,7 @@ from contextlib import contextmanager
 
 from markdown_it import MarkdownIt
 
-from tests.hostile.harness import ALWAYS_FORBIDDEN, RAW_CONTROL, Outcome
+from tests.support.hostile_harness import ALWAYS_FORBIDDEN, RAW_CONTROL, Outcome
 
 # The tags tmcheck's own report template produces; file content may add none.
 REPORT_TAGS = frozenset(

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.github.fake_api import FakeGitHub
-from tests.gitrepo import git
+from tests.support.fake_github import FakeGitHub
+from tests.support.gitrepo import git
 from tmcheck.cli import main
 
-HOSTILE = Path(__file__).resolve().parent
+HOSTILE = Path(__file__).resolve().parent.parent / "hostile"
 MODELS = "threatmodels"  # where the cases go in a workspace
 CANARY = "tmcheck-canary-7f3a"
 TOKEN = "ghs_tmcheckHostileCanary0123456789abcdef"

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from tests.conftest import REPO
+from tests.support.paths import REPO
 
 ACTION_YML = REPO / "action.yml"
 _EXPRESSION = re.compile(r"\$\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}")
