@@ -342,7 +342,7 @@ def _client(inputs: ActionInputs, context: RunContext) -> GitHubClient | None:
         return None
     from tmcheck.github.client import GitHubClient
 
-    return GitHubClient(context.api_url, inputs.token, context.repository)
+    return GitHubClient(context.api_url, inputs.token, context.repository, paced=context.paced)
 
 
 def _repository(workspace: Path) -> git.Git | git.GitError:

@@ -69,6 +69,7 @@ class Scheduled:
         environ = {
             "GITHUB_ACTIONS": "true",
             "GITHUB_API_URL": server.url,
+            "TMCHECK_GITHUB_PACING": "off",  # no secondary rate limits to respect on 127.0.0.1
             "GITHUB_SERVER_URL": "https://github.example",
             "GITHUB_REPOSITORY": REPO,
             "GITHUB_EVENT_NAME": event_name,

@@ -59,6 +59,7 @@ def _environ(
 ) -> dict[str, str]:
     environ = {
         "GITHUB_API_URL": server.url,
+        "TMCHECK_GITHUB_PACING": "off",  # no secondary rate limits to respect on 127.0.0.1
         "GITHUB_REPOSITORY": REPOSITORY,
         "GITHUB_EVENT_NAME": "pull_request",
         "GITHUB_EVENT_PATH": str(tmp_path / "event.json"),

@@ -224,6 +224,7 @@ class PullRequest:
         environ = {
             "GITHUB_ACTIONS": "true",
             "GITHUB_API_URL": server.url,
+            "TMCHECK_GITHUB_PACING": "off",  # no secondary rate limits to respect on 127.0.0.1
             "GITHUB_SERVER_URL": "https://github.example",
             "GITHUB_REPOSITORY": REPOSITORY,
             "GITHUB_EVENT_NAME": "pull_request",

@@ -135,6 +135,9 @@ class RunContext:
     head_repository: str | None = None
     ref: str = ""  # GITHUB_REF: refs/heads/main on a push to main
     default_branch: str | None = None  # the repository's, from the event payload
+    # TMCHECK_GITHUB_PACING=off: no pause between writes and no backoff before a retry, for
+    # tests against a GitHub API on 127.0.0.1 (GitHub itself asks for both)
+    paced: bool = True
 
     @property
     def on_default_branch(self) -> bool:
@@ -209,6 +212,7 @@ class RunContext:
             ref=environ.get("GITHUB_REF", ""),
             default_branch=_text(_mapping(event.get("repository")).get("default_branch")),
             actor=environ.get("GITHUB_ACTOR", ""),
+            paced=environ.get("TMCHECK_GITHUB_PACING", "").strip().lower() != "off",
         )
 
 
