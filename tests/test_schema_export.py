@@ -179,7 +179,7 @@ def test_check_jsonschema_accepts_the_seed_files_through_the_exported_schemas(
 
 @pytest.mark.slow  # Node, and npm ci the first time
 def test_yaml_language_server_reads_the_exported_schemas(run_cli: RunCli, tmp_path: Path) -> None:
-    from tests import yaml_language_server
+    from tests.support import yaml_language_server
 
     missing = yaml_language_server.missing_tools()
     need(missing is None, str(missing))
