@@ -14,6 +14,7 @@ from tmcheck.config import Settings
 from tmcheck.coverage import ElementCoverage
 from tmcheck.discover import discover
 from tmcheck.file_checker import FileChecker, join_tool_files
+from tmcheck.file_checks import file_finding
 from tmcheck.findings import INTERNAL_ERROR, LEVEL_ORDER, Finding, internal_error
 from tmcheck.formats.threagile_join import stale_risks
 from tmcheck.gate import apply_gate
@@ -60,7 +61,7 @@ def run_check(
     for index, candidate in enumerate(discovery.candidates):
         if budget.spent:  # the rest is not read: one error names how many, and the first
             not_read = len(discovery.candidates) - index
-            refusal = Finding(candidate.path, 1, 1, BUDGET_RULE, "error", budget.refusal(not_read))
+            refusal = file_finding(candidate.path, BUDGET_RULE, budget.refusal(not_read))
             read.append(FileResult(candidate.path, None, False, findings=(refusal,)))
             break
         result = checker.check_guarded(candidate)
@@ -112,8 +113,8 @@ def _no_threat_models(settings: Settings, paths: Sequence[str], skipped: int) ->
         ", ".join(paths[:5]) + (", ..." if len(paths) > 5 else "") if paths else str(settings.root)
     )
     passed_over = f"; {skipped} other files were skipped (-v lists them)" if skipped else ""
-    return Finding(
-        ".", 1, 1, "no-threat-models", "warning",
+    return file_finding(
+        ".", "no-threat-models",
         f"no threat model found in {where} (include: {', '.join(settings.include)}){passed_over}",
     )  # fmt: skip
 

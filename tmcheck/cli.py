@@ -217,13 +217,13 @@ def _describe_rules(rule: str | None) -> str:
         for rule_id, module in RULES.items():
             summary = (inspect.getdoc(module) or "").splitlines()[0].split(": ", 1)[-1]
             lines.append(f"{rule_id:24} {module.LEVEL:8} {summary}")
-        for check_id, (level, text) in FILE_CHECKS.items():
-            lines.append(f"{check_id:24} {level:8} {text}")
+        for check_id, check in FILE_CHECKS.items():
+            lines.append(f"{check_id:24} {check.level:8} {check.description}")
         return "\n".join(lines) + "\n"
     if rule in RULES:
         return (inspect.getdoc(RULES[rule]) or rule) + "\n"
     if rule in FILE_CHECKS:
-        level, text = FILE_CHECKS[rule]
-        return f"{rule} ({level}): {text}\n"
+        check = FILE_CHECKS[rule]
+        return f"{rule} ({check.level}): {check.description}\n"
     hint = did_you_mean(rule, [*RULES, *FILE_CHECKS]) or "; `tmcheck rules` lists them"
     raise UsageError(f"unknown rule {rule!r}{hint}")

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from tmcheck.file_checks import file_finding
 from tmcheck.findings import Finding
 from tmcheck.formats.fields import items, text, title_of
 from tmcheck.globs import GlobSet
@@ -68,7 +69,7 @@ def read(
     if not isinstance(data, list):
         found = "the file" if dialect.threats is None else f"key {dialect.threats!r}"
         message = f"{dialect.name}: {found} holds no list of threats"
-        return (), (Finding(path, 1, 1, "schema", "error", message),)
+        return (), (file_finding(path, "schema", message),)
     keys = {**_DEFAULT_KEYS, **dialect.fields}
     entries = []
     for _, item, (line, column), marks in items(document, data, where):

@@ -18,6 +18,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from tmcheck.file_checks import file_finding
 from tmcheck.findings import Finding
 from tmcheck.formats import markdown_rows
 from tmcheck.formats.fields import text as field_text
@@ -136,10 +137,11 @@ def _may_hold_table(lines: list[str]) -> bool:
 
 def no_table_note(path: str) -> Finding:
     """The note a named Markdown file without a threat table gets."""
-    return Finding(
-        path, 1, 1, RULE, "note",
+    return file_finding(
+        path, RULE,
         "no threat table found: a table whose header names threat columns, such as"
         " ID, Threat, STRIDE, Likelihood, Impact, Risk, Mitigation, Status",
+        note=True,
     )  # fmt: skip
 
 
@@ -179,8 +181,8 @@ def _front_matter(
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if end is None:
         findings.append(
-            Finding(
-                path, 1, 1, "parse-error", "error",
+            file_finding(
+                path, "parse-error",
                 "the YAML front matter opened here is never closed (a line with --- ends it)",
             )
         )  # fmt: skip
@@ -192,11 +194,10 @@ def _front_matter(
         data = load_yaml(block).data
     except LoadError as error:  # positions are the block's: line 1 is the file's line 2
         findings.append(
-            Finding(
-                path, error.line + 1, error.column, "parse-error", "error",
-                f"front matter: {error.message}",
+            file_finding(
+                path, "parse-error", f"front matter: {error.message}", error.line + 1, error.column
             )
-        )  # fmt: skip
+        )
         return {}, end + 1
     metadata = {key: field_text(data.get(key)) for key in _FRONT_MATTER_KEYS}
     return {key: value for key, value in metadata.items() if value}, end + 1

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from tmcheck.file_checks import file_finding
 from tmcheck.findings import Finding
 from tmcheck.formats.markdown_blocks import Table
 from tmcheck.formats.markdown_table import Cell, split_row
@@ -230,4 +231,4 @@ def _strip_marks(value: str) -> str:
 
 
 def _error(path: str, line: int, column: int, message: str) -> Finding:
-    return Finding(path, line, column, RULE, "error", message)
+    return file_finding(path, RULE, message, line, column)

@@ -15,6 +15,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from tmcheck.file_checks import file_finding
 from tmcheck.findings import Finding
 from tmcheck.formats import TOOL_FILE_MAX_BYTES
 from tmcheck.formats.fields import boundaries, items, mapping, text
@@ -260,15 +261,14 @@ def placeholder_note(
         )
         else ""
     )
-    return Finding(
+    return file_finding(
         path,
-        line,
-        column,
         "placeholder-ratings",
-        "note",
         f"every one of the {len(threats)} threats is rated likelihood 100 and impact 100{source}:"
         f" the {count} threats on elements are critical because of that, not because someone"
         " rated them; rate them here, or check the original model",
+        line,
+        column,
     )
 
 

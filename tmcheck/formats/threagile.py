@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from tmcheck.file_checks import file_finding
 from tmcheck.findings import Finding
 from tmcheck.formats import threagile_rating as rating
 from tmcheck.formats.fields import mapping, text, texts
@@ -288,8 +289,8 @@ def _with_includes(
                 seen.add(target)
                 included = _read_include(name, target, os.path.dirname(path))
             if isinstance(included, str):
-                findings.append(Finding(current_path, line, column, "read-error", "error",
-                                        f"includes {name!r}: {included}"))  # fmt: skip
+                problem = f"includes {name!r}: {included}"
+                findings.append(file_finding(current_path, "read-error", problem, line, column))
             else:
                 pending.append((included, target, depth + 1))
 

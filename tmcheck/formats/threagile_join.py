@@ -18,12 +18,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tmcheck.config import Settings
+from tmcheck.file_checks import file_finding
 from tmcheck.findings import Finding
 from tmcheck.formats import threagile, threagile_risks
 from tmcheck.formats.threagile_rating import tracking_for
 from tmcheck.git import Git, GitError
 from tmcheck.normalize import normalize
 from tmcheck.results import FileResult
+from tmcheck.rules import rule_finding, unresolved_reference
+from tmcheck.rules.context import Problem
 
 
 def model_of(risks: FileResult, models: Sequence[FileResult]) -> FileResult | None:
@@ -94,14 +97,12 @@ def _orphans(tracking: threagile.Tracking, ids: set[str]) -> list[Finding]:
         single = {key: tracking.tracking[key]}
         if key in ids or ("*" in key and any(tracking_for(i, single) for i in ids)):
             continue
-        found.append(
-            Finding(
-                path, line, column, "unresolved-reference", "error",
-                f"risk_tracking entry {key} matches no risk of risks.json (Threagile stops on it"
-                " unless run with --ignore-orphaned-risk-tracking)",
-                key,
-            )
-        )  # fmt: skip
+        message = (
+            f"risk_tracking entry {key} matches no risk of risks.json (Threagile stops on it"
+            " unless run with --ignore-orphaned-risk-tracking)"
+        )
+        problem = Problem(path, line, column, message, threat_id=key)
+        found.append(rule_finding(unresolved_reference.ID, problem))
     return found
 
 
@@ -128,8 +129,8 @@ def stale_risks(files: Sequence[FileResult], repository: Git | GitError | None) 
         if risks_time is None or model_time is None or risks_time >= model_time:
             continue
         findings.append(
-            Finding(
-                risks.path, 1, 1, "stale-output", "warning",
+            file_finding(
+                risks.path, "stale-output",
                 f"risks.json was last committed before its model {model.path} changed"
                 f" ({_day(risks_time)} < {_day(model_time)}): run Threagile on the model again"
                 " (in CI, before tmcheck) so that its risks are today's",

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from tmcheck.file_checks import file_finding
 from tmcheck.findings import Finding
 from tmcheck.formats import TOOL_FILE_MAX_BYTES
 from tmcheck.formats.fields import items, mapping, text, texts
@@ -111,9 +112,10 @@ def read(document: Document, path: str) -> Parsed:
     if _newer(data):
         line, column = document.locate(["schema"])
         notes = (
-            Finding(path, line, column, "schema", "note",
-                    f"$.schema: {data['schema']} is newer than Threat Composer's published"
-                    " schema (1); the file is checked against schema 1"),
+            file_finding(path, "schema",
+                         f"$.schema: {data['schema']} is newer than Threat Composer's published"
+                         " schema (1); the file is checked against schema 1",
+                         line, column, note=True),
             *notes,
         )  # fmt: skip
     return Parsed(entries=tuple(entries), findings=notes)
@@ -181,10 +183,11 @@ def _unset_note(path: str, unset: list[tuple[ThreatEntry, int]]) -> tuple[Findin
     names = ", ".join(entry.id or repr(entry.title[:40]) for entry, _ in unset[:10])
     more = f" and {len(unset) - 10} more" if len(unset) > 10 else ""
     return (
-        Finding(
-            path, first.line, first.column, NOTE_RULE, "note",
+        file_finding(
+            path, NOTE_RULE,
             f"{len(unset)} threats have no status although every mitigation linked to them is"
             f" resolved ({names}{more}); they count as open: if they are handled, set their"
             " status to Resolved (threatResolved) in Threat Composer",
+            first.line, first.column,
         ),
     )  # fmt: skip

@@ -37,7 +37,10 @@ from tmcheck.wording import plural, shorten
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/tmcheck/tmcheck"
 MAX_RESULTS = 25_000  # code scanning rejects a run with more
+# SARIF's own result (in no other output, made after `.tmcheck.yaml` levels apply): no check,
+# so not in FILE_CHECKS, and its level is here only.
 OUTSIDE_RULE = "outside-repository"
+OUTSIDE_LEVEL = "warning"
 DEFAULT_ANCHOR = ".tmcheck.yaml"  # where a run-level result points when no file was checked
 _DESCRIPTION_LIMIT = 1024  # code scanning's limit for short and full descriptions
 
@@ -90,13 +93,15 @@ def to_sarif(
         if OUTSIDE_RULE not in index:
             index[OUTSIDE_RULE] = len(rules)
             rules.append(
-                _descriptor(OUTSIDE_RULE, "warning", "a file outside the repository", "", "#sarif")
+                _descriptor(
+                    OUTSIDE_RULE, OUTSIDE_LEVEL, "a file outside the repository", "", "#sarif"
+                )
             )
         message = (
             f"{plural(outside, 'result')} about files outside the repository"
             " (reached through a link) left out: code scanning shows files of the repository only"
         )
-        note = Finding(fallback or ".", 1, 1, OUTSIDE_RULE, "warning", message)
+        note = Finding(fallback or ".", 1, 1, OUTSIDE_RULE, OUTSIDE_LEVEL, message)
         results.append(
             _result(note, index[OUTSIDE_RULE], fallback or DEFAULT_ANCHOR, f"outside:{outside}")
         )
@@ -172,8 +177,8 @@ def rule_descriptors() -> list[dict[str, Any]]:
         file = module.__name__.rsplit(".", 1)[-1]
         help_path = f"/blob/main/tmcheck/rules/{file}.py"
         descriptors.append(_descriptor(rule_id, module.LEVEL, short, doc, help_path))
-    for check_id, (level, text) in FILE_CHECKS.items():
-        descriptors.append(_descriptor(check_id, level, text, "", "#rules"))
+    for check_id, check in FILE_CHECKS.items():
+        descriptors.append(_descriptor(check_id, check.level, check.description, "", "#rules"))
     return descriptors
 
 
