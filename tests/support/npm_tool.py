@@ -3,6 +3,7 @@ cache directory outside the repository, once per lock file, and run with JSON in
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -42,6 +43,15 @@ class NpmTool:
         if (target / ".installed").is_file():
             return target
         target.mkdir(parents=True, exist_ok=True)
+        # the test processes run side by side: one installs, the others wait for it
+        with (target.parent / f"{target.name}.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not (target / ".installed").is_file():
+                self._npm_ci(source, target)
+        return target
+
+    @staticmethod
+    def _npm_ci(source: Path, target: Path) -> None:
         for name in FILES:
             shutil.copyfile(source / name, target / name)
         done = subprocess.run(
@@ -51,7 +61,6 @@ class NpmTool:
         if done.returncode != 0:
             raise RuntimeError(f"npm ci failed in {target}:\n{done.stdout}{done.stderr}")
         (target / ".installed").write_text("ok\n")
-        return target
 
     def run(self, request: Any) -> Any:
         """`node validate.mjs` with `request` as JSON on its input; its JSON output."""
