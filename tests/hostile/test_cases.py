@@ -5,10 +5,10 @@ character, no workflow command, safe Markdown, no connection to the listener tha
 `$schema`/`$ref` point at); and bounded work, under 2 s (CPU, and wall with a margin for a
 busy machine) and 200 MB (peak resident memory).
 
-The peak is the child's own VmHWM, read from /proc when it ends: `wait4`'s ru_maxrss would
-also count the memory of the pytest process the child was forked from. The real environment
-of these children holds the canary and the token, so a symlink to /proc/self/environ that was
-followed would show them.
+Each process is forked from a server that has imported tmcheck once (`tests/support/measure.py`),
+so the bounds measure the case's work, not Python's start. The peak is the child's own VmHWM,
+read from /proc when it ends. The real environment of these children holds the canary and the
+token, so a symlink to /proc/self/environ that was followed would show them.
 """
 
 from __future__ import annotations
