@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import random
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -16,7 +17,9 @@ import yaml
 
 THREATS_PER_FILE = 10
 TARGET_BYTES = (6800, 8800)  # each file's size is drawn from this range: mean 7,800 bytes
-OUT = Path(__file__).resolve().parent / "out"
+# Outside the repository: tmcheck walks a directory of a git work tree the way git sees it, so
+# corpora in a git-ignored folder of the repository would not be checked at all.
+OUT = Path(tempfile.gettempdir()) / "tmcheck-bench"
 
 CATEGORIES = (
     "Spoofing", "Tampering", "Repudiation", "Information Disclosure",

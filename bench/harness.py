@@ -89,8 +89,16 @@ def tool(name: str) -> str:
 
 
 def clean_environment(**extra: str) -> dict[str, str]:
-    """This process's environment without TMCHECK_* variables, plus `extra`."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("TMCHECK_")}
+    """This process's environment without TMCHECK_* variables, plus `extra`.
+
+    Without PYTHONDONTWRITEBYTECODE too: an installed tmcheck (and the peer) has its bytecode
+    cached, and with the variable set an editable install compiles every module on each start
+    (~0.1 s here)."""
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("TMCHECK_") and k != "PYTHONDONTWRITEBYTECODE"
+    }
     environment.update(extra)
     return environment
 

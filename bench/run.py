@@ -48,8 +48,9 @@ def runners(directory: Path, count: int, schema: Path) -> dict[str, Runner]:
     logs = OUT / "logs"
 
     def run_tmcheck(tag: str) -> tuple[Sample, int]:
-        command = [tmcheck, "check", "--no-config", "--format", "json", directory.name]
-        sample, stderr = measure(command, cwd=OUT, env=env, log=logs / f"tmcheck-{tag}.json")
+        # Run in the corpus: the root is where tmcheck reads other threat models as context.
+        command = [tmcheck, "check", "--no-config", "--format", "json", "."]
+        sample, stderr = measure(command, cwd=directory, env=env, log=logs / f"tmcheck-{tag}.json")
         if sample.code != 1:  # 1: the corpus has blocking threats; 0, 2 or 3 is wrong
             raise BenchError(f"tmcheck exited {sample.code} on {directory}:\n{stderr[-3000:]}")
         return sample, 1
@@ -79,6 +80,9 @@ def verify_tmcheck_output(path: Path, count: int) -> None:
     """The run checked every file, found every threat valid and no problem with the corpus."""
     report = json.loads(path.read_text(encoding="utf-8"))
     summary = report["summary"]
+    budget = [f["message"] for f in report["findings"] if f["rule"] == "run-budget"]
+    if budget:  # tmcheck/budget.py: what one run may read in all, not a setting
+        raise BenchError(f"{count:,} files are more than one tmcheck run reads: {budget[0]}")
     bad = sorted({f["rule"] for f in report["findings"]} & BAD_RULES)
     if summary["files"] != count or summary["threats"] != 10 * count or bad:
         raise BenchError(f"tmcheck output is off: {summary}, unexpected rules {bad}")
