@@ -16,7 +16,7 @@ from tmcheck.config import DEFAULT_INCLUDE
 from tmcheck.discover import Candidate, ReadRefused, read_bounded
 from tmcheck.file_checks import file_finding
 from tmcheck.findings import internal_error
-from tmcheck.formats import TOOL_FILE_MAX_BYTES, markdown, mstmt, threagile_risks
+from tmcheck.formats import TOOL_FILE_MAX_BYTES, markdown, mstmt_terms, threagile_risks
 from tmcheck.formats.detect import ALL_LOADERS, LOADERS, detect_format
 from tmcheck.formats.dialect import FORMAT as DIALECT
 from tmcheck.formats.dialect import Dialect
@@ -93,7 +93,7 @@ class FileChecker:
         dialect = next((d for d in settings.dialects if d.matches(relative)), None)
         if dialect is not None and pinned is None:
             return self._check_dialect(raw, path, dialect)
-        if pinned == mstmt.FORMAT or (pinned is None and looks_like_xml(raw)):
+        if pinned == mstmt_terms.FORMAT or (pinned is None and looks_like_xml(raw)):
             return self._check_xml(raw, candidate)
         try:
             document = parse(raw, path)
@@ -140,6 +140,8 @@ class FileChecker:
 
     def _check_xml(self, raw: bytes, candidate: Candidate) -> FileResult:
         """An XML file: a Microsoft Threat Modeling Tool model, or no threat model."""
+        from tmcheck.formats import mstmt  # the XML reader: only for a file that looks like XML
+
         path, settings = candidate.path, self.settings
         try:
             document = load_xml(raw, mstmt.MARKED)
@@ -151,13 +153,13 @@ class FileChecker:
                     path, "read-error", _too_large(settings.max_file_bytes, "max_file_bytes")
                 )
             return _not_a_threat_model(candidate)
-        refused = _over_ceiling(path, len(raw), mstmt.FORMAT, settings)
+        refused = _over_ceiling(path, len(raw), mstmt_terms.FORMAT, settings)
         if refused is not None:
             return refused
         parsed = mstmt.read(document, path)
         return FileResult(
             path=path,
-            format=mstmt.FORMAT,
+            format=mstmt_terms.FORMAT,
             valid=True,
             threats=tuple(normalize(entry, settings) for entry in parsed.entries),
             elements=parsed.elements,

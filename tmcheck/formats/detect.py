@@ -10,7 +10,7 @@ from tmcheck.formats import (
     architecture,
     dragon,
     library,
-    mstmt,
+    mstmt_terms,
     otm,
     pytm,
     register,
@@ -45,8 +45,9 @@ LOADERS: Mapping[str, FormatReader] = {
 # tmcheck's own formats start here: every other tool's format is told apart before.
 _FIRST_OWN = dragon.FORMAT
 
-# Formats read from XML rather than from a JSON or YAML tree (`check.py` routes them).
-XML_LOADERS: Mapping[str, ModuleType] = {mstmt.FORMAT: mstmt}
+# Formats read from XML rather than from a JSON or YAML tree: their names, words and size
+# ceilings only (`file_checker` imports the XML reader when a file looks like XML).
+XML_LOADERS: Mapping[str, ModuleType] = {mstmt_terms.FORMAT: mstmt_terms}
 ALL_LOADERS: Mapping[str, FormatReader | ModuleType] = {**LOADERS, **XML_LOADERS}
 
 

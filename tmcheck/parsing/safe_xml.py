@@ -13,9 +13,12 @@ from __future__ import annotations
 import codecs
 from collections.abc import Collection
 from dataclasses import dataclass
-from xml.etree.ElementTree import Element, ParseError
+from typing import TYPE_CHECKING
 
 from tmcheck.parsing.tree import LoadError, Position
+
+if TYPE_CHECKING:  # ElementTree is imported when XML is parsed, not by `looks_like_xml` users
+    from xml.etree.ElementTree import Element, ParseError
 
 # Elements in one file. A real .tm7 of 1.2 MB (its template embedded) holds about 18,500.
 MAX_ELEMENTS = 400_000
@@ -51,6 +54,8 @@ def looks_like_xml(raw: bytes) -> bool:
 
 def load_xml(raw: bytes, marked: Collection[str] = ()) -> XmlDocument:
     """Parse `raw`, keeping the position of every element whose local name is in `marked`."""
+    from xml.etree.ElementTree import ParseError
+
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import fromstring
 
