@@ -52,6 +52,9 @@ LINES = [
     "</div>", "<details>", "<span>", "<a href='x'>", "- item", "* item", "1. first",
     "2. second", "  continued", "   - nested", "-", "+ plus", "  | ID | Threat |",
     "  |---|---|", "- | ID | Threat |", "  ```", "<script>", "</script>", "#", "## ##",
+    # items whose first line is plain text, or almost (the scanner's shortcuts)
+    "- `code` item", "- ```", "- **bold**", "- * * *", "- 2024 was", "- 2. inner", "- <div>",
+    "- # heading", "- a | b", "    - deeper", "\t- tab", "  1. one", "1) paren", "  text",
 ]  # fmt: skip
 
 
@@ -74,6 +77,13 @@ def test_blocks_agree_with_markdown_it(lines: list[str]) -> None:
         "\n    | ID | STRIDE |\n    |---|---|\n",
         "- item\n\n  | ID | STRIDE |\n  |---|---|\n  | T1 | S |\n",
         "1. a\n2. b\n\n## Threats\n\n| ID | STRIDE |\n|---|---|\n| T1 | S |\n- x\n",
+        # where a list item whose first line is plain text ends
+        "- a\n\n\n- b\n  # inside\n- c\n\n  ## inside too\n",
+        "- `a`\n  - **b**\n    - c\n  Threats\n  ---\n- d\n",
+        "- a\n  - b\n    2. c\n    # inside b\n",
+        "  1. a\n\t- lazy, not an item\n# top\n",
+        "- a | b\n- |---|\n\n- a | b\n  |---|\n",
+        "> - a\nlazy\n> - b\n\n# top\n",
     ],
 )
 def test_block_cases(text: str) -> None:
@@ -92,6 +102,8 @@ def test_block_cases(text: str) -> None:
         "`" * 1_000_000,
         "a\n" * 300_000 + "---\n",
         "| a | b |\n|---|---|\n" + "| x | y |\n" * 90_000,
+        "| a | b |\n|---|---|\n" + "".join(f"{'  ' * (i % 6)}- `x` {i}\n" for i in range(50_000)),
+        "| a | b |\n|---|---|\n" + "- **x**\n\n" * 50_000,
     ],
 )
 def test_scanning_is_linear(text: str) -> None:

@@ -302,8 +302,16 @@ class _Scanner:
         content_indent = start_column + spaces
         if self.depth == 0:
             self.blocks.append(ListItem(line + 1, text[offset:].strip(), self.depth))
-        if self._one_line_item(line, offset, content_indent, end):
-            return line + 1
+        plain = (  # a first line of paragraph text: no block starts at the item's content
+            offset < len(text)
+            and self.count[line] >= 0
+            and self.depth < _MAX_LIST_DEPTH
+            and _plain_start(text[offset:])
+        )
+        if plain:
+            plain_end = self._plain_item_end(line, content_indent, end)
+            if plain_end is not None:
+                return plain_end
         saved = (self.first[line], self.count[line], self.indent, self.list_indent, self.depth)
         self.list_indent, self.indent, self.depth = self.indent, content_indent, self.depth + 1
         self.first[line], self.count[line] = offset, column
@@ -312,36 +320,50 @@ class _Scanner:
         elif self.depth > _MAX_LIST_DEPTH:
             following = end
         else:
-            following = self.tokenize(line, end)
+            # a paragraph line that a nested list ends is read: the scan starts at that list
+            nested = plain and self._nested_list_at(line + 1, content_indent, end)
+            following = self.tokenize(line + 1 if nested else line, end)
             following = max(following, line + 1)
         self.first[line], self.count[line] = saved[0], saved[1]
         self.indent, self.list_indent, self.depth = saved[2], saved[3], saved[4]
         return following
 
-    def _one_line_item(self, line: int, offset: int, content_indent: int, end: int) -> bool:
-        """Whether the item is one line of plain text that the next item, at the same column,
-        ends: what the full reading below would find, without its nested scan (a 1 MB list of
-        such items is the common case and would otherwise cost seconds)."""
-        text = self.lines[line]
-        if (
-            offset >= len(text)
-            or not text[offset].isalpha()  # no block can start here: a paragraph line
-            or "|" in text
-            or self.count[line] < 0
-            or self.depth + 1 > _MAX_LIST_DEPTH
-        ):
-            return False
+    def _plain_item_end(self, line: int, content_indent: int, end: int) -> int | None:
+        """Where an item whose first line is paragraph text ends when the next line ends it: a
+        list item left of the item's content, or blank lines and then a line left of it (or
+        the file's end). That is what the full reading would find, without its nested scan (a
+        1 MB list is the common case and would otherwise cost seconds); None when it is needed.
+        No table starts at the first line: its delimiter row would be a blank or a list item."""
         below = line + 1
         if below >= end:
-            return True
-        if self.empty(below) or self.count[below] != self.count[line]:
-            return False
-        # a marker with text at the same column interrupts the paragraph, so it is no lazy line
+            return below
+        if self.empty(below):  # the paragraph ends; the item too, unless a line is inside it
+            following = below + 1
+            while following < end and self.empty(following):
+                following += 1
+            if following >= end or self.count[following] < content_indent:
+                return following
+            return None
+        # a list item left of the content interrupts the paragraph (it is no lazy line) and the
+        # item, unless it is 4 columns right of the list's own (a lazy quote line is -1)
+        if not 0 <= self.count[below] < min(content_indent, self.indent + 4):
+            return None
         marker = _list_marker(self.content(below))
+        if marker is not None and self.lines[below][self.first[below] + marker[0] :].strip(_SPACE):
+            return below
+        return None
+
+    def _nested_list_at(self, index: int, content_indent: int, end: int) -> bool:
+        """Whether line `index` starts a list inside the item that ends the paragraph above it:
+        a bullet or `1.` with text, indented less than a code block (a paragraph only yields
+        to a list that starts so; the line is no setext underline, having text after `-`)."""
+        if index >= end or not content_indent <= self.count[index] <= content_indent + 3:
+            return False
+        marker = _list_marker(self.content(index))
         return (
             marker is not None
-            and self.count[below] < content_indent
-            and bool(self.lines[below][self.first[below] + marker[0] :].strip(_SPACE))
+            and marker[1] in (None, 1)
+            and bool(self.lines[index][self.first[index] + marker[0] :].strip(_SPACE))
         )
 
     def html(self, line: int, end: int, silent: bool) -> int | None:
@@ -430,6 +452,21 @@ class _Scanner:
         if first == "<" and self.html(index, end, True) is not None:
             return True
         return first == "#" and self.atx_heading(index) is not None
+
+
+def _plain_start(text: str) -> bool:
+    """Whether a line whose content is `text` (and has no table under it) starts a paragraph:
+    no fence, quote, rule, list item, HTML block or heading begins with it."""
+    first = text[:1]
+    if first in ("`", "~"):
+        return not text.startswith(first * 3)
+    return not (
+        first == ">"
+        or (first in ("*", "-", "_") and _is_thematic_break(text))
+        or (first in _LIST_STARTS and _list_marker(text) is not None)
+        or (first == "<" and _html_kind(text) is not None)
+        or (first == "#" and _atx(text) is not None)
+    )
 
 
 def _unquote(text: str) -> str:

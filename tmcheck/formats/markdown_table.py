@@ -23,6 +23,8 @@ _INLINE = re.compile(
     re.IGNORECASE,
 )
 _WHOLE_EMPHASIS = re.compile(r"([*_])(?![*_\s])(.+)(?<![*_\s])\1\Z")
+# What any markup, escape or code span starts with: text without them is plain already.
+_MARKUP = frozenset("\\*_[`<\0")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,8 @@ def is_delimiter_row(cells: list[Cell]) -> bool:
 
 def cell_text(raw: str) -> str:
     """The plain text a reader sees in a cell written as `raw`."""
+    if _MARKUP.isdisjoint(raw):  # only its white space changes (a long list's items are so)
+        return " ".join(raw.split())
     raw = raw.replace("\\|", "|").replace("\0", "").strip()
     whole = _WHOLE_EMPHASIS.match(raw)
     if whole and "`" not in raw:
@@ -91,7 +95,8 @@ def cell_text(raw: str) -> str:
         index = close + run
     parts.append(raw[index:])
     text = _plain("".join(parts))
-    text = re.sub("\0(\\d+)\0", lambda m: spans[int(m.group(1))], text)
+    if spans:
+        text = re.sub("\0(\\d+)\0", lambda m: spans[int(m.group(1))], text)
     return " ".join(text.split())
 
 
