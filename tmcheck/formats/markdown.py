@@ -94,7 +94,8 @@ def read_markdown(text: str, path: str) -> MarkdownModel | None:
             headings = {level: name for level, name in headings.items() if level < block.level}
             headings[block.level] = words
         elif isinstance(block, Table):
-            columns = markdown_rows.header_columns(lines, block)
+            context = " ".join([title or "", *headings.values()])
+            columns = markdown_rows.header_columns(lines, block, context)
             if columns is None:
                 continue
             tables += 1

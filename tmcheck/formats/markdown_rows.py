@@ -21,6 +21,7 @@ from tmcheck.findings import Finding
 from tmcheck.formats.markdown_blocks import Table
 from tmcheck.formats.markdown_table import Cell, split_row
 from tmcheck.model import Position, ThreatEntry
+from tmcheck.normalize import category_parts
 
 RULE = "markdown-table"
 FORMAT = "markdown"
@@ -58,6 +59,7 @@ _NAMES = ("id", "title", "description")
 _RATED = ("category", "likelihood", "impact", "risk", "risk_score", "severity", "priority")
 _NOT_RATED = frozenset({"n/a", "na", "-", "\u2014", "\u2013", "?"})
 _NUMBER = re.compile(r"\d{1,2}\Z")
+_MOST_WORDS = 3  # a rating or a status in words: `Very High`, `Not Mitigated`, `Almost certain`
 # One or two letters for a level (`H`, `VH`, `Med`).
 _LEVEL_SHORTHAND: Mapping[str, str] = {
     "c": "critical", "crit": "critical", "h": "high", "hi": "high", "m": "medium",
@@ -81,20 +83,71 @@ def header_key(text: str) -> str:
     return " ".join(folded.replace("#", " ").split())
 
 
-def header_columns(lines: list[str], table: Table) -> dict[str, int] | None:
-    """Field -> column index of a threat table's header; None when it is no threat table."""
+# A qualified header names its field by its last words (`Threat Status`, `STRIDE Threat Type`,
+# `Risk Owner`, `Business Impact`), for these fields; a word that means other things outside a
+# threat table (`Data Type`, `Due Date`, `Support Level`) never counts on its own.
+_QUALIFIABLE = frozenset(
+    {"status", "owner", "mitigation", "likelihood", "impact", "severity", "priority", "category",
+     "risk_score"}
+)  # fmt: skip
+_AMBIGUOUS_WORDS = frozenset({"type", "level", "date", "state", "score", "response", "control"})
+# What makes a table a threat table rather than a list of parameters, releases or tasks: a
+# header (or the heading above the table) that speaks of threats or risks, or STRIDE names in
+# its category column. `Name | Type | Description` and `Level | Name | Capabilities` are not.
+_THREAT_WORDS = (
+    "threat", "stride", "risk", "likelihood", "probability", "severity", "mitigat",
+    "countermeasure", "attack", "vulnerab", "dread", "exploit", "cvss", "security",
+)  # fmt: skip
+
+
+def header_columns(
+    lines: list[str], table: Table, context: str = ""
+) -> dict[str, int] | None:
+    """Field -> column index of a threat table's header; None when it is no threat table.
+    `context` is the text of the headings the table is under."""
     columns: dict[str, int] = {}
-    for index, cell in enumerate(split_row(lines[table.header][table.offset :])):
-        field = COLUMNS.get(header_key(cell.text))
-        if field is None:
-            field = COLUMNS.get(header_key(cell.text.partition("(")[0]))
+    header = split_row(lines[table.header][table.offset :])
+    for index, cell in enumerate(header):
+        field = _header_field(cell.text)
         if field and field not in columns:
             columns[field] = index
     if not any(name in columns for name in _NAMES):
         return None
     if not any(name in columns for name in _RATED):
         return None
-    return columns
+    said = " ".join([context, *(cell.text for cell in header)]).casefold()
+    if any(word in said for word in _THREAT_WORDS) or _stride_values(lines, table, columns):
+        return columns
+    return None
+
+
+def _header_field(text: str) -> str | None:
+    for key in (header_key(text), header_key(text.partition("(")[0])):
+        field = COLUMNS.get(key)
+        if field is not None:
+            return field
+        words = key.split()
+        for start in range(1, len(words)):  # `threat status` -> `status`
+            tail = " ".join(words[start:])
+            field = COLUMNS.get(tail)
+            if field in _QUALIFIABLE and tail not in _AMBIGUOUS_WORDS:
+                return field
+    return None
+
+
+def _stride_values(lines: list[str], table: Table, columns: Mapping[str, int]) -> bool:
+    """Whether the category column names a STRIDE category in its first rows."""
+    index = columns.get("category")
+    if index is None:
+        return False
+    for row in range(table.header + 2, min(table.end, table.header + 22)):
+        cells = split_row(lines[row])
+        if index < len(cells) and any(  # a name, not initials: `S` may be a size
+            name is not None and len(written) > 2
+            for written, name in category_parts([cells[index].text])
+        ):
+            return True
+    return False
 
 
 def read_table(
@@ -189,8 +242,11 @@ def rating_value(value: str | None) -> int | str | None:
     main = main.strip()
     if not main and inside:
         main = inside.rstrip(")").strip()
+    main = _lead(main)
     if main.casefold() in _NOT_RATED:
         return None
+    if len(main.split()) > _MOST_WORDS and not any(c.isdigit() for c in main):
+        return None  # a sentence about the impact, not a rating of it
     short = _LEVEL_SHORTHAND.get(main.casefold())
     if short:
         return short
@@ -203,13 +259,23 @@ def status_value(value: str | None) -> str | None:
     """A status as written, without its marks: `✅ Done` -> `Done`, `✅` -> `mitigated`."""
     if value is None:
         return None
-    text = _strip_marks(value)
+    text = _lead(_strip_marks(value))
     if text:
         return text
     for mark, word in _STATUS_MARKS.items():
         if mark in value:
             return word
     return value
+
+
+def _lead(text: str) -> str:
+    """A value's first words when the cell goes on to explain them: `Mitigated - see #12` ->
+    `Mitigated`, `High: internet-facing API` -> `High` (`Low - Medium` is a range: kept)."""
+    for separator in (" - ", " \u2013 ", " \u2014 ", ": ", "; ", ", ", ". "):
+        head, found, tail = text.partition(separator)
+        if found and len(head.split()) <= _MOST_WORDS and len(tail.split()) > 1:
+            return head.strip()
+    return text
 
 
 def _declared_score(value: str | None) -> int | None:
