@@ -179,3 +179,32 @@ def test_a_one_megabyte_line_reads_in_under_two_seconds(text: str, tmp_path: Pat
     started = time.perf_counter()
     read_markdown(text, "big.md")
     assert time.perf_counter() - started < 2.0
+
+
+def test_a_rating_column_of_descriptions_rates_nothing(run_cli: RunCli, tmp_path: Path) -> None:
+    """`Impact` holding what happens (`Session hijacking`) describes: no rating, no error; a
+    column with one rating in it is a rating column, and its odd cells are errors."""
+    (tmp_path / "threats.md").write_text(
+        "# Threat model\n\n| ID | Threat | Likelihood | Impact |\n|---|---|---|---|\n"
+        "| T1 | Token replay | High | Session hijacking |\n"
+        "| T2 | Collection name injection | Low | Data corruption |\n",
+        encoding="utf-8",
+    )
+    result = run_cli("check", "--no-config", "--format", "json", "threats.md", cwd=tmp_path)
+    report = json.loads(result.stdout)
+    assert [(t["likelihood"], t["impact"]) for t in report["threats"]] == [(4, None), (2, None)]
+    assert "unknown-rating" not in {f["rule"] for f in report["findings"]}
+
+
+def test_a_configured_scale_word_keeps_its_column_a_rating_column(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    (tmp_path / ".tmcheck.yaml").write_text("scales:\n  impact: {ruinous: 5, bearable: 2}\n")
+    (tmp_path / "threats.md").write_text(
+        "# Threat model\n\n| ID | Threat | Likelihood | Impact |\n|---|---|---|---|\n"
+        "| T1 | Token replay | High | Ruinous |\n| T2 | Cache poisoning | Low | Bearable |\n",
+        encoding="utf-8",
+    )
+    result = run_cli("check", "--format", "json", "threats.md", cwd=tmp_path)
+    report = json.loads(result.stdout)
+    assert [t["impact"] for t in report["threats"]] == [5, 2]

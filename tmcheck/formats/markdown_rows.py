@@ -13,8 +13,10 @@ A row with the wrong number of cells, and a row of a table with an ID column but
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
+from typing import Any
 
 from tmcheck.file_checks import file_finding
 from tmcheck.findings import Finding
@@ -22,6 +24,7 @@ from tmcheck.formats.markdown_blocks import Table
 from tmcheck.formats.markdown_table import Cell, split_row
 from tmcheck.model import Position, ThreatEntry
 from tmcheck.normalize import category_parts
+from tmcheck.scoring import DEFAULT_SCALE, is_level_word, parse_product, word_key
 
 RULE = "markdown-table"
 FORMAT = "markdown"
@@ -100,9 +103,7 @@ _THREAT_WORDS = (
 )  # fmt: skip
 
 
-def header_columns(
-    lines: list[str], table: Table, context: str = ""
-) -> dict[str, int] | None:
+def header_columns(lines: list[str], table: Table, context: str = "") -> dict[str, int] | None:
     """Field -> column index of a threat table's header; None when it is no threat table.
     `context` is the text of the headings the table is under."""
     columns: dict[str, int] = {}
@@ -157,8 +158,10 @@ def read_table(
     path: str,
     defaults: Mapping[str, str],
     findings: list[Finding],
+    rating_words: Collection[str] = (),
 ) -> list[ThreatEntry]:
-    """Threat entries from the rows of a threat table."""
+    """Threat entries from the rows of a threat table. `rating_words` are the words the
+    configured scales add to the default ones."""
     header = _cells(lines[table.header], table.offset)
     entries = []
     for index in range(table.header + 2, table.end):
@@ -174,7 +177,40 @@ def read_table(
             )  # fmt: skip
             continue
         entries.append(_entry(cells, columns, path, index + 1, line, defaults, findings))
-    return entries
+    return _without_descriptive_columns(entries, rating_words)
+
+
+# A rating column none of whose cells holds a rating describes instead: `Impact` holding
+# `Session hijacking`, `Data corruption`. Its cells are no ratings (and no unknown-rating).
+_RATING_FIELDS = ("likelihood", "impact", "risk", "severity")
+
+
+def _without_descriptive_columns(
+    entries: list[ThreatEntry], rating_words: Collection[str]
+) -> list[ThreatEntry]:
+    words = frozenset(word_key(word) for word in rating_words) | frozenset(DEFAULT_SCALE)
+    descriptive = [
+        field
+        for field in _RATING_FIELDS
+        if any(getattr(entry, field) is not None for entry in entries)
+        and not any(_is_rating(getattr(entry, field), words) for entry in entries)
+    ]
+    if not descriptive:
+        return entries
+    cleared: dict[str, Any] = dict.fromkeys(descriptive)
+    return [dataclasses.replace(entry, **cleared) for entry in entries]
+
+
+def _is_rating(value: object, words: frozenset[str]) -> bool:
+    if value is None or isinstance(value, int):
+        return isinstance(value, int)
+    text = str(value)
+    return (
+        word_key(text) in words
+        or is_level_word(text)
+        or parse_product(text) is not None
+        or any(c.isdigit() for c in text)
+    )
 
 
 def _cells(line: str, offset: int) -> list[Cell]:
