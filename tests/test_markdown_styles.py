@@ -159,7 +159,8 @@ def test_ratings_as_written(written: str, value: object) -> None:
     ("written", "value"),
     [("\u2705", "mitigated"), ("\u2705 Done", "Done"), ("\u274c", "open"), ("partial", "partial"),
      ("**Shipped**", "Shipped"), ("Mitigated - see #12", "Mitigated"),
-     ("In progress: waiting for the vendor", "In progress"), ("Not Mitigated", "Not Mitigated")],
+     ("In progress: waiting for the vendor", "In progress"), ("Not Mitigated", "Not Mitigated"),
+     ("\u2705 Verified", "mitigated"), ("\u274c Reopened", "open"), ("Verified", "Verified")],
 )  # fmt: skip
 def test_statuses_as_written(written: str, value: str) -> None:
     assert status_value(written) == value

@@ -24,7 +24,13 @@ from tmcheck.formats.markdown_blocks import Table
 from tmcheck.formats.markdown_table import Cell, split_row
 from tmcheck.model import Position, ThreatEntry
 from tmcheck.normalize import category_parts
-from tmcheck.scoring import DEFAULT_SCALE, is_level_word, parse_product, word_key
+from tmcheck.scoring import (
+    DEFAULT_SCALE,
+    DEFAULT_STATUS_WORDS,
+    is_level_word,
+    parse_product,
+    word_key,
+)
 
 RULE = "markdown-table"
 FORMAT = "markdown"
@@ -292,16 +298,17 @@ def rating_value(value: str | None) -> int | str | None:
 
 
 def status_value(value: str | None) -> str | None:
-    """A status as written, without its marks: `✅ Done` -> `Done`, `✅` -> `mitigated`."""
+    """A status as written, without its marks: `✅ Done` -> `Done`, `✅` -> `mitigated`, and
+    `✅ Verified` -> `mitigated` (a mark beside a word that is no status word decides)."""
     if value is None:
         return None
     text = _lead(_strip_marks(value))
-    if text:
+    if text and word_key(text) in DEFAULT_STATUS_WORDS:
         return text
-    for mark, word in _STATUS_MARKS.items():
+    for mark, word in _STATUS_MARKS.items():  # `✅ Verified`: the mark says what the word may not
         if mark in value:
             return word
-    return value
+    return text or value
 
 
 def _lead(text: str) -> str:
