@@ -117,8 +117,10 @@ def test_qualified_headers_name_their_field(run_cli: RunCli, tmp_path: Path) -> 
         "## Roadmap\n\n| Priority | Name | Status |\n|---|---|---|\n| P1 | Export | Done |\n",
         "## Consequences\n\n| ID | Title | Impact |\n|---|---|---|\n"
         "| C1 | Rebuild | Any caller can trigger a full rebuild |\n",
+        "## Findings by risk\n\n| Risk Level | Count | Fixed | Description |\n|---|---|---|---|\n"
+        "| High | 5 | 5 | All high findings are closed |\n",
     ],
-    ids=["parameters", "product-levels", "roadmap", "adr-consequences"],
+    ids=["parameters", "product-levels", "roadmap", "adr-consequences", "tally"],
 )
 def test_tables_that_speak_of_no_threat_are_not_read(table: str) -> None:
     assert read_markdown("# Project\n\n" + table, "README.md") is None
@@ -188,12 +190,15 @@ def test_a_rating_column_of_descriptions_rates_nothing(run_cli: RunCli, tmp_path
     (tmp_path / "threats.md").write_text(
         "# Threat model\n\n| ID | Threat | Likelihood | Impact |\n|---|---|---|---|\n"
         "| T1 | Token replay | High | Session hijacking |\n"
-        "| T2 | Collection name injection | Low | Data corruption |\n",
+        "| T2 | Collection name injection | Low | Data corruption |\n"
+        "| T3 | Replay | Low | Every envelope carries wire version 3: old peers drop it |\n",
         encoding="utf-8",
     )
     result = run_cli("check", "--no-config", "--format", "json", "threats.md", cwd=tmp_path)
     report = json.loads(result.stdout)
-    assert [(t["likelihood"], t["impact"]) for t in report["threats"]] == [(4, None), (2, None)]
+    assert [(t["likelihood"], t["impact"]) for t in report["threats"]] == [
+        (4, None), (2, None), (2, None)
+    ]  # fmt: skip
     assert "unknown-rating" not in {f["rule"] for f in report["findings"]}
 
 

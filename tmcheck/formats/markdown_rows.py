@@ -68,6 +68,7 @@ _NAMES = ("id", "title", "description")
 _RATED = ("category", "likelihood", "impact", "risk", "risk_score", "severity", "priority")
 _NOT_RATED = frozenset({"n/a", "na", "-", "\u2014", "\u2013", "?"})
 _NUMBER = re.compile(r"\d{1,2}\Z")
+_FIGURE = re.compile(r"\d{1,3}(?:\.\d{1,2})?(?: ?/ ?\d{1,3})?")  # `15`, `7.5`, `3/5`
 _MOST_WORDS = 3  # a rating or a status in words: `Very High`, `Not Mitigated`, `Almost certain`
 # One or two letters for a level (`H`, `VH`, `Med`).
 _LEVEL_SHORTHAND: Mapping[str, str] = {
@@ -99,6 +100,7 @@ _QUALIFIABLE = frozenset(
     {"status", "owner", "mitigation", "likelihood", "impact", "severity", "priority", "category",
      "risk_score"}
 )  # fmt: skip
+_TALLY_WORDS = frozenset({"count", "total", "number of findings", "number of threats"})
 _AMBIGUOUS_WORDS = frozenset({"type", "level", "date", "state", "score", "response", "control"})
 # What makes a table a threat table rather than a list of parameters, releases or tasks: a
 # header (or the heading above the table) that speaks of threats or risks, or STRIDE names in
@@ -122,6 +124,8 @@ def header_columns(lines: list[str], table: Table, context: str = "") -> dict[st
         return None
     if not any(name in columns for name in _RATED):
         return None
+    if any(header_key(cell.text) in _TALLY_WORDS for cell in header):
+        return None  # `Risk Level | Count | Fixed`: a summary of threats, not a list of them
     said = " ".join([context, *(cell.text for cell in header)]).casefold()
     if any(word in said for word in _THREAT_WORDS) or _stride_values(lines, table, columns):
         return columns
@@ -215,7 +219,7 @@ def _is_rating(value: object, words: frozenset[str]) -> bool:
         word_key(text) in words
         or is_level_word(text)
         or parse_product(text) is not None
-        or any(c.isdigit() for c in text)
+        or _FIGURE.fullmatch(text.strip()) is not None
     )
 
 
