@@ -320,7 +320,7 @@ class _Scanner:
         elif self.depth > _MAX_LIST_DEPTH:
             following = end
         else:
-            # a paragraph line that a nested list ends is read: the scan starts at that list
+            # a first line that a nested list follows is a paragraph of its own: scan the list
             nested = plain and self._nested_list_at(line + 1, content_indent, end)
             following = self.tokenize(line + 1 if nested else line, end)
             following = max(following, line + 1)
