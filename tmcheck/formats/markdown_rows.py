@@ -5,7 +5,9 @@ Header names match case- and punctuation-insensitively and in any order (`Threat
 out of the way, not refused. A table is a threat table when its header names a threat (an ID, a
 title or a description) and how it is classified or rated (a STRIDE category, a likelihood, an
 impact, a risk, a severity or a priority). Values are read as people write them: ratings
-`High (12)`, `4x5`, `🔴 High`, `H`; statuses `✅`, `Partial`, `Shipped`, `N/A`.
+`High (12)`, `4x5`, `🔴 High`, `H`; statuses `✅`, `Partial`, `Shipped`, `N/A`. A cell that
+holds only a placeholder (`...`, `TBD`, `-`) is empty, and a row whose cells other than its ID
+are all empty is a template's or an example's row: no threat. Ids are numbered per document.
 
 A row with the wrong number of cells, and a row of a table with an ID column but no ID, are
 `markdown-table` errors at their line.
@@ -21,6 +23,7 @@ from tmcheck.findings import Finding
 from tmcheck.formats.markdown_blocks import Table
 from tmcheck.formats.markdown_table import Cell, split_row
 from tmcheck.model import Position, ThreatEntry
+from tmcheck.scoring import DEFAULT_STATUS_WORDS, word_key
 
 RULE = "markdown-table"
 FORMAT = "markdown"
@@ -56,7 +59,10 @@ COLUMNS: Mapping[str, str] = {
 }  # fmt: skip
 _NAMES = ("id", "title", "description")
 _RATED = ("category", "likelihood", "impact", "risk", "risk_score", "severity", "priority")
-_NOT_RATED = frozenset({"n/a", "na", "-", "\u2014", "\u2013", "?"})
+# A cell that holds only one of these is empty: a template's or an example's placeholder
+# (`...`, `TBD`, `-`); also any run of dots and dashes.
+_PLACEHOLDERS = frozenset({"tbd", "tba", "todo", "n/a", "na", "?"})
+_PLACEHOLDER_MARKS = re.compile(r"[.\u2026\-\u2013\u2014]+\Z")
 _NUMBER = re.compile(r"\d{1,2}\Z")
 # One or two letters for a level (`H`, `VH`, `Med`).
 _LEVEL_SHORTHAND: Mapping[str, str] = {
@@ -108,9 +114,14 @@ def read_table(
     """Threat entries from the rows of a threat table."""
     header = _cells(lines[table.header], table.offset)
     entries = []
+    id_column = columns.get("id")
     for index in range(table.header + 2, table.end):
         line = lines[index]
         cells = _cells(line, 0)
+        if len(cells) == len(header) and all(
+            is_empty(cell.text) for column, cell in enumerate(cells) if column != id_column
+        ):
+            continue  # a template's or an example's row (`| TH-01 | ... | ... |`): no threat
         if len(cells) != len(header):
             findings.append(
                 _error(
@@ -137,7 +148,7 @@ def _entry(
     defaults: Mapping[str, str],
     findings: list[Finding],
 ) -> ThreatEntry:
-    values = {field: cells[index].text or None for field, index in columns.items()}
+    values = {field: _value(field, cells[index].text) for field, index in columns.items()}
     positions: dict[str, Position] = {
         field: (line, cells[index].column) for field, index in columns.items()
     }
@@ -175,8 +186,22 @@ def _entry(
         acceptance=acceptance or None,
         ticket=values.get("ticket"),
         identified=values.get("identified"),
+        id_scope="file",  # documents number their rows (`1`, `TH-01`) each on its own
         positions=positions,
     )
+
+
+def is_empty(text: str) -> bool:
+    """Whether a cell's text says nothing: empty, or only a placeholder (`...`, `TBD`, `N/A`)."""
+    return not text or text.casefold() in _PLACEHOLDERS or bool(_PLACEHOLDER_MARKS.match(text))
+
+
+def _value(field: str, text: str) -> str | None:
+    """A cell's text, None when empty; a placeholder that is a status word keeps its meaning
+    (`N/A` is not applicable, `TODO` open)."""
+    if field == "status" and word_key(text) in DEFAULT_STATUS_WORDS:
+        return text
+    return None if is_empty(text) else text
 
 
 def rating_value(value: str | None) -> int | str | None:
@@ -189,7 +214,7 @@ def rating_value(value: str | None) -> int | str | None:
     main = main.strip()
     if not main and inside:
         main = inside.rstrip(")").strip()
-    if main.casefold() in _NOT_RATED:
+    if is_empty(main):
         return None
     short = _LEVEL_SHORTHAND.get(main.casefold())
     if short:

@@ -1,0 +1,114 @@
+"""Markdown threat models as real repositories write them: templates with placeholder rows,
+rows numbered per document, ranges of ratings, and a Threat Dragon diagram naming a document's
+threats."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.cli import RunCli
+from tmcheck.formats.markdown import read_markdown
+from tmcheck.formats.markdown_rows import is_empty
+
+TEMPLATE = """\
+# Threat Model: <system>
+
+## Threats
+
+| Component | STRIDE | Threat | Likelihood | Impact | Status |
+|---|---|---|---|---|---|
+| Web | Spoofing | Session cookie replayed | Low | Minor | Mitigated |
+| ... | ... | ... | ... | ... | ... |
+| … | TBD | TODO | ? | - | — |
+
+## Risks
+
+| ID | Title | Likelihood | Impact | Owner |
+|---|---|---|---|---|
+| R-01 | ... | ... | ... | ... |
+| R-02 | *...* | TBD | N/A | \u2013 |
+|  |  |  |  |  |
+| R-03 | Audit log can be erased | TBD | High | ... |
+"""
+
+
+def _report(run_cli: RunCli, cwd: Path, *args: str) -> dict[str, Any]:
+    result = run_cli("check", "--no-config", "--format", "json", *args, cwd=cwd)
+    assert result.stderr == ""
+    report: dict[str, Any] = json.loads(result.stdout)
+    return report
+
+
+@pytest.mark.parametrize(
+    ("text", "empty"),
+    [("", True), ("...", True), ("\u2026", True), ("TBD", True), ("todo", True), ("?", True),
+     ("-", True), ("\u2013", True), ("\u2014", True), ("---", True), ("N/A", True),
+     ("na", True), ("None", False), ("Low", False), ("-1", False), ("1", False),
+     ("To do later", False)],
+)  # fmt: skip
+def test_placeholders(text: str, empty: bool) -> None:
+    assert is_empty(text) is empty
+
+
+def test_a_templates_placeholder_rows_are_no_threats(run_cli: RunCli, tmp_path: Path) -> None:
+    (tmp_path / "template.md").write_text(TEMPLATE, encoding="utf-8")
+    report = _report(run_cli, tmp_path, "template.md")
+    assert [(t["id"], t["line"]) for t in report["threats"]] == [(None, 7), ("R-03", 18)]
+    findings = [(f["line"], f["rule"]) for f in report["findings"]]
+    # R-03: its TBD likelihood is no rating, its "..." owner no owner; nothing is unknown
+    assert findings == [(18, "unrated-threat")]
+
+
+def test_a_placeholder_status_is_open_but_a_status_word_keeps_its_meaning(tmp_path: Path) -> None:
+    text = (
+        "| ID | Threat | Risk | Status |\n|---|---|---|---|\n"
+        "| T1 | Replay | Low | ... |\n| T2 | Forgery | Low | N/A |\n| T3 | Leak | Low | TODO |\n"
+    )
+    model = read_markdown(text, "model.md")
+    assert model is not None
+    assert [entry.status for entry in model.entries] == [None, "N/A", "TODO"]
+
+
+def test_ids_are_per_document_and_unique_within_one(run_cli: RunCli, tmp_path: Path) -> None:
+    table = "| # | Threat | STRIDE | Risk |\n|---|---|---|---|\n"
+    (tmp_path / "payments.md").write_text(
+        table + "| 1 | Card replay | Spoofing | Low |\n| 2 | Refund forged | Tampering | Low |\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "search.md").write_text(
+        table
+        + "| 1 | Index poisoned | Tampering | Low |\n| 1 | Query logged | Info Disc | Low |\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "register.yaml").write_text(
+        "threats:\n  - {id: '1', threat: Spoofing, title: Key leak, risk: Low}\n", encoding="utf-8"
+    )
+    report = _report(run_cli, tmp_path, ".")
+    assert [(f["path"], f["line"], f["rule"], f["message"]) for f in report["findings"]] == [
+        ("search.md", 4, "duplicate-id", "duplicate threat id 1 (first defined at search.md:3)")
+    ]
+    named = _report(run_cli, tmp_path, "search.md")  # the others read as context: no clash
+    assert [f["path"] for f in named["findings"]] == ["search.md"]
+
+
+def test_a_diagram_names_a_documents_threat_by_its_id(run_cli: RunCli, tmp_path: Path) -> None:
+    (tmp_path / "threats.md").write_text(
+        "| ID | Component | STRIDE | Risk |\n|---|---|---|---|\n"
+        "| TM-1 | Checkout | Tampering | Low |\n",
+        encoding="utf-8",
+    )
+    cells = '[{"type": "tm.Process", "name": "Web", "threats": ["TM-1", "TM-9"]}]'
+    (tmp_path / "dragon.json").write_text(
+        '{"summary": {"title": "Shop"}, "detail": {"diagrams": [{"title": "Flow",'
+        f' "diagramType": "STRIDE", "cells": {cells}}}]}}}}\n',
+        encoding="utf-8",
+    )
+    report = _report(run_cli, tmp_path, "dragon.json")
+    unresolved = [f["message"] for f in report["findings"] if f["rule"] == "unresolved-reference"]
+    assert unresolved == ["Web names threat id TM-9, which no threat model defines"]
+    (row,) = report["coverage"]
+    assert row["threats"]["Tampering"] == ["TM-1"]
