@@ -5,6 +5,7 @@ threats."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -112,3 +113,30 @@ def test_a_diagram_names_a_documents_threat_by_its_id(run_cli: RunCli, tmp_path:
     assert unresolved == ["Web names threat id TM-9, which no threat model defines"]
     (row,) = report["coverage"]
     assert row["threats"]["Tampering"] == ["TM-1"]
+
+
+def test_a_range_reads_as_its_higher_end(run_cli: RunCli, tmp_path: Path) -> None:
+    (tmp_path / "model.md").write_text(
+        "| ID | Threat | STRIDE | Likelihood | Impact | Risk |\n|---|---|---|---|---|---|\n"
+        "| T1 | Replay | Spoofing | Low\u2013Medium | Low - Very High | Medium/High |\n"
+        "| T2 | Flood | Denial of Service | 1 to 2 | Minor-Moderate | Low to Medium |\n",
+        encoding="utf-8",
+    )
+    report = _report(run_cli, tmp_path, "model.md")
+    assert [(t["id"], t["score"], t["level"]) for t in report["threats"]] == [
+        ("T1", 15, "high"),
+        ("T2", 6, "medium"),
+    ]
+    # the declared levels are read as ranges too: no risk-level-mismatch, no unknown-rating
+    rules = ["blocking-threat", "missing-owner", "missing-ticket"]
+    assert [f["rule"] for f in report["findings"]] == rules
+
+
+def test_a_cell_of_many_separators_reads_in_linear_time(tmp_path: Path) -> None:
+    cell = "Low-" * 15 + "High"  # 64 characters: short enough to be tried as a range
+    rows = "".join(f"| T{n} | Replay | Spoofing | {cell} | {cell} |\n" for n in range(2000))
+    started = time.perf_counter()
+    model = read_markdown("| ID | Threat | STRIDE | Likelihood | Impact |\n|---|---|---|---|---|\n"
+                          + rows, "model.md")  # fmt: skip
+    assert model is not None and len(model.entries) == 2000
+    assert time.perf_counter() - started < 2.0
