@@ -214,3 +214,22 @@ def test_a_configured_scale_word_keeps_its_column_a_rating_column(
     result = run_cli("check", "--format", "json", "threats.md", cwd=tmp_path)
     report = json.loads(result.stdout)
     assert [t["impact"] for t in report["threats"]] == [5, 2]
+
+
+def test_a_threat_column_alone_makes_a_list_of_unrated_threats(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """`Threat | Mitigation` lists threats without rating them: they are read, and each is said
+    to be unrated (a THREAT_MODEL.md is never "no threat model found")."""
+    (tmp_path / "THREAT_MODEL.md").write_text(
+        "# Threat model\n\n| Surface | Threats | Mitigations |\n|---|---|---|\n"
+        "| CLI arguments | Path traversal | Paths resolved |\n",
+        encoding="utf-8",
+    )
+    result = run_cli("check", "--no-config", "--format", "json", ".", cwd=tmp_path)
+    report = json.loads(result.stdout)
+    assert [(t["title"], t["component"]) for t in report["threats"]] == [
+        ("Path traversal", "CLI arguments")
+    ]
+    assert [f["rule"] for f in report["findings"]] == ["unrated-threat"]
+    assert result.code == 0

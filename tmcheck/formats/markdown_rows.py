@@ -45,10 +45,12 @@ COLUMNS: Mapping[str, str] = {
     "component": "component", "element": "component", "affected component": "component",
     "asset": "component", "target": "component", "dfd element": "component",
     "system": "component", "service": "component", "affected asset": "component",
+    "surface": "component", "attack surface": "component",
     "stride": "category", "category": "category", "stride category": "category",
     "threat type": "category", "threat category": "category", "type": "category",
     "stride type": "category", "stride class": "category",
-    "title": "title", "threat": "title", "name": "title", "threat name": "title",
+    "title": "title", "threat": "title", "threats": "title", "name": "title",
+    "threat name": "title",
     "threat title": "title", "summary": "title", "threat scenario": "title",
     "scenario": "title", "attack": "title", "attack scenario": "title",
     "description": "description", "threat description": "description", "details": "description",
@@ -106,6 +108,9 @@ _QUALIFIABLE = frozenset(
     {"status", "owner", "mitigation", "likelihood", "impact", "severity", "priority", "category",
      "risk_score"}
 )  # fmt: skip
+_THREAT_NAME_HEADERS = frozenset(
+    {"threat", "threats", "threat name", "threat title", "threat scenario", "threat id"}
+)
 _TALLY_WORDS = frozenset({"count", "total", "number of findings", "number of threats"})
 _AMBIGUOUS_WORDS = frozenset({"type", "level", "date", "state", "score", "response", "control"})
 # What makes a table a threat table rather than a list of parameters, releases or tasks: a
@@ -128,7 +133,9 @@ def header_columns(lines: list[str], table: Table, context: str = "") -> dict[st
             columns[field] = index
     if not any(name in columns for name in _NAMES):
         return None
-    if not any(name in columns for name in _RATED):
+    # `Threat | Mitigation`: a list of threats, rated or not (unrated ones are said so)
+    names_threats = any(header_key(cell.text) in _THREAT_NAME_HEADERS for cell in header)
+    if not names_threats and not any(name in columns for name in _RATED):
         return None
     if any(header_key(cell.text) in _TALLY_WORDS for cell in header):
         return None  # `Risk Level | Count | Fixed`: a summary of threats, not a list of them
