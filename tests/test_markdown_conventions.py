@@ -140,3 +140,26 @@ def test_a_cell_of_many_separators_reads_in_linear_time(tmp_path: Path) -> None:
                           + rows, "model.md")  # fmt: skip
     assert model is not None and len(model.entries) == 2000
     assert time.perf_counter() - started < 2.0
+
+
+def test_the_residual_risk_is_the_rating(run_cli: RunCli, tmp_path: Path) -> None:
+    (tmp_path / "residual.md").write_text(
+        "| ID | Threat | Initial Risk | Mitigations Applied | Residual Risk |\n"
+        "|---|---|---|---|---|\n"
+        "| R-1 | Tenant data read across tenants | Critical | Row-level policies | Low |\n"
+        "| R-2 | Cost exhaustion | High | Quotas | Medium |\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "inherent.md").write_text(
+        "| ID | Threat | Residual Risk | Inherent Risk |\n|---|---|---|---|\n"
+        "| I-1 | Replay | Low | High |\n",
+        encoding="utf-8",
+    )
+    report = _report(run_cli, tmp_path, "residual.md", "inherent.md")
+    levels = [(t["id"], t["level"], t["level_model"]) for t in report["threats"]]
+    assert levels == [
+        ("I-1", "low", "rating"),
+        ("R-1", "low", "rating"),
+        ("R-2", "medium", "rating"),
+    ]
+    assert not [f for f in report["findings"] if f["rule"] == "unrated-threat"]

@@ -56,6 +56,7 @@ COLUMNS: Mapping[str, str] = {
     "description": "description", "threat description": "description", "details": "description",
     "risk": "risk", "risk level": "risk", "rating": "risk", "risk rating": "risk",
     "inherent risk": "risk", "overall risk": "risk", "level": "risk",
+    "residual risk": "risk", "residual": "risk", "residual risk level": "risk",
     "severity": "severity", "priority": "priority",
     "likelihood": "likelihood", "probability": "likelihood", "likelihood l": "likelihood",
     "impact": "impact", "impact i": "impact",
@@ -129,8 +130,8 @@ def header_columns(lines: list[str], table: Table, context: str = "") -> dict[st
     header = split_row(lines[table.header][table.offset :])
     for index, cell in enumerate(header):
         field = _header_field(cell.text)
-        if field and field not in columns:
-            columns[field] = index
+        if field and (field not in columns or _is_residual(cell.text)):
+            columns[field] = index  # the risk left after the mitigations is the one to gate on
     if not any(name in columns for name in _NAMES):
         return None
     # `Threat | Mitigation`: a list of threats, rated or not (unrated ones are said so)
@@ -143,6 +144,10 @@ def header_columns(lines: list[str], table: Table, context: str = "") -> dict[st
     if any(word in said for word in _THREAT_WORDS) or _stride_values(lines, table, columns):
         return columns
     return None
+
+
+def _is_residual(text: str) -> bool:
+    return header_key(text).startswith("residual")
 
 
 def _header_field(text: str) -> str | None:
