@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests.support.cli import RunCli
+from tests.support.gitrepo import git
 from tmcheck.formats.markdown import read_markdown
 from tmcheck.formats.markdown_rows import is_empty
 
@@ -163,3 +164,18 @@ def test_the_residual_risk_is_the_rating(run_cli: RunCli, tmp_path: Path) -> Non
         ("R-2", "medium", "rating"),
     ]
     assert not [f for f in report["findings"] if f["rule"] == "unrated-threat"]
+
+
+def test_base_matches_a_documents_id_within_its_file(run_cli: RunCli, tmp_path: Path) -> None:
+    table = "| # | Threat | STRIDE | Risk | Status |\n|---|---|---|---|---|\n"
+    git(tmp_path, "init", "-q", "-b", "main")
+    (tmp_path / "api.md").write_text(table + "| 1 | Token replay | Spoofing | High | Open |\n")
+    (tmp_path / "db.md").write_text(table + "| 1 | Backup read | Info Disc | High | Open |\n")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "base")
+    # reworded and fixed: matched by its id in its file (db.md's 1 is another threat)
+    (tmp_path / "api.md").write_text(table + "| 1 | JWT replay | Spoofing | High | Fixed |\n")
+    git(tmp_path, "commit", "-q", "-am", "head")
+    report = _report(run_cli, tmp_path, "--base", "HEAD~1")
+    changes = [(c["change"], c["id"], c["path"], c["fields"]) for c in report["changes"]]
+    assert changes == [("resolved", "1", "api.md", ["title", "status"])]

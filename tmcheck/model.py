@@ -18,8 +18,9 @@ IdKey = tuple[str, str]
 
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
-# Formats of documents people write (Markdown): their ids are numbered per document, yet other
-# files may name them (`ThreatEntry.reference_keys`).
+# Formats of documents people write (Markdown), read as they are written: ids numbered per
+# document that other files may still name (`ThreatEntry.reference_keys`), rating ranges
+# (`normalize.reads_ranges`), categories of other taxonomies (`unknown-category`).
 DOCUMENT_FORMATS = frozenset({"markdown"})
 
 # Risk levels, lowest first; comparisons use this order.

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from tmcheck.formats.vocabulary import level_words, severity_name, status_words
-from tmcheck.model import RISK_RANK, STRIDE, Threat, ThreatEntry
+from tmcheck.model import DOCUMENT_FORMATS, RISK_RANK, STRIDE, Threat, ThreatEntry
 from tmcheck.scoring import (
     band_level,
     dread_level,
@@ -184,13 +184,12 @@ def normalize(entry: ThreatEntry, settings: Settings) -> Threat:
 # Formats whose author writes a level beside likelihood and impact; a tool's severity (Threagile
 # derives it from its own 4 x 4 mapping) is the tool's business.
 DECLARING_FORMATS = frozenset({"markdown", "threat-register", "stride-worksheet", "dialect"})
-# Formats whose cells hold ratings as people write them, ranges among them (`Low-Medium`): a
-# range is read as its higher end, the conservative reading for a gate.
-RANGE_FORMATS = frozenset({"markdown"})
 
 
 def reads_ranges(entry: ThreatEntry) -> bool:
-    return entry.format in RANGE_FORMATS
+    """Whether the entry's ratings may be ranges (`Low-Medium`, in a document's cells): a range
+    is read as its higher end, the conservative reading for a gate."""
+    return entry.format in DOCUMENT_FORMATS
 
 
 def computed_level(threat: Threat, settings: Settings) -> str | None:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tmcheck.model import STRIDE, Threat
+from tmcheck.model import DOCUMENT_FORMATS, STRIDE, Threat
 from tmcheck.normalize import category_parts, is_stride
 from tmcheck.rules.context import Problem, RuleContext, threat_problem
 from tmcheck.suggest import closest, did_you_mean
@@ -33,8 +33,6 @@ from tmcheck.suggest import closest, did_you_mean
 ID = "unknown-category"
 LEVEL = "error"
 
-# Formats whose category column is free to hold another taxonomy.
-OPEN_TAXONOMY_FORMATS = frozenset({"markdown"})
 _NAMED = 5  # other-taxonomy values a note names
 
 
@@ -46,7 +44,7 @@ def check(context: RuleContext) -> Iterator[Problem]:
         key = "threat" if threat.entry.format == "threat-register" else "category"
         if threat.entry.format == "threat-dragon":
             key = "type"
-        open_taxonomy = threat.entry.format in OPEN_TAXONOMY_FORMATS
+        open_taxonomy = threat.entry.format in DOCUMENT_FORMATS  # a column of any taxonomy
         for value in threat.entry.categories:
             unknown = [written for written, name in category_parts((value,)) if name is None]
             if open_taxonomy:

@@ -3,7 +3,7 @@
 Likelihood and impact take 1 to 5 or a scale word: Very Low/Negligible/Insignificant/Rare 1,
 Low/Minor/Unlikely 2, Medium/Moderate/Possible/Plausible 3, High/Major/Likely/Probable 4,
 Very High/Critical/Severe/Catastrophic/Almost Certain/Certain 5 (replace the scales in
-`.tmcheck.yaml`). In a Markdown table a range of two (`Low-Medium`, `Low to Medium`, `3/4`)
+`.tmcheck.yaml`). In a Markdown table a range of two (`Low-Medium`, `Low to Medium`, `3-4`)
 is the higher one.
 A register's `risk` takes a level word, a score from 1 to 25 or `L x I`; a severity takes
 a level word (`TBD` is allowed: not decided yet).
