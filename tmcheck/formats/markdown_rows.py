@@ -112,6 +112,7 @@ _QUALIFIABLE = frozenset(
 _THREAT_NAME_HEADERS = frozenset(
     {"threat", "threats", "threat name", "threat title", "threat scenario", "threat id"}
 )
+_MITIGATION_WORDS = ("mitigation", "control", "countermeasure", "safeguard", "remediation")
 _TALLY_WORDS = frozenset({"count", "total", "number of findings", "number of threats"})
 _AMBIGUOUS_WORDS = frozenset({"type", "level", "date", "state", "score", "response", "control"})
 # What makes a table a threat table rather than a list of parameters, releases or tasks: a
@@ -123,9 +124,11 @@ _THREAT_WORDS = (
 )  # fmt: skip
 
 
-def header_columns(lines: list[str], table: Table, context: str = "") -> dict[str, int] | None:
+def header_columns(
+    lines: list[str], table: Table, context: str = "", nearest: str = ""
+) -> dict[str, int] | None:
     """Field -> column index of a threat table's header; None when it is no threat table.
-    `context` is the text of the headings the table is under."""
+    `context` is the text of the headings the table is under, `nearest` the closest one."""
     columns: dict[str, int] = {}
     header = split_row(lines[table.header][table.offset :])
     for index, cell in enumerate(header):
@@ -136,8 +139,11 @@ def header_columns(lines: list[str], table: Table, context: str = "") -> dict[st
         return None
     # `Threat | Mitigation`: a list of threats, rated or not (unrated ones are said so)
     names_threats = any(header_key(cell.text) in _THREAT_NAME_HEADERS for cell in header)
-    if not names_threats and not any(name in columns for name in _RATED):
+    rated = any(name in columns for name in _RATED)
+    if not names_threats and not rated:
         return None
+    if not rated and any(word in nearest.casefold() for word in _MITIGATION_WORDS):
+        return None  # `## Active Mitigations`: `Threat | Control` maps controls to threats
     if any(header_key(cell.text) in _TALLY_WORDS for cell in header):
         return None  # `Risk Level | Count | Fixed`: a summary of threats, not a list of them
     said = " ".join([context, *(cell.text for cell in header)]).casefold()
