@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.fake_github import GITHUB_ACTIONS_BOT, FakeGitHub, Identity, serve
+from tests.support.runner_emulation import step_environment
 from tmcheck.cli import main
 
 TOKEN = "ghs_tmcheckIssueToken0123456789"
@@ -66,24 +67,12 @@ class Scheduled:
     def run(
         self, server: FakeGitHub, event_name: str = "schedule", **inputs: str
     ) -> tuple[int, str]:
-        environ = {
-            "GITHUB_ACTIONS": "true",
-            "GITHUB_API_URL": server.url,
-            "TMCHECK_GITHUB_PACING": "off",  # no secondary rate limits to respect on 127.0.0.1
-            "GITHUB_SERVER_URL": "https://github.example",
-            "GITHUB_REPOSITORY": REPO,
-            "GITHUB_EVENT_NAME": event_name,
-            "GITHUB_EVENT_PATH": str(self.event),
-            "GITHUB_SHA": git(self.path, "rev-parse", "HEAD"),
-            "GITHUB_REF": "refs/heads/main",
-            "GITHUB_WORKSPACE": str(self.path),
-            "GITHUB_STEP_SUMMARY": str(self.summary),
-            "TMCHECK_TODAY": TODAY,
-            "INPUT_TOKEN": TOKEN,
-            "INPUT_ISSUES": "sync",
-            "INPUT_CHECK-RUN": "false",
-            **{f"INPUT_{name.upper()}": value for name, value in inputs.items()},
-        }
+        environ = step_environment(
+            server.url, REPO, self.path, event_name, self.event, token=TOKEN,
+            sha=git(self.path, "rev-parse", "HEAD"), summary=self.summary,
+            inputs={"issues": "sync", "check-run": "false", **inputs},
+        )  # fmt: skip
+        environ |= {"GITHUB_REF": "refs/heads/main", "TMCHECK_TODAY": TODAY}
         out, err = io.StringIO(), io.StringIO()
         code = main(["action"], stdout=out, stderr=err, environ=environ)
         return code, out.getvalue() + err.getvalue()

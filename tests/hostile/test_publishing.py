@@ -21,6 +21,7 @@ import pytest
 from tests.support.fake_github import FakeGitHub, Identity
 from tests.support.gitrepo import git
 from tests.support.hostile_harness import TOKEN  # the token of the `server` fixture (conftest)
+from tests.support.runner_emulation import step_environment
 from tmcheck.cli import main
 
 HERE = Path(__file__).parent / "publishing"
@@ -57,20 +58,10 @@ def _pull_request(tmp_path: Path, case: dict[str, Any]) -> tuple[Path, Path, str
 def _environ(
     server: FakeGitHub, tmp_path: Path, workspace: Path, inputs: dict[str, str]
 ) -> dict[str, str]:
-    environ = {
-        "GITHUB_API_URL": server.url,
-        "TMCHECK_GITHUB_PACING": "off",  # no secondary rate limits to respect on 127.0.0.1
-        "GITHUB_REPOSITORY": REPOSITORY,
-        "GITHUB_EVENT_NAME": "pull_request",
-        "GITHUB_EVENT_PATH": str(tmp_path / "event.json"),
-        "GITHUB_SHA": "f" * 40,
-        "GITHUB_WORKSPACE": str(workspace),
-        "GITHUB_OUTPUT": str(tmp_path / "output"),
-        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
-        "INPUT_TOKEN": TOKEN,
-    }
-    environ.update({f"INPUT_{name.upper()}": value for name, value in inputs.items()})
-    return environ
+    return step_environment(
+        server.url, REPOSITORY, workspace, "pull_request", tmp_path / "event.json", token=TOKEN,
+        output=tmp_path / "output", summary=tmp_path / "summary.md", inputs=inputs,
+    )  # fmt: skip
 
 
 def _outputs(text: str) -> dict[str, str]:

@@ -15,6 +15,7 @@ from tests.support.cli import Run
 from tests.support.fake_github import FakeGitHub
 from tests.support.gitrepo import git
 from tests.support.paths import FIXTURES
+from tests.support.runner_emulation import step_environment
 from tmcheck.cli import main
 
 TOKEN = "ghs_tmcheckCanaryToken0123456789"
@@ -33,24 +34,10 @@ class Workspace:
     def environ(
         self, server: FakeGitHub, event_name: str = "pull_request", **inputs: str
     ) -> dict[str, str]:
-        environ = {
-            "GITHUB_ACTIONS": "true",
-            "GITHUB_API_URL": server.url,
-            "TMCHECK_GITHUB_PACING": "off",  # no secondary rate limits to respect on 127.0.0.1
-            "GITHUB_SERVER_URL": "https://github.example",
-            "GITHUB_REPOSITORY": REPOSITORY,
-            "GITHUB_EVENT_NAME": event_name,
-            "GITHUB_EVENT_PATH": str(self.event),
-            "GITHUB_SHA": "f" * 40,
-            "GITHUB_WORKSPACE": str(self.path),
-            "GITHUB_OUTPUT": str(self.output),
-            "GITHUB_STEP_SUMMARY": str(self.summary),
-            "INPUT_TOKEN": TOKEN,
-        }
-        environ.update(
-            {f"INPUT_{name.upper().replace('_', '-')}": value for name, value in inputs.items()}
-        )
-        return environ
+        return step_environment(
+            server.url, REPOSITORY, self.path, event_name, self.event, token=TOKEN,
+            output=self.output, summary=self.summary, inputs=inputs,
+        )  # fmt: skip
 
     def retarget(self, base: str | None = None) -> None:
         """Point the event at the current HEAD (and at `base` as its base, when given)."""

@@ -21,6 +21,7 @@ from typing import Any
 
 from tests.support import gitrepo
 from tests.support.fake_github import FakeGitHub
+from tests.support.runner_emulation import step_environment
 from tmcheck.cli import main
 
 HOSTILE = Path(__file__).resolve().parent.parent / "hostile"
@@ -231,26 +232,11 @@ class PullRequest:
     summary: Path
 
     def environ(self, server: FakeGitHub, **inputs: str) -> dict[str, str]:
-        environ = {
-            "GITHUB_ACTIONS": "true",
-            "GITHUB_API_URL": server.url,
-            "TMCHECK_GITHUB_PACING": "off",  # no secondary rate limits to respect on 127.0.0.1
-            "TMCHECK_TODAY": TODAY,
-            "GITHUB_SERVER_URL": "https://github.example",
-            "GITHUB_REPOSITORY": REPOSITORY,
-            "GITHUB_EVENT_NAME": "pull_request",
-            "GITHUB_EVENT_PATH": str(self.event),
-            "GITHUB_SHA": "f" * 40,
-            "GITHUB_WORKSPACE": str(self.places.workspace),
-            "GITHUB_OUTPUT": str(self.output),
-            "GITHUB_STEP_SUMMARY": str(self.summary),
-            "INPUT_TOKEN": TOKEN,
-            "CANARY": CANARY,
-        }
-        environ.update(
-            {f"INPUT_{name.upper().replace('_', '-')}": value for name, value in inputs.items()}
-        )
-        return environ
+        environ = step_environment(
+            server.url, REPOSITORY, self.places.workspace, "pull_request", self.event,
+            token=TOKEN, output=self.output, summary=self.summary, inputs=inputs,
+        )  # fmt: skip
+        return {**environ, "CANARY": CANARY, "TMCHECK_TODAY": TODAY}
 
 
 def pull_request(

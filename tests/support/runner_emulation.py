@@ -73,3 +73,41 @@ def input_environment(
         raw = given[name] if name in given else (spec or {}).get("default", "")
         environment[input_variable(name)] = evaluate(_scalar(raw), github or {})
     return environment
+
+
+def step_environment(
+    api_url: str,
+    repository: str,
+    workspace: Path,
+    event_name: str,
+    event_path: Path,
+    *,
+    token: str,
+    sha: str = "f" * 40,
+    output: Path | None = None,
+    summary: Path | None = None,
+    inputs: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """The variables a job step of tmcheck's action sees, for a run against the fake API: the
+    runner's `GITHUB_*`, the token, and `INPUT_*` for `inputs` (a Python name's `_` stands for
+    the input name's `-`: `check_run` is `check-run`). `TMCHECK_GITHUB_PACING=off`: the fake
+    API on 127.0.0.1 has no secondary rate limits to respect."""
+    environment = {
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_API_URL": api_url,
+        "GITHUB_SERVER_URL": "https://github.example",
+        "GITHUB_REPOSITORY": repository,
+        "GITHUB_EVENT_NAME": event_name,
+        "GITHUB_EVENT_PATH": str(event_path),
+        "GITHUB_SHA": sha,
+        "GITHUB_WORKSPACE": str(workspace),
+        "INPUT_TOKEN": token,
+        "TMCHECK_GITHUB_PACING": "off",
+    }
+    if output is not None:
+        environment["GITHUB_OUTPUT"] = str(output)
+    if summary is not None:
+        environment["GITHUB_STEP_SUMMARY"] = str(summary)
+    for name, value in (inputs or {}).items():
+        environment[input_variable(name.replace("_", "-"))] = value
+    return environment

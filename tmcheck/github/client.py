@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 ANNOTATIONS_PER_REQUEST = 50  # GitHub's limit for one check-run create or update
-# GitHub's secondary rate limits ask for a pause between writes; a failed request is retried
-# after 0.5 s, 1 s, 2 s, 4 s. A run against a local test server turns both off (`paced=False`).
+# GitHub's secondary rate limits ask for a pause between writes; a failed request is retried at
+# once, then after 1 s, 2 s and 4 s (urllib3's backoff). `paced=False` turns both off, for a
+# run against a local test server.
 SECONDS_BETWEEN_WRITES = 0.5
 BACKOFF_FACTOR = 0.5
 
