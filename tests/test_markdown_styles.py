@@ -89,6 +89,53 @@ def test_setext_threat_model_blocks(run_cli: RunCli, tmp_path: Path) -> None:
     assert result.code == 1
 
 
+def test_qualified_headers_name_their_field(run_cli: RunCli, tmp_path: Path) -> None:
+    """`Threat Status`, `STRIDE threat type`, `Risk Owner`: the last words name the field."""
+    (tmp_path / "model.md").write_text(
+        "# Signing service\n\n"
+        "| Title | STRIDE threat type | Threat Status | Priority | Risk Owner |\n"
+        "|---|---|---|---|---|\n"
+        "| Compromised signing key | Information disclosure | Mitigated | High | Ana |\n"
+        "| Tampered files | Tampering | Not Mitigated | High | Ben |\n",
+        encoding="utf-8",
+    )
+    report = json.loads(
+        run_cli("check", "--no-config", "--format", "json", "model.md", cwd=tmp_path).stdout
+    )
+    assert [(t["categories"], t["status"], t["owner"]) for t in report["threats"]] == [
+        (["Information Disclosure"], "mitigated", "Ana"),
+        (["Tampering"], "open", "Ben"),
+    ]
+    assert [f["rule"] for f in report["findings"] if f["level"] != "note"] == ["blocking-threat"]
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        "## Options\n\n| Name | Type | Description |\n|---|---|---|\n| depth | int | how deep |\n",
+        "## Levels\n\n| Level | Name | Capabilities |\n|---|---|---|\n| L1 | Parser | parse |\n",
+        "## Roadmap\n\n| Priority | Name | Status |\n|---|---|---|\n| P1 | Export | Done |\n",
+        "## Consequences\n\n| ID | Title | Impact |\n|---|---|---|\n"
+        "| C1 | Rebuild | Any caller can trigger a full rebuild |\n",
+        "## Findings by risk\n\n| Risk Level | Count | Fixed | Description |\n|---|---|---|---|\n"
+        "| High | 5 | 5 | All high findings are closed |\n",
+    ],
+    ids=["parameters", "product-levels", "roadmap", "adr-consequences", "tally"],
+)
+def test_tables_that_speak_of_no_threat_are_not_read(table: str) -> None:
+    assert read_markdown("# Project\n\n" + table, "README.md") is None
+
+
+def test_a_threat_heading_or_stride_values_make_a_table_a_threat_table() -> None:
+    rows = "| ID | Title | Impact |\n|---|---|---|\n| C1 | Rebuild | High |\n"
+    under_heading = read_markdown("# Project\n\n## Threats\n\n" + rows, "README.md")
+    assert under_heading is not None and [e.id for e in under_heading.entries] == ["C1"]
+    stride = "| Name | Type |\n|---|---|\n| Forged token | Spoofing |\n"
+    assert read_markdown("# Project\n\n" + stride, "README.md") is not None
+    sizes = "| Name | Type |\n|---|---|\n| Shirt | S |\n"
+    assert read_markdown("# Project\n\n" + sizes, "README.md") is None
+
+
 @pytest.mark.parametrize(
     ("header", "key"),
     [("Threat-ID", "threat id"), ("#", "#"), ("STRIDE Category:", "stride category"),
@@ -101,7 +148,10 @@ def test_header_names_fold_case_and_punctuation(header: str, key: str) -> None:
 @pytest.mark.parametrize(
     ("written", "value"),
     [("High (12)", "High"), ("4x5", "4x5"), ("\U0001f534 High", "High"), ("H", "high"),
-     ("Med", "medium"), ("3 (Possible)", 3), ("15", 15), ("N/A", None), ("VH", "very high")],
+     ("Med", "medium"), ("3 (Possible)", 3), ("15", 15), ("N/A", None), ("VH", "very high"),
+     # a rating the cell goes on to explain; a sentence about the impact is no rating
+     ("High - internet facing, no auth", "High"), ("Medium: internal only", "Medium"),
+     ("Any caller can trigger a full rebuild", None), ("4 x 5 = 20", "4 x 5 = 20")],
 )  # fmt: skip
 def test_ratings_as_written(written: str, value: object) -> None:
     assert rating_value(written) == value
@@ -110,7 +160,9 @@ def test_ratings_as_written(written: str, value: object) -> None:
 @pytest.mark.parametrize(
     ("written", "value"),
     [("\u2705", "mitigated"), ("\u2705 Done", "Done"), ("\u274c", "open"), ("partial", "partial"),
-     ("**Shipped**", "Shipped")],
+     ("**Shipped**", "Shipped"), ("Mitigated - see #12", "Mitigated"),
+     ("In progress: waiting for the vendor", "In progress"), ("Not Mitigated", "Not Mitigated"),
+     ("\u2705 Verified", "mitigated"), ("\u274c Reopened", "open"), ("Verified", "Verified")],
 )  # fmt: skip
 def test_statuses_as_written(written: str, value: str) -> None:
     assert status_value(written) == value
@@ -130,3 +182,54 @@ def test_a_one_megabyte_line_reads_in_under_two_seconds(text: str, tmp_path: Pat
     with spending() as spent:
         read_markdown(text, "big.md")
     assert spent.cpu < 2.0, str(spent)  # CPU: a busy machine slows the clock, not the work
+
+
+def test_a_rating_column_of_descriptions_rates_nothing(run_cli: RunCli, tmp_path: Path) -> None:
+    """`Impact` holding what happens (`Session hijacking`) describes: no rating, no error; a
+    column with one rating in it is a rating column, and its odd cells are errors."""
+    (tmp_path / "threats.md").write_text(
+        "# Threat model\n\n| ID | Threat | Likelihood | Impact |\n|---|---|---|---|\n"
+        "| T1 | Token replay | High | Session hijacking |\n"
+        "| T2 | Collection name injection | Low | Data corruption |\n"
+        "| T3 | Replay | Low | Every envelope carries wire version 3: old peers drop it |\n",
+        encoding="utf-8",
+    )
+    result = run_cli("check", "--no-config", "--format", "json", "threats.md", cwd=tmp_path)
+    report = json.loads(result.stdout)
+    assert [(t["likelihood"], t["impact"]) for t in report["threats"]] == [
+        (4, None), (2, None), (2, None)
+    ]  # fmt: skip
+    assert "unknown-rating" not in {f["rule"] for f in report["findings"]}
+
+
+def test_a_configured_scale_word_keeps_its_column_a_rating_column(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    (tmp_path / ".tmcheck.yaml").write_text("scales:\n  impact: {ruinous: 5, bearable: 2}\n")
+    (tmp_path / "threats.md").write_text(
+        "# Threat model\n\n| ID | Threat | Likelihood | Impact |\n|---|---|---|---|\n"
+        "| T1 | Token replay | High | Ruinous |\n| T2 | Cache poisoning | Low | Bearable |\n",
+        encoding="utf-8",
+    )
+    result = run_cli("check", "--format", "json", "threats.md", cwd=tmp_path)
+    report = json.loads(result.stdout)
+    assert [t["impact"] for t in report["threats"]] == [5, 2]
+
+
+def test_a_threat_column_alone_makes_a_list_of_unrated_threats(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """`Threat | Mitigation` lists threats without rating them: they are read, and each is said
+    to be unrated (a THREAT_MODEL.md is never "no threat model found")."""
+    (tmp_path / "THREAT_MODEL.md").write_text(
+        "# Threat model\n\n| Surface | Threats | Mitigations |\n|---|---|---|\n"
+        "| CLI arguments | Path traversal | Paths resolved |\n",
+        encoding="utf-8",
+    )
+    result = run_cli("check", "--no-config", "--format", "json", ".", cwd=tmp_path)
+    report = json.loads(result.stdout)
+    assert [(t["title"], t["component"]) for t in report["threats"]] == [
+        ("Path traversal", "CLI arguments")
+    ]
+    assert [f["rule"] for f in report["findings"]] == ["unrated-threat"]
+    assert result.code == 0

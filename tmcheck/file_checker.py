@@ -189,7 +189,9 @@ class FileChecker:
 
     def _check_markdown(self, raw: bytes, candidate: Candidate) -> FileResult:
         try:
-            model = markdown.read_markdown(decode_utf8(raw), candidate.path)
+            scales = self.settings.likelihood_scale, self.settings.impact_scale
+            words = {word for scale in scales for word in scale}
+            model = markdown.read_markdown(decode_utf8(raw), candidate.path, words)
         except LoadError as error:
             return _failed(candidate.path, "parse-error", error.message, error.line, error.column)
         if model is None:

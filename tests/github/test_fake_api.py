@@ -27,6 +27,8 @@ from github import (
 )
 from github.GithubException import RateLimitExceededExceedsMaxWait
 
+from tests.support.action_workspace import REPOSITORY as REPO
+from tests.support.action_workspace import TOKEN
 from tests.support.fake_github import (
     GITHUB_ACTIONS_BOT,
     MAX_CHECK_TEXT_BYTES,
@@ -34,18 +36,10 @@ from tests.support.fake_github import (
     REDACTED,
     FakeGitHub,
     Identity,
-    serve,
 )
 
-REPO = "octo-org/octo-repo"
-TOKEN = "ghs_fakeSecretToken1234567890"
 COMMENTS = f"/repos/{REPO}/issues/1/comments"
 CHECK_RUNS = f"/repos/{REPO}/check-runs"
-
-
-@pytest.fixture
-def server() -> Iterator[FakeGitHub]:
-    yield from serve(REPO, token=TOKEN)
 
 
 def client(server: FakeGitHub, token: str | None = TOKEN, **kwargs: Any) -> Github:

@@ -7,18 +7,17 @@ import io
 import json
 import os
 import subprocess
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.support.fake_github import GITHUB_ACTIONS_BOT, FakeGitHub, Identity, serve
+from tests.support.action_workspace import REPOSITORY as REPO
+from tests.support.action_workspace import TOKEN
+from tests.support.fake_github import GITHUB_ACTIONS_BOT, FakeGitHub, Identity
 from tests.support.runner_emulation import step_environment
 from tmcheck.cli import main
 
-TOKEN = "ghs_tmcheckIssueToken0123456789"
-REPO = "octo-org/octo-repo"
 TODAY = "2026-11-30"
 ISSUES = f"/repos/{REPO}/issues"
 
@@ -79,10 +78,10 @@ class Scheduled:
 
 
 @pytest.fixture
-def server() -> Iterator[FakeGitHub]:
-    for fake in serve(REPO, token=TOKEN):
-        fake.add_collaborator("alice")
-        yield fake
+def server(server: FakeGitHub) -> FakeGitHub:
+    """The folder's fake API, where alice may be assigned issues."""
+    server.add_collaborator("alice")
+    return server
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from tmcheck.file_checks import file_finding
@@ -66,8 +66,9 @@ def is_markdown_path(path: str) -> bool:
     return os.path.splitext(path)[1].lower() in SUFFIXES
 
 
-def read_markdown(text: str, path: str) -> MarkdownModel | None:
-    """The threat model in `text`, or None when the file holds no threat table."""
+def read_markdown(text: str, path: str, rating_words: Collection[str] = ()) -> MarkdownModel | None:
+    """The threat model in `text`, or None when the file holds no threat table.
+    `rating_words` are the words the configured scales add to the default ones."""
     if text.lstrip().startswith(_OWN_REPORT):
         return None  # tmcheck's own report (the action writes one into the workspace)
     lines = [line.removesuffix("\r") for line in text.split("\n")]
@@ -94,7 +95,8 @@ def read_markdown(text: str, path: str) -> MarkdownModel | None:
             headings = {level: name for level, name in headings.items() if level < block.level}
             headings[block.level] = words
         elif isinstance(block, Table):
-            columns = markdown_rows.header_columns(lines, block)
+            context = " ".join([title or "", *headings.values()])
+            columns = markdown_rows.header_columns(lines, block, context)
             if columns is None:
                 continue
             tables += 1
@@ -102,7 +104,9 @@ def read_markdown(text: str, path: str) -> MarkdownModel | None:
             defaults = dict(metadata)
             if component and "component" not in columns:
                 defaults["component"] = component
-            entries += markdown_rows.read_table(lines, block, columns, path, defaults, findings)
+            entries += markdown_rows.read_table(
+                lines, block, columns, path, defaults, findings, rating_words
+            )
         elif isinstance(block, ListItem):
             if section is None:
                 _metadata_line(block.text, title, metadata)

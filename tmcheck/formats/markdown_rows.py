@@ -13,14 +13,24 @@ A row with the wrong number of cells, and a row of a table with an ID column but
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
+from typing import Any
 
 from tmcheck.file_checks import file_finding
 from tmcheck.findings import Finding
 from tmcheck.formats.markdown_blocks import Table
 from tmcheck.formats.markdown_table import Cell, split_row
 from tmcheck.model import Position, ThreatEntry
+from tmcheck.normalize import category_parts
+from tmcheck.scoring import (
+    DEFAULT_SCALE,
+    DEFAULT_STATUS_WORDS,
+    is_level_word,
+    parse_product,
+    word_key,
+)
 
 RULE = "markdown-table"
 FORMAT = "markdown"
@@ -32,10 +42,12 @@ COLUMNS: Mapping[str, str] = {
     "component": "component", "element": "component", "affected component": "component",
     "asset": "component", "target": "component", "dfd element": "component",
     "system": "component", "service": "component", "affected asset": "component",
+    "surface": "component", "attack surface": "component",
     "stride": "category", "category": "category", "stride category": "category",
     "threat type": "category", "threat category": "category", "type": "category",
     "stride type": "category", "stride class": "category",
-    "title": "title", "threat": "title", "name": "title", "threat name": "title",
+    "title": "title", "threat": "title", "threats": "title", "name": "title",
+    "threat name": "title",
     "threat title": "title", "summary": "title", "threat scenario": "title",
     "scenario": "title", "attack": "title", "attack scenario": "title",
     "description": "description", "threat description": "description", "details": "description",
@@ -58,6 +70,8 @@ _NAMES = ("id", "title", "description")
 _RATED = ("category", "likelihood", "impact", "risk", "risk_score", "severity", "priority")
 _NOT_RATED = frozenset({"n/a", "na", "-", "\u2014", "\u2013", "?"})
 _NUMBER = re.compile(r"\d{1,2}\Z")
+_FIGURE = re.compile(r"\d{1,3}(?:\.\d{1,2})?(?: ?/ ?\d{1,3})?")  # `15`, `7.5`, `3/5`
+_MOST_WORDS = 3  # a rating or a status in words: `Very High`, `Not Mitigated`, `Almost certain`
 # One or two letters for a level (`H`, `VH`, `Med`).
 _LEVEL_SHORTHAND: Mapping[str, str] = {
     "c": "critical", "crit": "critical", "h": "high", "hi": "high", "m": "medium",
@@ -81,20 +95,77 @@ def header_key(text: str) -> str:
     return " ".join(folded.replace("#", " ").split())
 
 
-def header_columns(lines: list[str], table: Table) -> dict[str, int] | None:
-    """Field -> column index of a threat table's header; None when it is no threat table."""
+# A qualified header names its field by its last words (`Threat Status`, `STRIDE Threat Type`,
+# `Risk Owner`, `Business Impact`), for these fields; a word that means other things outside a
+# threat table (`Data Type`, `Due Date`, `Support Level`) never counts on its own.
+_QUALIFIABLE = frozenset(
+    {"status", "owner", "mitigation", "likelihood", "impact", "severity", "priority", "category",
+     "risk_score"}
+)  # fmt: skip
+_THREAT_NAME_HEADERS = frozenset(
+    {"threat", "threats", "threat name", "threat title", "threat scenario", "threat id"}
+)
+_TALLY_WORDS = frozenset({"count", "total", "number of findings", "number of threats"})
+_AMBIGUOUS_WORDS = frozenset({"type", "level", "date", "state", "score", "response", "control"})
+# What makes a table a threat table rather than a list of parameters, releases or tasks: a
+# header (or the heading above the table) that speaks of threats or risks, or STRIDE names in
+# its category column. `Name | Type | Description` and `Level | Name | Capabilities` are not.
+_THREAT_WORDS = (
+    "threat", "stride", "risk", "likelihood", "probability", "severity", "mitigat",
+    "countermeasure", "attack", "vulnerab", "dread", "exploit", "cvss", "security",
+)  # fmt: skip
+
+
+def header_columns(lines: list[str], table: Table, context: str = "") -> dict[str, int] | None:
+    """Field -> column index of a threat table's header; None when it is no threat table.
+    `context` is the text of the headings the table is under."""
     columns: dict[str, int] = {}
-    for index, cell in enumerate(split_row(lines[table.header][table.offset :])):
-        field = COLUMNS.get(header_key(cell.text))
-        if field is None:
-            field = COLUMNS.get(header_key(cell.text.partition("(")[0]))
+    header = split_row(lines[table.header][table.offset :])
+    for index, cell in enumerate(header):
+        field = _header_field(cell.text)
         if field and field not in columns:
             columns[field] = index
     if not any(name in columns for name in _NAMES):
         return None
-    if not any(name in columns for name in _RATED):
+    # `Threat | Mitigation`: a list of threats, rated or not (unrated ones are said so)
+    names_threats = any(header_key(cell.text) in _THREAT_NAME_HEADERS for cell in header)
+    if not names_threats and not any(name in columns for name in _RATED):
         return None
-    return columns
+    if any(header_key(cell.text) in _TALLY_WORDS for cell in header):
+        return None  # `Risk Level | Count | Fixed`: a summary of threats, not a list of them
+    said = " ".join([context, *(cell.text for cell in header)]).casefold()
+    if any(word in said for word in _THREAT_WORDS) or _stride_values(lines, table, columns):
+        return columns
+    return None
+
+
+def _header_field(text: str) -> str | None:
+    for key in (header_key(text), header_key(text.partition("(")[0])):
+        field = COLUMNS.get(key)
+        if field is not None:
+            return field
+        words = key.split()
+        for start in range(1, len(words)):  # `threat status` -> `status`
+            tail = " ".join(words[start:])
+            field = COLUMNS.get(tail)
+            if field in _QUALIFIABLE and tail not in _AMBIGUOUS_WORDS:
+                return field
+    return None
+
+
+def _stride_values(lines: list[str], table: Table, columns: Mapping[str, int]) -> bool:
+    """Whether the category column names a STRIDE category in its first rows."""
+    index = columns.get("category")
+    if index is None:
+        return False
+    for row in range(table.header + 2, min(table.end, table.header + 22)):
+        cells = split_row(lines[row])
+        if index < len(cells) and any(  # a name, not initials: `S` may be a size
+            name is not None and len(written) > 2
+            for written, name in category_parts([cells[index].text])
+        ):
+            return True
+    return False
 
 
 def read_table(
@@ -104,8 +175,10 @@ def read_table(
     path: str,
     defaults: Mapping[str, str],
     findings: list[Finding],
+    rating_words: Collection[str] = (),
 ) -> list[ThreatEntry]:
-    """Threat entries from the rows of a threat table."""
+    """Threat entries from the rows of a threat table. `rating_words` are the words the
+    configured scales add to the default ones."""
     header = _cells(lines[table.header], table.offset)
     entries = []
     for index in range(table.header + 2, table.end):
@@ -121,7 +194,40 @@ def read_table(
             )  # fmt: skip
             continue
         entries.append(_entry(cells, columns, path, index + 1, line, defaults, findings))
-    return entries
+    return _without_descriptive_columns(entries, rating_words)
+
+
+# A rating column none of whose cells holds a rating describes instead: `Impact` holding
+# `Session hijacking`, `Data corruption`. Its cells are no ratings (and no unknown-rating).
+_RATING_FIELDS = ("likelihood", "impact", "risk", "severity")
+
+
+def _without_descriptive_columns(
+    entries: list[ThreatEntry], rating_words: Collection[str]
+) -> list[ThreatEntry]:
+    words = frozenset(word_key(word) for word in rating_words) | frozenset(DEFAULT_SCALE)
+    descriptive = [
+        field
+        for field in _RATING_FIELDS
+        if any(getattr(entry, field) is not None for entry in entries)
+        and not any(_is_rating(getattr(entry, field), words) for entry in entries)
+    ]
+    if not descriptive:
+        return entries
+    cleared: dict[str, Any] = dict.fromkeys(descriptive)
+    return [dataclasses.replace(entry, **cleared) for entry in entries]
+
+
+def _is_rating(value: object, words: frozenset[str]) -> bool:
+    if value is None or isinstance(value, int):
+        return isinstance(value, int)
+    text = str(value)
+    return (
+        word_key(text) in words
+        or is_level_word(text)
+        or parse_product(text) is not None
+        or _FIGURE.fullmatch(text.strip()) is not None
+    )
 
 
 def _cells(line: str, offset: int) -> list[Cell]:
@@ -189,8 +295,11 @@ def rating_value(value: str | None) -> int | str | None:
     main = main.strip()
     if not main and inside:
         main = inside.rstrip(")").strip()
+    main = _lead(main)
     if main.casefold() in _NOT_RATED:
         return None
+    if len(main.split()) > _MOST_WORDS and not any(c.isdigit() for c in main):
+        return None  # a sentence about the impact, not a rating of it
     short = _LEVEL_SHORTHAND.get(main.casefold())
     if short:
         return short
@@ -200,16 +309,27 @@ def rating_value(value: str | None) -> int | str | None:
 
 
 def status_value(value: str | None) -> str | None:
-    """A status as written, without its marks: `✅ Done` -> `Done`, `✅` -> `mitigated`."""
+    """A status as written, without its marks: `✅ Done` -> `Done`, `✅` -> `mitigated`, and
+    `✅ Verified` -> `mitigated` (a mark beside a word that is no status word decides)."""
     if value is None:
         return None
-    text = _strip_marks(value)
-    if text:
+    text = _lead(_strip_marks(value))
+    if text and word_key(text) in DEFAULT_STATUS_WORDS:
         return text
-    for mark, word in _STATUS_MARKS.items():
+    for mark, word in _STATUS_MARKS.items():  # `✅ Verified`: the mark says what the word may not
         if mark in value:
             return word
-    return value
+    return text or value
+
+
+def _lead(text: str) -> str:
+    """A value's first words when the cell goes on to explain them: `Mitigated - see #12` ->
+    `Mitigated`, `High: internet-facing API` -> `High` (`Low - Medium` is a range: kept)."""
+    for separator in (" - ", " \u2013 ", " \u2014 ", ": ", "; ", ", ", ". "):
+        head, found, tail = text.partition(separator)
+        if found and len(head.split()) <= _MOST_WORDS and len(tail.split()) > 1:
+            return head.strip()
+    return text
 
 
 def _declared_score(value: str | None) -> int | None:
