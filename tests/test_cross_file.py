@@ -83,3 +83,23 @@ def test_a_full_run_blames_the_definition_the_change_introduced(
         ("models/a-orders-api.yaml",
          "duplicate threat id T1 (first defined at models/z-orders-db.yaml:3)"),
     ]  # fmt: skip
+
+
+def test_a_named_file_outside_the_root_reads_no_context(run_cli: RunCli, tmp_path: Path) -> None:
+    """Checking a file of another project from inside this one: this project's threat models
+    say nothing about it (its T1 is no duplicate of theirs)."""
+    _write(tmp_path, {"project/models/orders-db.yaml": OLD, "elsewhere/orders-api.yaml": NEW})
+    outside = str(tmp_path / "elsewhere" / "orders-api.yaml")
+    result = run_cli("check", "--no-config", "-v", outside, cwd=tmp_path / "project")
+    assert result.stdout.splitlines() == [
+        "tmcheck passed: 1 file, 1 threat (1 open, 0 blocking at threshold 12); 0 errors,"
+        " 0 warnings"
+    ]
+    root = (tmp_path / "project").resolve()
+    assert result.stderr == (
+        f"context: {outside} is outside the root {root}: no other threat model read\n"
+    )
+    # A path that leaves the root and comes back names a file under it: context is read.
+    _write(tmp_path, {"project/models/orders-api.yaml": NEW})
+    inside = _report(run_cli, tmp_path / "project", "../project/models/orders-api.yaml")
+    assert [f["rule"] for f in inside["findings"]] == ["duplicate-id"]

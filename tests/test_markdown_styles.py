@@ -233,3 +233,13 @@ def test_a_threat_column_alone_makes_a_list_of_unrated_threats(
     ]
     assert [f["rule"] for f in report["findings"]] == ["unrated-threat"]
     assert result.code == 0
+
+
+def test_a_table_mapping_controls_to_threats_is_no_list_of_threats() -> None:
+    """Under `## Active Mitigations`, `Threat | Control` says which control answers which
+    threat; with a rating column the same heading would hold rated threats."""
+    rows = "| Asset | Threat | Control |\n|---|---|---|\n| cli | #path-traversal | validation |\n"
+    assert read_markdown("# Threat Model\n\n## Active Mitigations\n\n" + rows, "tm.md") is None
+    threats = "| Threat | Mitigation |\n|---|---|\n| Key theft | File permissions |\n"
+    model = read_markdown("# Threat Model\n\n## Threats\n\n" + threats, "tm.md")
+    assert model is not None and [e.title for e in model.entries] == ["Key theft"]

@@ -45,6 +45,34 @@ def test_scale_words_and_numbers() -> None:
     ]
 
 
+def test_the_words_of_the_common_five_point_scales() -> None:
+    likelihood = ("Rare", "Unlikely", "Possible", "Plausible", "Likely", "Probable",
+                  "Almost Certain", "certain")  # fmt: skip
+    assert [rate(w, DEFAULT_SCALE) for w in likelihood] == [1, 2, 3, 3, 4, 4, 5, 5]
+    impact = ("Insignificant", "Minor", "Moderate", "Major", "Severe", "Catastrophic")
+    assert [rate(w, DEFAULT_SCALE) for w in impact] == [1, 2, 3, 4, 5, 5]
+
+
+@pytest.mark.parametrize(
+    ("written", "number"),
+    [("Low-Medium", 3), ("Low\u2013Medium", 3), ("low \u2014 high", 4), ("Low to Medium", 3),
+     ("Medium/High", 4), ("High-Low", 4), ("Very-Low-Medium", 3), ("Low - Very High", 5),
+     ("3-4", 4), ("2 to 5", 5), ("Very-High", 5), ("4/5", None), ("Low-Mediun", None),
+     ("-" * 100, None), ("Low-" * 20 + "High", None)],
+)  # fmt: skip
+def test_a_range_reads_as_its_higher_end_when_asked(written: str, number: int | None) -> None:
+    assert rate(written, DEFAULT_SCALE, ranges=True) == number
+    if written != "Very-High":
+        assert rate(written, DEFAULT_SCALE) is None  # a YAML format's value is one word
+
+
+def test_a_range_of_levels_reads_as_its_higher_end_when_asked() -> None:
+    assert [level_word(w, ranges=True) for w in ("Medium-High", "low to critical", "TBD-High")] == [
+        "high", "critical", None,
+    ]  # fmt: skip
+    assert level_word("Medium-High") is None
+
+
 def test_only_ascii_digits_rate() -> None:
     # "\u00b2".isdigit() is true but int() refuses it; "\u0665" (Arabic-Indic 5) is no rating typed here
     hostile = ("\u00b2", "\u0665", "9" * 5000, "\uff15", " 4 ", "04")
@@ -120,6 +148,19 @@ def test_stride_spellings() -> None:
         "Information Disclosure", "Information Disclosure", "Denial of Service",
         "Elevation of Privilege", "Spoofing", None,
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("written", "name"),
+    [("Info Disc", "Information Disclosure"), ("Elevation", "Elevation of Privilege"),
+     ("Denial", "Denial of Service"), ("Repud", "Repudiation"), ("tamper", "Tampering"),
+     ("SPOOF", "Spoofing"), ("Elevation of Priv", "Elevation of Privilege"),
+     ("Denial-of-Serv", "Denial of Service"), ("Auth", None), ("Disclosure", None),
+     ("Elev Priv", None), ("In", None), ("Spoofed", None), ("Info Disc Extra", None)],
+)  # fmt: skip
+def test_stride_abbreviations(written: str, name: str | None) -> None:
+    """Every word begins the name's word in its place, from the first, in 3 letters or more."""
+    assert stride_category(written) == name
 
 
 def _threat(settings: Settings | None = None, **fields: Any) -> Any:

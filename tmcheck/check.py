@@ -71,7 +71,8 @@ def run_check(
     skipped = tuple(file for file in read if file.skipped is not None)
     files = start_clocks(files, checker, repository)
     context: tuple[FileResult, ...] = ()
-    if paths:
+    outside = next((path for path in paths if not _under(path, settings.root)), None)
+    if paths and outside is None:
         # Only some files named (pre-commit, a pull request's changes): the other threat
         # models under the root are read as context for ids, references and coverage.
         checked = {candidate.path for candidate in discovery.candidates}
@@ -92,7 +93,19 @@ def run_check(
     outcome = assemble(
         files, settings, extra, context, changed, comparison=comparison, uncompared=uncompared
     )
-    return replace(outcome, skipped=skipped, no_threat_models=nothing_found)
+    no_context = None
+    if outside is not None:  # the root's threat models belong to another project
+        no_context = f"{outside} is outside the root {settings.root}: no other threat model read"
+    return replace(outcome, skipped=skipped, no_threat_models=nothing_found, no_context=no_context)
+
+
+def _under(path: str, root: Path) -> bool:
+    """Whether `path` is `root` or below it, symlinks resolved (a path that cannot be resolved
+    is discovery's to report: it counts as under)."""
+    try:
+        return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root))
+    except (OSError, ValueError):
+        return True
 
 
 def _walk_repository(repository: Git | GitError | None, workspace: Path | None) -> Git | None:

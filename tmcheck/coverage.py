@@ -69,8 +69,8 @@ def coverage_table(
             continue  # not a STRIDE threat: it answers no STRIDE question
         if threat.entry.component:
             by_component[name_key(threat.entry.component)].append(threat)
-        if threat.id_key:
-            by_id[threat.id_key].append(threat)
+        for key in threat.entry.reference_keys:
+            by_id[key].append(threat)
     table = []
     for element in elements:
         categories = applicable(element)

@@ -18,6 +18,11 @@ IdKey = tuple[str, str]
 
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
+# Formats of documents people write (Markdown), read as they are written: ids numbered per
+# document that other files may still name (`ThreatEntry.reference_keys`), rating ranges
+# (`normalize.reads_ranges`), categories of other taxonomies (`unknown-category`).
+DOCUMENT_FORMATS = frozenset({"markdown"})
+
 # Risk levels, lowest first; comparisons use this order.
 RISK_LEVELS: tuple[str, ...] = ("info", "low", "medium", "high", "critical")
 RISK_RANK: Mapping[str, int] = {name: rank for rank, name in enumerate(RISK_LEVELS)}
@@ -132,6 +137,16 @@ class ThreatEntry:
         if not self.id:
             return None
         return (self.path if self.id_scope == "file" else "", self.id)
+
+    @property
+    def reference_keys(self) -> tuple[IdKey, ...]:
+        """The keys a reference may name the threat by (see `id_keys`): its id key; and a
+        document's threat, whose id is unique in its file only, also by its bare id, the way
+        a diagram of another file names it (a tool's ids mean nothing outside their file)."""
+        key = self.id_key
+        if key is None:
+            return ()
+        return (key, ("", key[1])) if key[0] and self.format in DOCUMENT_FORMATS else (key,)
 
     def position_of(self, key: str) -> Position:
         """Where the entry's `key` was written, or the entry itself when it was not."""

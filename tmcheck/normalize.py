@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from tmcheck.formats.vocabulary import level_words, severity_name, status_words
-from tmcheck.model import RISK_RANK, STRIDE, Threat, ThreatEntry
+from tmcheck.model import DOCUMENT_FORMATS, RISK_RANK, STRIDE, Threat, ThreatEntry
 from tmcheck.scoring import (
     band_level,
     dread_level,
@@ -37,13 +37,33 @@ STRIDE_NAMES: Mapping[str, str] = {
 
 
 _STRIDE_LETTERS = {name[0]: name for name in STRIDE}
+_MAX_CATEGORY = 40  # longer than any STRIDE name, abbreviated or not
 # Between several categories in one value: `T/I`, `S, I`, `S+T`, `S & T`, `T; I`.
 _CATEGORY_SEPARATORS = re.compile(r"[/,;+&|]")
 
 
+_STRIDE_WORDS = tuple((name, word_key(name).split()) for name in STRIDE)
+_MIN_ABBREVIATION = 3  # `Auth`, `Info` and `Priv` are short; `In` or `De` says nothing
+
+
 def stride_category(value: str | None) -> str | None:
-    """The STRIDE name for a category as written (`Information disclosure`, `I`, `DoS`)."""
-    return STRIDE_NAMES.get(word_key(value)) if value else None
+    """The STRIDE name for a category as written (`Information disclosure`, `I`, `DoS`), or
+    abbreviated: each word a prefix of the name's word in its place, from the first (`Info
+    Disc`, `Elevation`, `Repud`)."""
+    if not value:
+        return None
+    key = word_key(value)
+    name = STRIDE_NAMES.get(key)
+    if name is None and len(key) <= _MAX_CATEGORY:
+        written = key.split()
+        for name, words in _STRIDE_WORDS:
+            if len(written) <= len(words) and all(
+                word == full or (len(word) >= _MIN_ABBREVIATION and full.startswith(word))
+                for word, full in zip(written, words, strict=False)
+            ):
+                return name
+        return None
+    return name
 
 
 def category_parts(values: Iterable[str]) -> Iterator[tuple[str, str | None]]:
@@ -85,8 +105,9 @@ def is_stride(entry: ThreatEntry) -> bool:
 
 
 def normalize(entry: ThreatEntry, settings: Settings) -> Threat:
-    likelihood = rate(entry.likelihood, settings.likelihood_scale)
-    impact = rate(entry.impact, settings.impact_scale)
+    ranges = reads_ranges(entry)
+    likelihood = rate(entry.likelihood, settings.likelihood_scale, ranges=ranges)
+    impact = rate(entry.impact, settings.impact_scale, ranges=ranges)
     if (likelihood is None or impact is None) and entry.likelihood is None and entry.impact is None:
         product = parse_product(entry.risk)  # a register's "4 x 5"
         if product:
@@ -109,10 +130,10 @@ def normalize(entry: ThreatEntry, settings: Settings) -> Threat:
     if level is None and total is not None:
         level, level_model = dread_level(total), "dread"
     levels = level_words(entry.format)
-    if level is None and level_word(entry.risk, levels):
-        level, level_model = level_word(entry.risk, levels), "rating"
-    if level is None and level_word(entry.severity, levels):
-        level, level_model = level_word(entry.severity, levels), severity_name(entry.format)
+    if level is None and (word := level_word(entry.risk, levels, ranges=ranges)):
+        level, level_model = word, "rating"
+    if level is None and (word := level_word(entry.severity, levels, ranges=ranges)):
+        level, level_model = word, severity_name(entry.format)
 
     declared = None
     if (
@@ -165,6 +186,12 @@ def normalize(entry: ThreatEntry, settings: Settings) -> Threat:
 DECLARING_FORMATS = frozenset({"markdown", "threat-register", "stride-worksheet", "dialect"})
 
 
+def reads_ranges(entry: ThreatEntry) -> bool:
+    """Whether the entry's ratings may be ranges (`Low-Medium`, in a document's cells): a range
+    is read as its higher end, the conservative reading for a gate."""
+    return entry.format in DOCUMENT_FORMATS
+
+
 def computed_level(threat: Threat, settings: Settings) -> str | None:
     """The level likelihood x impact alone gives the threat."""
     if threat.likelihood is None or threat.impact is None:
@@ -181,7 +208,7 @@ def declared_level(
     (`risk: High`, `severity: Critical`) or a product (`risk: 4 x 5`); None when it declares none.
     A declared number (`risk_score`) is checked by `risk-score-mismatch` instead."""
     for value in (entry.risk, entry.severity):
-        word = level_word(value, levels)
+        word = level_word(value, levels, ranges=reads_ranges(entry))
         if word is not None:
             return word
         product = parse_product(value)

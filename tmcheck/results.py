@@ -62,6 +62,8 @@ class RunResult:
     # The run looked for threat models and found none (the `no-threat-models` finding); not set
     # when there was nothing to look at (a pull request that changes no threat model).
     no_threat_models: bool = False
+    # Why no other threat model was read as context (a named file outside the root): -v says.
+    no_context: str | None = None
 
     @property
     def errors(self) -> int:

@@ -6,20 +6,24 @@ every one of them can be replaced in `.tmcheck.yaml`.
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from tmcheck.model import RISK_RANK
 
-# Likelihood and impact words on 1..5. Worksheets often write impact with likelihood words
-# (`impact: High` is 4), so both word sets map onto the same numbers.
+# Likelihood and impact words on 1..5: the level words, and the words of the common five-point
+# risk scales (ISO 31000 style: Rare .. Almost certain, Insignificant .. Catastrophic).
+# Worksheets often write impact with likelihood words (`impact: High` is 4) and the reverse, so
+# one table serves both.
 DEFAULT_SCALE: Mapping[str, int] = {
-    "very low": 1, "negligible": 1,
-    "low": 2, "minor": 2,
-    "medium": 3, "moderate": 3,
-    "high": 4, "major": 4,
-    "very high": 5, "critical": 5,
+    "very low": 1, "negligible": 1, "insignificant": 1, "rare": 1,
+    "low": 2, "minor": 2, "unlikely": 2,
+    "medium": 3, "moderate": 3, "possible": 3, "plausible": 3,
+    "high": 4, "major": 4, "likely": 4, "probable": 4,
+    "very high": 5, "critical": 5, "severe": 5, "catastrophic": 5, "almost certain": 5,
+    "certain": 5,
 }  # fmt: skip
 
 # The lowest score of each level.
@@ -91,6 +95,10 @@ DEFAULT_STATUS_WORDS: Mapping[str, str] = {
 
 _SEPARATORS = re.compile(r"[\s_\-]+")
 _DIGITS = re.compile(r"[0-9]{1,3}")
+# Between the two ends of a range: a hyphen or a dash, a slash, `to`.
+_RANGE = re.compile(r"\s{0,3}(?:[-\u2013\u2014/]|\bto\b)\s{0,3}", re.IGNORECASE)
+_MAX_RANGE = 64  # a longer value is no range (and each split costs its length)
+_MOST_SEPARATORS = 3
 _PRODUCT = re.compile(r"\s*([1-5])\s*(?:x|\*|\u00d7)\s*([1-5])\s*(?:=\s*\d+\s*)?", re.IGNORECASE)
 
 
@@ -99,8 +107,9 @@ def word_key(text: str) -> str:
     return _SEPARATORS.sub(" ", text).strip().lower()
 
 
-def rate(value: Any, scale: Mapping[str, int]) -> int | None:
-    """A likelihood or impact on 1..5 from a number or a scale word; None if it is neither."""
+def rate(value: Any, scale: Mapping[str, int], *, ranges: bool = False) -> int | None:
+    """A likelihood or impact on 1..5 from a number or a scale word; None if it is neither.
+    With `ranges`, a range of two (`Low-Medium`, `3 to 4`) is the higher one."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -111,8 +120,29 @@ def rate(value: Any, scale: Mapping[str, int]) -> int | None:
         key = word_key(value)
         if _DIGITS.fullmatch(key):  # ASCII only: str.isdigit() also takes "²", which int() refuses
             return rate(int(key), scale)
-        return scale.get(key)
+        if key in scale or not ranges:
+            return scale.get(key)
+        for low, high in range_ends(value):
+            ends = (rate(low, scale), rate(high, scale))
+            if ends[0] is not None and ends[1] is not None:
+                return max(ends[0], ends[1])
     return None
+
+
+def range_ends(value: str) -> Iterator[tuple[str, str]]:
+    """Each way to read `value` as a range of two ratings (`Low-Medium`, or with a dash,
+    `Low to Medium`, `Medium/High`, `3-4`): split at one separator, for the caller to try
+    (`Very-Low-Medium` splits twice). `4/5` is no range: it reads as "4 out of 5"."""
+    if len(value) > _MAX_RANGE:
+        return
+    separators = list(itertools.islice(_RANGE.finditer(value), _MOST_SEPARATORS + 1))
+    if len(separators) > _MOST_SEPARATORS:
+        return  # `Very-Low - Very-High` has three; more is a sentence, or hostile
+    for match in separators:
+        low, high = value[: match.start()].strip(), value[match.end() :].strip()
+        numbers = _DIGITS.fullmatch(low) and _DIGITS.fullmatch(high)
+        if low and high and not (numbers and "/" in match.group()):
+            yield low, high
 
 
 def band_level(score: int, bands: Mapping[str, int]) -> str:
@@ -128,22 +158,35 @@ def matrix_level(likelihood: int, impact: int, matrix: Sequence[Sequence[str]]) 
     return matrix[likelihood - 1][impact - 1]
 
 
-def level_word(value: Any, format_words: Mapping[str, str | None] | None = None) -> str | None:
+def level_word(
+    value: Any, format_words: Mapping[str, str | None] | None = None, *, ranges: bool = False
+) -> str | None:
     """A level from a severity or rating word (`HIGH`, `Critical`, `TBD`); None if unknown.
-    `format_words` are the words of the file's format (Threagile's `elevated`), tried first."""
+    `format_words` are the words of the file's format (Threagile's `elevated`), tried first.
+    With `ranges`, a range of two levels (`Medium-High`) is the higher one."""
     if not isinstance(value, str):
         return None
     key = word_key(value)
     if format_words and key in format_words:
         return format_words[key]
-    return _LEVEL_WORDS.get(key)
+    if key in _LEVEL_WORDS or not ranges:
+        return _LEVEL_WORDS.get(key)
+    for low, high in range_ends(value):
+        ends = (level_word(low, format_words), level_word(high, format_words))
+        if ends[0] is not None and ends[1] is not None:
+            return max(ends[0], ends[1], key=RISK_RANK.__getitem__)
+    return None
 
 
-def is_level_word(value: Any, format_words: Mapping[str, str | None] | None = None) -> bool:
+def is_level_word(
+    value: Any, format_words: Mapping[str, str | None] | None = None, *, ranges: bool = False
+) -> bool:
     if not isinstance(value, str):
         return False
     key = word_key(value)
-    return key in _LEVEL_WORDS or bool(format_words and key in format_words)
+    if key in _LEVEL_WORDS or bool(format_words and key in format_words):
+        return True
+    return ranges and level_word(value, format_words, ranges=True) is not None
 
 
 def parse_product(value: Any) -> tuple[int, int] | None:

@@ -96,7 +96,8 @@ def read_markdown(text: str, path: str, rating_words: Collection[str] = ()) -> M
             headings[block.level] = words
         elif isinstance(block, Table):
             context = " ".join([title or "", *headings.values()])
-            columns = markdown_rows.header_columns(lines, block, context)
+            nearest = headings[max(headings)] if headings else ""
+            columns = markdown_rows.header_columns(lines, block, context, nearest)
             if columns is None:
                 continue
             tables += 1

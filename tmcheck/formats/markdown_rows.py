@@ -5,7 +5,9 @@ Header names match case- and punctuation-insensitively and in any order (`Threat
 out of the way, not refused. A table is a threat table when its header names a threat (an ID, a
 title or a description) and how it is classified or rated (a STRIDE category, a likelihood, an
 impact, a risk, a severity or a priority). Values are read as people write them: ratings
-`High (12)`, `4x5`, `🔴 High`, `H`; statuses `✅`, `Partial`, `Shipped`, `N/A`.
+`High (12)`, `4x5`, `🔴 High`, `H`; statuses `✅`, `Partial`, `Shipped`, `N/A`. A cell that
+holds only a placeholder (`...`, `TBD`, `-`) is empty, and a row whose cells other than its ID
+are all empty is a template's or an example's row: no threat. Ids are numbered per document.
 
 A row with the wrong number of cells, and a row of a table with an ID column but no ID, are
 `markdown-table` errors at their line.
@@ -29,6 +31,7 @@ from tmcheck.scoring import (
     DEFAULT_STATUS_WORDS,
     is_level_word,
     parse_product,
+    range_ends,
     word_key,
 )
 
@@ -53,6 +56,7 @@ COLUMNS: Mapping[str, str] = {
     "description": "description", "threat description": "description", "details": "description",
     "risk": "risk", "risk level": "risk", "rating": "risk", "risk rating": "risk",
     "inherent risk": "risk", "overall risk": "risk", "level": "risk",
+    "residual risk": "risk", "residual": "risk", "residual risk level": "risk",
     "severity": "severity", "priority": "priority",
     "likelihood": "likelihood", "probability": "likelihood", "likelihood l": "likelihood",
     "impact": "impact", "impact i": "impact",
@@ -68,7 +72,10 @@ COLUMNS: Mapping[str, str] = {
 }  # fmt: skip
 _NAMES = ("id", "title", "description")
 _RATED = ("category", "likelihood", "impact", "risk", "risk_score", "severity", "priority")
-_NOT_RATED = frozenset({"n/a", "na", "-", "\u2014", "\u2013", "?"})
+# A cell that holds only one of these is empty: a template's or an example's placeholder
+# (`...`, `TBD`, `-`); also any run of dots and dashes.
+_PLACEHOLDERS = frozenset({"tbd", "tba", "todo", "n/a", "na", "?"})
+_PLACEHOLDER_MARKS = re.compile(r"[.\u2026\-\u2013\u2014]+\Z")
 _NUMBER = re.compile(r"\d{1,2}\Z")
 _FIGURE = re.compile(r"\d{1,3}(?:\.\d{1,2})?(?: ?/ ?\d{1,3})?")  # `15`, `7.5`, `3/5`
 _MOST_WORDS = 3  # a rating or a status in words: `Very High`, `Not Mitigated`, `Almost certain`
@@ -105,6 +112,7 @@ _QUALIFIABLE = frozenset(
 _THREAT_NAME_HEADERS = frozenset(
     {"threat", "threats", "threat name", "threat title", "threat scenario", "threat id"}
 )
+_MITIGATION_WORDS = ("mitigation", "control", "countermeasure", "safeguard", "remediation")
 _TALLY_WORDS = frozenset({"count", "total", "number of findings", "number of threats"})
 _AMBIGUOUS_WORDS = frozenset({"type", "level", "date", "state", "score", "response", "control"})
 # What makes a table a threat table rather than a list of parameters, releases or tasks: a
@@ -116,27 +124,36 @@ _THREAT_WORDS = (
 )  # fmt: skip
 
 
-def header_columns(lines: list[str], table: Table, context: str = "") -> dict[str, int] | None:
+def header_columns(
+    lines: list[str], table: Table, context: str = "", nearest: str = ""
+) -> dict[str, int] | None:
     """Field -> column index of a threat table's header; None when it is no threat table.
-    `context` is the text of the headings the table is under."""
+    `context` is the text of the headings the table is under, `nearest` the closest one."""
     columns: dict[str, int] = {}
     header = split_row(lines[table.header][table.offset :])
     for index, cell in enumerate(header):
         field = _header_field(cell.text)
-        if field and field not in columns:
-            columns[field] = index
+        if field and (field not in columns or _is_residual(cell.text)):
+            columns[field] = index  # the risk left after the mitigations is the one to gate on
     if not any(name in columns for name in _NAMES):
         return None
     # `Threat | Mitigation`: a list of threats, rated or not (unrated ones are said so)
     names_threats = any(header_key(cell.text) in _THREAT_NAME_HEADERS for cell in header)
-    if not names_threats and not any(name in columns for name in _RATED):
+    rated = any(name in columns for name in _RATED)
+    if not names_threats and not rated:
         return None
+    if not rated and any(word in nearest.casefold() for word in _MITIGATION_WORDS):
+        return None  # `## Active Mitigations`: `Threat | Control` maps controls to threats
     if any(header_key(cell.text) in _TALLY_WORDS for cell in header):
         return None  # `Risk Level | Count | Fixed`: a summary of threats, not a list of them
     said = " ".join([context, *(cell.text for cell in header)]).casefold()
     if any(word in said for word in _THREAT_WORDS) or _stride_values(lines, table, columns):
         return columns
     return None
+
+
+def _is_residual(text: str) -> bool:
+    return header_key(text).startswith("residual")
 
 
 def _header_field(text: str) -> str | None:
@@ -181,9 +198,14 @@ def read_table(
     configured scales add to the default ones."""
     header = _cells(lines[table.header], table.offset)
     entries = []
+    id_column = columns.get("id")
     for index in range(table.header + 2, table.end):
         line = lines[index]
         cells = _cells(line, 0)
+        if len(cells) == len(header) and all(
+            is_empty(cell.text) for column, cell in enumerate(cells) if column != id_column
+        ):
+            continue  # a template's or an example's row (`| TH-01 | ... | ... |`): no threat
         if len(cells) != len(header):
             findings.append(
                 _error(
@@ -221,12 +243,23 @@ def _without_descriptive_columns(
 def _is_rating(value: object, words: frozenset[str]) -> bool:
     if value is None or isinstance(value, int):
         return isinstance(value, int)
-    text = str(value)
+    return _is_one_rating(str(value), words) or _is_range(str(value), words)
+
+
+def _is_one_rating(text: str, words: frozenset[str]) -> bool:
     return (
         word_key(text) in words
         or is_level_word(text)
         or parse_product(text) is not None
         or _FIGURE.fullmatch(text.strip()) is not None
+    )
+
+
+def _is_range(text: str, words: frozenset[str] = frozenset(DEFAULT_SCALE)) -> bool:
+    """`Low-Medium`, `Low to Medium`, `3-4`: two ratings (`scoring.rate` reads the higher);
+    each end one rating, not a range again."""
+    return any(
+        _is_one_rating(low, words) and _is_one_rating(high, words) for low, high in range_ends(text)
     )
 
 
@@ -243,7 +276,7 @@ def _entry(
     defaults: Mapping[str, str],
     findings: list[Finding],
 ) -> ThreatEntry:
-    values = {field: cells[index].text or None for field, index in columns.items()}
+    values = {field: _value(field, cells[index].text) for field, index in columns.items()}
     positions: dict[str, Position] = {
         field: (line, cells[index].column) for field, index in columns.items()
     }
@@ -281,8 +314,22 @@ def _entry(
         acceptance=acceptance or None,
         ticket=values.get("ticket"),
         identified=values.get("identified"),
+        id_scope="file",  # documents number their rows (`1`, `TH-01`) each on its own
         positions=positions,
     )
+
+
+def is_empty(text: str) -> bool:
+    """Whether a cell's text says nothing: empty, or only a placeholder (`...`, `TBD`, `N/A`)."""
+    return not text or text.casefold() in _PLACEHOLDERS or bool(_PLACEHOLDER_MARKS.match(text))
+
+
+def _value(field: str, text: str) -> str | None:
+    """A cell's text, None when empty; a placeholder that is a status word keeps its meaning
+    (`N/A` is not applicable, `TODO` open)."""
+    if field == "status" and word_key(text) in DEFAULT_STATUS_WORDS:
+        return text
+    return None if is_empty(text) else text
 
 
 def rating_value(value: str | None) -> int | str | None:
@@ -295,8 +342,10 @@ def rating_value(value: str | None) -> int | str | None:
     main = main.strip()
     if not main and inside:
         main = inside.rstrip(")").strip()
+    if _is_range(main):  # `Low - Very High`, not `Low` explained: `scoring.rate` reads it
+        return main
     main = _lead(main)
-    if main.casefold() in _NOT_RATED:
+    if is_empty(main):
         return None
     if len(main.split()) > _MOST_WORDS and not any(c.isdigit() for c in main):
         return None  # a sentence about the impact, not a rating of it

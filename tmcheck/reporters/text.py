@@ -69,8 +69,9 @@ def change_lines(comparison: Comparison) -> list[str]:
 
 
 def skipped_lines(result: RunResult) -> list[str]:
-    """What `-v` adds: each walked file passed over, and why."""
-    return [for_log(f"skipped {file.path}: {file.skipped}") for file in result.skipped]
+    """What `-v` adds: each walked file passed over, and why; why no context was read."""
+    lines = [for_log(f"skipped {file.path}: {file.skipped}") for file in result.skipped]
+    return lines + ([for_log(f"context: {result.no_context}")] if result.no_context else [])
 
 
 def finding_line(finding: Finding, *, color: bool = False) -> str:

@@ -38,9 +38,10 @@ class RuleContext:
         return coverage_table(self.elements(), every)
 
     def known_threat_ids(self) -> set[IdKey]:
-        """The ids of every threat the run read, with their scope (see `model.id_keys`)."""
+        """The ids a reference may name: every threat's the run read, with their scope (see
+        `model.id_keys` and `ThreatEntry.reference_keys`)."""
         every = (*self.threats, *(t for f in self.context_files for t in f.threats))
-        return {key for threat in every if (key := threat.id_key)}
+        return {key for threat in every for key in threat.entry.reference_keys}
 
     def known_library_ids(self) -> set[str]:
         every = (*self.files, *self.context_files)

@@ -1,7 +1,8 @@
 """duplicate-id: a threat id (or a library id) is defined once across all checked files.
 
 Tools number their threats per file (Threat Composer's T-0001, a .tm7's Id, Threagile's
-synthetic ids): their ids must be unique within their file only.
+synthetic ids), and so do Markdown documents (rows `1, 2, 3`, `TH-01`): their ids must be
+unique within their file only.
 
 Passes::
 
