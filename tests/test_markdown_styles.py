@@ -243,3 +243,32 @@ def test_a_table_mapping_controls_to_threats_is_no_list_of_threats() -> None:
     threats = "| Threat | Mitigation |\n|---|---|\n| Key theft | File permissions |\n"
     model = read_markdown("# Threat Model\n\n## Threats\n\n" + threats, "tm.md")
     assert model is not None and [e.title for e in model.entries] == ["Key theft"]
+
+
+def test_ids_across_the_tables_of_one_document(run_cli: RunCli, tmp_path: Path) -> None:
+    """Rows numbered per table are told by their titles; a later table repeating an id with no
+    other title is the same threat (its cells fill the first row's empty ones); one table
+    writing an id twice is a duplicate."""
+    (tmp_path / "audit.md").write_text(
+        "# Security audit\n\n## API threats\n\n| # | Threat | Risk |\n|---|---|---|\n"
+        "| 1 | Token theft | Low |\n\n## Database threats\n\n| # | Threat | Risk |\n|---|---|---|\n"
+        "| 1 | Backup leak | Low |\n\n## Findings\n\n| ID | Title | Severity |\n|---|---|---|\n"
+        "| C-1 | Rebuild crash | Critical |\n| C-2 | Embargo ignored | High |\n"
+        "| C-2 | Embargo ignored again | High |\n\n## Remediation tracking\n\n"
+        "| ID | Severity | Status |\n|---|---|---|\n| C-1 | Critical | Fixed |\n",
+        encoding="utf-8",
+    )
+    result = run_cli("check", "--no-config", "--format", "json", "audit.md", cwd=tmp_path)
+    report = json.loads(result.stdout)
+    assert [(t["id"], t["title"], t["status"]) for t in report["threats"]] == [
+        (None, "Token theft", "open"),
+        (None, "Backup leak", "open"),
+        ("C-1", "Rebuild crash", "mitigated"),
+        ("C-2", "Embargo ignored", "open"),
+        ("C-2", "Embargo ignored again", "open"),
+    ]
+    assert [(f["rule"], f["line"]) for f in report["findings"] if f["level"] == "error"] == [
+        ("blocking-threat", 20),
+        ("blocking-threat", 21),
+        ("duplicate-id", 21),
+    ]

@@ -13,6 +13,7 @@ A file with no threat table is no threat model: skipped when walked, a note when
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Collection, Mapping
@@ -80,7 +81,7 @@ def read_markdown(text: str, path: str, rating_words: Collection[str] = ()) -> M
     section: str | None = None
     sections: dict[str, list[Item]] = {}
     headings: dict[int, str] = {}  # level -> the text of the nearest heading of that level
-    entries: list[ThreatEntry] = []
+    tables_read: list[list[ThreatEntry]] = []
     tables = 0
     for block in scan(lines, start):
         if isinstance(block, Heading):
@@ -105,8 +106,10 @@ def read_markdown(text: str, path: str, rating_words: Collection[str] = ()) -> M
             defaults = dict(metadata)
             if component and "component" not in columns:
                 defaults["component"] = component
-            entries += markdown_rows.read_table(
-                lines, block, columns, path, defaults, findings, rating_words
+            tables_read.append(
+                markdown_rows.read_table(
+                    lines, block, columns, path, defaults, findings, rating_words
+                )
             )
         elif isinstance(block, ListItem):
             if section is None:
@@ -123,10 +126,49 @@ def read_markdown(text: str, path: str, rating_words: Collection[str] = ()) -> M
         title=title,
         metadata=metadata,
         sections={name: tuple(items) for name, items in sections.items()},
-        entries=tuple(entries),
+        entries=tuple(_one_threat_per_id(tables_read)),
         findings=tuple(findings),
         tables=tables,
     )
+
+
+# What a repeated row may add to the threat its id names: the cells the first row left empty.
+_FILLED = (
+    "component", "category", "likelihood", "impact", "risk_score", "risk", "severity", "status",
+    "owner", "mitigation", "ticket", "identified", "acceptance",
+)  # fmt: skip
+
+
+def _one_threat_per_id(tables: list[list[ThreatEntry]]) -> list[ThreatEntry]:
+    """The document's threats, its tables read together. A row of a later table with an
+    earlier table's id and no other title repeats that threat (a report's summary, then its
+    remediation tracking): its cells fill what the first row left empty. Rows with one id and
+    different titles in different tables are numbered per table (`1`, `2` under each
+    component): their ids name no threat, and their titles tell them apart. Inside one table
+    an id written twice stays a duplicate."""
+    threats: list[ThreatEntry] = []
+    first: dict[str, tuple[int, int]] = {}  # id -> (its table, its index in `threats`)
+    per_table: set[str] = set()
+    for number, table in enumerate(tables):
+        for entry in table:
+            if entry.id is None or first.setdefault(entry.id, (number, len(threats)))[0] == number:
+                threats.append(entry)  # a new id, or a duplicate inside one table
+                continue
+            index = first[entry.id][1]
+            earlier = threats[index]
+            if entry.title and word_key(entry.title) != word_key(earlier.title):
+                per_table.add(entry.id)
+                threats.append(entry)
+                continue
+            missing = {
+                name: getattr(entry, name)
+                for name in _FILLED
+                if getattr(earlier, name) is None and getattr(entry, name) is not None
+            }
+            threats[index] = dataclasses.replace(earlier, **missing) if missing else earlier
+    if not per_table:
+        return threats
+    return [dataclasses.replace(e, id=None) if e.id in per_table else e for e in threats]
 
 
 def _may_hold_table(lines: list[str]) -> bool:
