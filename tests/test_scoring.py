@@ -138,6 +138,10 @@ def test_level_words_and_products() -> None:
     assert [level_word(w) for w in ("HIGH", "Critical", "moderate", "TBD", "TBA", "x", 3)] == [
         "high", "critical", "medium", None, None, None, None,
     ]  # fmt: skip
+    # the impact words of the five-point scales name levels too (a Severity column of them)
+    assert [level_word(w) for w in ("Severe", "Catastrophic", "Major", "Minor", "Insignificant")] == [
+        "critical", "critical", "high", "low", "info",
+    ]  # fmt: skip
     assert [parse_product(v) for v in ("4 x 5", "3*4 = 12", "2\u00d73", "6 x 1", "high")] == [
         (4, 5), (3, 4), (2, 3), None, None,
     ]  # fmt: skip

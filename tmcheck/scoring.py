@@ -56,12 +56,13 @@ DREAD_FACTORS: tuple[tuple[str, ...], ...] = (
 )
 
 _LEVEL_WORDS: Mapping[str, str | None] = {
-    "critical": "critical", "very high": "critical",
-    "high": "high",
+    "critical": "critical", "very high": "critical", "severe": "critical",
+    "catastrophic": "critical",
+    "high": "high", "major": "high",
     "medium": "medium", "moderate": "medium",
-    "low": "low",
+    "low": "low", "minor": "low",
     "info": "info", "informational": "info", "none": "info", "very low": "info",
-    "negligible": "info",
+    "negligible": "info", "insignificant": "info",
     # Threat Dragon's "to be decided" severities: no level yet.
     "tbd": None, "tba": None, "": None, "unknown": None,
 }  # fmt: skip

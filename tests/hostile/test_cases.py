@@ -48,15 +48,18 @@ CLASS_BY_NAME = {klass.name: klass for klass in CLASSES}
 FORBIDDEN = "Resource not accessible by integration"
 SECONDS = 2.0
 MEGABYTES = 200
-WALL_MARGIN = 2.0  # seconds a busy machine may add to a run's wall time
+# Wall time shows a hang or a sleep, but also whatever else the machine does meanwhile: with a
+# test process per core, their children and other work on two cores, a run has waited twice
+# its CPU time for a core (6.6 s wall for 2.3 s of CPU). A hang is killed at 30 s (measure.py).
+BUSY_FACTOR = 4
 
 
 def assert_bounded(run: Measured, seconds: float = SECONDS, cpu: float = SECONDS) -> None:
-    """Under 2 s of CPU and 200 MB. Wall time shows a hang or a sleep, but also whatever else
-    the machine does meanwhile, so it gets a margin; CPU time is the bound on the work."""
+    """Under 2 s of CPU and 200 MB: CPU time is the bound on the work. The wall bound catches
+    a run that waits for seconds, with room for a busy machine."""
     where = f"{run.wall:.2f} s wall, {run.cpu:.2f} s CPU, {run.peak_mb:.0f} MB"
     assert run.peak_mb > 0, "the child did not report its memory"
-    assert run.wall < seconds + WALL_MARGIN and run.cpu < cpu and run.peak_mb < MEGABYTES, where
+    assert run.wall < BUSY_FACTOR * seconds and run.cpu < cpu and run.peak_mb < MEGABYTES, where
 
 
 @pytest.fixture

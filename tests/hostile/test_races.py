@@ -28,6 +28,7 @@ INSIDE_MODEL = (
     "threats:\n  - {id: IN1, category: Spoofing, likelihood: 1, impact: 1, title: inside}\n"
 )
 ONLY_OUTSIDE = "tmcheck.yaml"  # a name the outside folder has and the inside one has not
+GIVE_UP_SECONDS = 60.0
 
 
 @contextmanager
@@ -96,9 +97,18 @@ def test_nothing_outside_is_read_while_a_directory_flips(
     monkeypatch.chdir(workspace)
     run = RUNS[race["run"]]
     outcomes: dict[str, int] = {}
+
+    def real() -> bool:  # the inside copy was read, and the link was met
+        refused = outcomes.get("refused", 0) + outcomes.get("missing", 0)
+        return flips[0] > 100 and outcomes.get("read", 0) > 0 and refused > 0
+
     with swapping(directory, places.outside / "dir") as flips:
-        deadline = time.monotonic() + race["seconds"]
-        while time.monotonic() < deadline:
+        # How the swaps fall depends on the scheduler: on a busy machine one second may not
+        # see both outcomes, so the race goes on until it has, for at most a minute.
+        started = time.monotonic()
+        while time.monotonic() - started < race["seconds"] or (
+            not real() and time.monotonic() - started < GIVE_UP_SECONDS
+        ):
             text = run(race["path"], workspace)
             assert CANARY not in text, f"read from outside after {flips[0]} flips: {text[:300]}"
             if race["run"] == "check":
@@ -106,6 +116,4 @@ def test_nothing_outside_is_read_while_a_directory_flips(
             kind = "refused" if "refused" in text or "symbolic link" in text else "read"
             kind = "missing" if "no such file" in text else kind
             outcomes[kind] = outcomes.get(kind, 0) + 1
-    # the race was real: the inside copy was read, and the link was met
-    assert flips[0] > 100 and outcomes.get("read", 0) > 0, (flips, outcomes)
-    assert outcomes.get("refused", 0) + outcomes.get("missing", 0) > 0, (flips, outcomes)
+    assert real(), (flips, outcomes)

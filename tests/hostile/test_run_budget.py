@@ -32,7 +32,9 @@ CASE = Case(
 def _assert_within(run: Measured, lines: list[str]) -> None:
     where = f"{run.wall:.1f} s wall, {run.cpu:.1f} s CPU, {run.peak_mb:.0f} MB"
     assert run.code == SPEC["exit"], run.stdout[-2000:] + run.stderr
-    assert 0 < run.peak_mb < SPEC["megabytes"] and run.wall < SPEC["seconds"], where
+    # about 3 s of CPU; a run that fails to stop takes minutes and gigabytes. A hang, or a
+    # machine too busy to give it a core, ends with the kill at 30 s (measure.py).
+    assert 0 < run.peak_mb < SPEC["megabytes"] and run.cpu < SPEC["seconds"], where
     budget = [line for line in lines if "[run-budget]" in line]
     assert len(budget) == 1 and budget[0].startswith(SPEC["budget"]), budget
     assert sum("[blocking-threat]" in line for line in lines) == SPEC["blocking"]

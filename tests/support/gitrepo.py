@@ -10,14 +10,20 @@ ids) is renamed to `models/shop.json` and its "Cart tampering" raised from Mediu
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
 
-def git(repo: Path, *args: str) -> str:
+def git(repo: Path, *args: str, date: str | None = None) -> str:
+    """`git ARGS` in `repo`; a commit made with `date` (ISO 8601) carries it as both its author
+    and committer date instead of now."""
+    environment = None
+    if date is not None:
+        environment = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
     return subprocess.run(
         ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
-        cwd=repo, check=True, capture_output=True, text=True,
+        cwd=repo, env=environment, check=True, capture_output=True, text=True,
     ).stdout.strip()  # fmt: skip
 
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.support import gitrepo
 from tests.support.fake_github import FakeGitHub
-from tests.support.gitrepo import git
 from tests.support.runner_emulation import step_environment
 from tmcheck.cli import main
 
@@ -29,6 +29,11 @@ MODELS = "threatmodels"  # where the cases go in a workspace
 CANARY = "tmcheck-canary-7f3a"
 TOKEN = "ghs_tmcheckHostileCanary0123456789abcdef"
 REPOSITORY = "octo-org/octo-repo"
+# Every commit of a workspace is made on this day and every action run judges SLA clocks on
+# it, so a Due cell ("in 1 day") says the same whenever, and however close to midnight, the
+# tests run.
+COMMITTED = "2026-01-05T12:00:00+00:00"
+TODAY = "2026-01-05"
 # Nothing that runs on hostile input may print these anywhere.
 ALWAYS_FORBIDDEN = (
     CANARY, TOKEN, "Traceback", "[internal-error]", '"ruleId": "internal-error"',
@@ -132,6 +137,11 @@ CASES = [case for klass in CLASSES for case in klass.cases]
 # --- building workspaces ---------------------------------------------------------------------
 
 
+def git(repo: Path, *args: str) -> str:
+    """`git ARGS` in `repo`, a commit dated COMMITTED."""
+    return gitrepo.git(repo, *args, date=COMMITTED)
+
+
 @dataclass
 class Places:
     """The directories a case is built against: the workspace and a place outside it."""
@@ -226,7 +236,7 @@ class PullRequest:
             server.url, REPOSITORY, self.places.workspace, "pull_request", self.event,
             token=TOKEN, output=self.output, summary=self.summary, inputs=inputs,
         )  # fmt: skip
-        return {**environ, "CANARY": CANARY}
+        return {**environ, "CANARY": CANARY, "TMCHECK_TODAY": TODAY}
 
 
 def pull_request(
