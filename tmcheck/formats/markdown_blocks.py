@@ -306,7 +306,7 @@ class _Scanner:
             offset < len(text)
             and self.count[line] >= 0
             and self.depth < _MAX_LIST_DEPTH
-            and _plain_start(text[offset:])
+            and (text[offset].isalpha() or _plain_start(text[offset:]))  # a letter starts none
         )
         if plain:
             plain_end = self._plain_item_end(line, content_indent, end)
