@@ -81,7 +81,7 @@ def verify_tmcheck_output(path: Path, count: int) -> None:
     report = json.loads(path.read_text(encoding="utf-8"))
     summary = report["summary"]
     budget = [f["message"] for f in report["findings"] if f["rule"] == "run-budget"]
-    if budget:  # tmcheck/budget.py: what one run may read in all, not a setting
+    if budget:  # tmcheck/budget.py: what one run may read in all, grown with max_files
         raise BenchError(f"{count:,} files are more than one tmcheck run reads: {budget[0]}")
     bad = sorted({f["rule"] for f in report["findings"]} & BAD_RULES)
     if summary["files"] != count or summary["threats"] != 10 * count or bad:

@@ -11,9 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-MAX_RUN_BYTES = 64 * 1024 * 1024  # four files at a tool format's 16 MiB ceiling
-MAX_RUN_VALUES = 300_000  # keys, items and scalars of YAML and JSON files
-MAX_RUN_THREATS = 10_000
+# The budget grows with `max_files` (default 1,000: 64 MiB, 1,000,000 values, 10,000 threats):
+# a repository that asks for more files asks for more of each. What one file costs on average:
+BYTES_PER_FILE = 64 * 1024  # 64 MiB for 1,000 files: four files at a tool format's 16 MiB
+VALUES_PER_FILE = 1_000  # keys, items and scalars of YAML and JSON files: a worksheet has ~300
+THREATS_PER_FILE = 10
+DEFAULT_FILES = 1_000
+MAX_RUN_BYTES = BYTES_PER_FILE * DEFAULT_FILES
+MAX_RUN_VALUES = VALUES_PER_FILE * DEFAULT_FILES
+MAX_RUN_THREATS = THREATS_PER_FILE * DEFAULT_FILES
 RULE = "run-budget"
 
 
@@ -27,6 +33,12 @@ class RunBudget:
     bytes: int = 0
     values: int = 0
     threats: int = 0
+
+    @classmethod
+    def for_files(cls, max_files: int) -> RunBudget:
+        """The budget of a run of at most `max_files` files."""
+        files = max(max_files, 1)
+        return cls(BYTES_PER_FILE * files, VALUES_PER_FILE * files, THREATS_PER_FILE * files)
 
     def charge(self, *, bytes: int = 0, values: int = 0, threats: int = 0) -> None:
         self.bytes += bytes

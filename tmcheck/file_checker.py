@@ -49,7 +49,8 @@ class FileChecker:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.budget = RunBudget()  # what every file read in this run costs, in all
+        # what every file read in this run costs, in all
+        self.budget = RunBudget.for_files(settings.max_files)
         self._pinned = [(GlobSet([pattern]), name) for pattern, name in settings.formats.items()]
 
     def check_guarded(self, candidate: Candidate) -> FileResult:

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from tests.support.cli import RunCli
 from tests.support.fake_github import FakeGitHub
 from tests.support.hostile_checks import assert_nothing_leaks
 from tests.support.hostile_harness import (
@@ -21,6 +22,7 @@ from tests.support.hostile_harness import (
     pull_request,
 )
 from tests.support.measure import Measured, measure
+from tmcheck.budget import MAX_RUN_BYTES, MAX_RUN_THREATS, MAX_RUN_VALUES, RunBudget
 
 SPEC: dict[str, Any] = json.loads((HOSTILE / "budgets" / "run.json").read_text(encoding="utf-8"))
 CASE = Case(
@@ -59,3 +61,21 @@ def test_action(tmp_path: Path, server: FakeGitHub) -> None:
     assert "297 files not read" in outcome.files["summary.md"]  # the report's notes say it too
     assert_nothing_leaks(outcome)
     assert CANARY not in outcome.everything()
+
+
+def test_the_budget_grows_with_max_files(run_cli: RunCli, tmp_path: Path) -> None:
+    """10 threats per file allowed: three files of 15 threats fit a run of `max_files: 5`
+    (a budget of 50), not one of `max_files: 3` (30 threats are read, the third file not)."""
+    for number in range(3):
+        rows = "".join(
+            f"  - {{id: B{number}T{n}, category: Spoofing, likelihood: 1, impact: 1}}\n"
+            for n in range(15)
+        )
+        (tmp_path / f"b{number}.yaml").write_text(
+            f"component: {{name: B{number}}}\nthreats:\n{rows}"
+        )
+    assert RunBudget.for_files(1_000) == RunBudget(MAX_RUN_BYTES, MAX_RUN_VALUES, MAX_RUN_THREATS)
+    small = run_cli("check", "--no-config", ".", cwd=tmp_path, environ={"TMCHECK_MAX_FILES": "3"})
+    assert "b2.yaml:1:1: error [run-budget] 1 files not read" in small.stdout
+    enough = run_cli("check", "--no-config", ".", cwd=tmp_path, environ={"TMCHECK_MAX_FILES": "5"})
+    assert "run-budget" not in enough.stdout and "3 files, 45 threats" in enough.stdout
