@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# The budget grows with `max_files` (default 1,000: 64 MiB, 1,000,000 values, 10,000 threats):
+# The budget grows with `max_files` (default 1,000: 64 MiB, 500,000 values, 10,000 threats):
 # a repository that asks for more files asks for more of each. What one file costs on average:
 BYTES_PER_FILE = 64 * 1024  # 64 MiB for 1,000 files: four files at a tool format's 16 MiB
-VALUES_PER_FILE = 1_000  # keys, items and scalars of YAML and JSON files: a worksheet has ~300
+VALUES_PER_FILE = 500  # keys, items and scalars of YAML and JSON files: a worksheet has ~300
 THREATS_PER_FILE = 10
 DEFAULT_FILES = 1_000
 MAX_RUN_BYTES = BYTES_PER_FILE * DEFAULT_FILES
