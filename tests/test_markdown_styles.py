@@ -277,3 +277,18 @@ def test_ids_across_the_tables_of_one_document(run_cli: RunCli, tmp_path: Path) 
         ("blocking-threat", 21),
         ("duplicate-id", 21),
     ]
+
+
+def test_a_templates_slots_are_empty_cells() -> None:
+    """`[Description]`, `[H/M/L]`, `<owner>`, `{{DATE}}` are for the writer to fill: a row of
+    them is a template's row, no threat (a checkbox `[x]` is a value)."""
+    table = (
+        "## Active Risks\n\n| Risk ID | Description | Probability | Impact | Owner | Status |\n"
+        "|---|---|---|---|---|---|\n| RISK-001 | [Description] | [H/M/L] | [H/M/L] | <owner> |"
+        " {{STATUS}} |\n| RISK-002 | Stolen API key | High | High | Ana | [x] |\n"
+    )
+    model = read_markdown("# Project risks\n\n" + table, "risks.md")
+    assert model is not None
+    assert [(e.id, e.title, e.status) for e in model.entries] == [
+        ("RISK-002", "Stolen API key", "x")
+    ]

@@ -42,6 +42,7 @@ FORMAT = "markdown"
 COLUMNS: Mapping[str, str] = {
     "id": "id", "threat id": "id", "ref": "id", "reference": "id", "#": "id", "no": "id",
     "nr": "id", "number": "id", "tid": "id", "threat no": "id", "threat ref": "id",
+    "risk id": "id", "finding id": "id", "vulnerability id": "id", "vuln id": "id",
     "component": "component", "element": "component", "affected component": "component",
     "asset": "component", "target": "component", "dfd element": "component",
     "system": "component", "service": "component", "affected asset": "component",
@@ -320,8 +321,24 @@ def _entry(
 
 
 def is_empty(text: str) -> bool:
-    """Whether a cell's text says nothing: empty, or only a placeholder (`...`, `TBD`, `N/A`)."""
-    return not text or text.casefold() in _PLACEHOLDERS or bool(_PLACEHOLDER_MARKS.match(text))
+    """Whether a cell's text says nothing: empty, or only a placeholder (`...`, `TBD`, `N/A`,
+    a template's `[Description]`, `<owner>`, `{{DATE}}`)."""
+    return (
+        not text
+        or text.casefold() in _PLACEHOLDERS
+        or bool(_PLACEHOLDER_MARKS.match(text))
+        or _is_template_slot(text)
+    )
+
+
+def _is_template_slot(text: str) -> bool:
+    """`[Description]`, `[H/M/L]`, `<owner>`, `{{DATE}}`: a slot for the writer to fill (a
+    checkbox `[x]` is not one)."""
+    for opening, closing in (("{{", "}}"), ("[", "]"), ("<", ">")):
+        if text.startswith(opening) and text.endswith(closing):
+            inside = text[len(opening) : -len(closing)]
+            return len(inside.strip()) > 1 and not any(c in inside for c in "[]<>{}")
+    return False
 
 
 def _value(field: str, text: str) -> str | None:
