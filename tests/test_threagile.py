@@ -210,6 +210,22 @@ def test_the_4x4_mapping(
     assert (threat.score, threat.risk_level) == (score, level)
 
 
+def test_one_synthetic_id_for_two_risks_is_threagiles_not_a_duplicate(tmp_path: Path) -> None:
+    """Threagile's push-instead-of-pull-deployment rule names only the build pipeline in its
+    synthetic id: two risks of one `risks.json` may share it, and both are risks."""
+    shared_id = "push-instead-of-pull-deployment@jenkins-buildserver"
+    risks = [
+        _risk(shared_id, "unlikely", "medium", "medium", "unchecked", "apache-webserver"),
+        _risk(shared_id, "unlikely", "medium", "medium", "unchecked", "marketing-cms"),
+    ]
+    (tmp_path / "risks.json").write_text(json.dumps(risks))
+    result = run_check([str(tmp_path / "risks.json")], Settings(root=tmp_path))
+    assert [threat.entry.component for threat in result.threats] == [
+        "apache-webserver", "marketing-cms"
+    ]  # fmt: skip
+    assert not [f for f in result.findings if f.rule == "duplicate-id"]
+
+
 def _git(root: Path, *args: str, when: str = "2024-01-01T00:00:00Z") -> None:
     environment = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
     subprocess.run(

@@ -22,6 +22,9 @@ _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}
 # document that other files may still name (`ThreatEntry.reference_keys`), rating ranges
 # (`normalize.reads_ranges`), categories of other taxonomies (`unknown-category`).
 DOCUMENT_FORMATS = frozenset({"markdown"})
+# Formats whose ids a tool computes (Threagile's synthetic ids, which it may give two risks: the
+# push-instead-of-pull-deployment rule names only the build pipeline): a repeat is the tool's.
+GENERATED_ID_FORMATS = frozenset({"threagile-risks"})
 
 # Risk levels, lowest first; comparisons use this order.
 RISK_LEVELS: tuple[str, ...] = ("info", "low", "medium", "high", "critical")

@@ -20,7 +20,8 @@ The duplicate is reported at the newer definition: a threat new since `--base`, 
 file the change touched, or one in a named file when the others were read as context.
 
 Two cells of one Threat Dragon model with the same threat id (a copied cell: Threat Dragon
-itself accepts it) are one warning naming both cells, not an error.
+itself accepts it) are one warning naming both cells, not an error. Ids a tool computes are
+not checked: Threagile may give two risks of its `risks.json` one synthetic id.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 
-from tmcheck.model import IdKey, Threat
+from tmcheck.model import GENERATED_ID_FORMATS, IdKey, Threat
 from tmcheck.rules.context import Problem, RuleContext, threat_problem
 
 ID = "duplicate-id"
@@ -44,7 +45,7 @@ def check(context: RuleContext) -> Iterator[Problem]:
     context_threats = [t for file in context.context_files for t in file.threats]
     for threat in (*context_threats, *sorted(context.threats, key=_newness(context))):
         key = threat.id_key
-        if key is None:
+        if key is None or threat.entry.format in GENERATED_ID_FORMATS:
             continue
         where = (threat.entry.path, threat.entry.line)
         if key in first_threat and id(threat) in reported:
