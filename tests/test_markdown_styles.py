@@ -292,3 +292,25 @@ def test_a_templates_slots_are_empty_cells() -> None:
     assert [(e.id, e.title, e.status) for e in model.entries] == [
         ("RISK-002", "Stolen API key", "x")
     ]
+
+
+def test_a_status_column_of_sentences_says_no_status(run_cli: RunCli, tmp_path: Path) -> None:
+    """`Mitigation status` holding what was done, in sentences and with no status word, is no
+    status: the threats count as open, without an unknown-status warning per row. A column of
+    one-word statuses tmcheck does not know keeps its warnings (they name what to configure)."""
+    report = _report(
+        run_cli,
+        tmp_path / "RISK_REGISTER.md",
+        "# Risk register\n\n| ID | Risk | Severity | Mitigation status |\n|---|---|---|---|\n"
+        "| R-001 | Keys in local files | High | Production guard and warnings exist today |\n"
+        "| R-002 | Redirects in the fetcher | Low | Default resolver rejects redirects |\n",
+    )
+    assert [t["status"] for t in report["threats"]] == ["open", "open"]
+    assert "unknown-status" not in {f["rule"] for f in report["findings"]}
+    words = _report(
+        run_cli,
+        tmp_path / "other.md",
+        "# Risk register\n\n| ID | Risk | Severity | Status |\n|---|---|---|---|\n"
+        "| R-003 | Keys in local files | High | Confirmed |\n",
+    )
+    assert [f["rule"] for f in words["findings"]].count("unknown-status") == 1

@@ -192,8 +192,12 @@ class FileChecker:
 
     def _check_markdown(self, raw: bytes, candidate: Candidate) -> FileResult:
         try:
-            scales = self.settings.likelihood_scale, self.settings.impact_scale
-            words = {word for scale in scales for word in scale}
+            vocabularies = (
+                self.settings.likelihood_scale,
+                self.settings.impact_scale,
+                self.settings.status_words,
+            )
+            words = {word for vocabulary in vocabularies for word in vocabulary}
             model = markdown.read_markdown(decode_utf8(raw), candidate.path, words)
         except LoadError as error:
             return _failed(candidate.path, "parse-error", error.message, error.line, error.column)

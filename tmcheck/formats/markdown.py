@@ -67,9 +67,11 @@ def is_markdown_path(path: str) -> bool:
     return os.path.splitext(path)[1].lower() in SUFFIXES
 
 
-def read_markdown(text: str, path: str, rating_words: Collection[str] = ()) -> MarkdownModel | None:
+def read_markdown(
+    text: str, path: str, configured_words: Collection[str] = ()
+) -> MarkdownModel | None:
     """The threat model in `text`, or None when the file holds no threat table.
-    `rating_words` are the words the configured scales add to the default ones."""
+    `configured_words` are the words the configured scales and statuses add to the defaults."""
     if text.lstrip().startswith(_OWN_REPORT):
         return None  # tmcheck's own report (the action writes one into the workspace)
     lines = [line.removesuffix("\r") for line in text.split("\n")]
@@ -108,7 +110,7 @@ def read_markdown(text: str, path: str, rating_words: Collection[str] = ()) -> M
                 defaults["component"] = component
             tables_read.append(
                 markdown_rows.read_table(
-                    lines, block, columns, path, defaults, findings, rating_words
+                    lines, block, columns, path, defaults, findings, configured_words
                 )
             )
         elif isinstance(block, ListItem):

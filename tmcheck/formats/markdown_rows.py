@@ -193,10 +193,10 @@ def read_table(
     path: str,
     defaults: Mapping[str, str],
     findings: list[Finding],
-    rating_words: Collection[str] = (),
+    configured_words: Collection[str] = (),
 ) -> list[ThreatEntry]:
-    """Threat entries from the rows of a threat table. `rating_words` are the words the
-    configured scales add to the default ones."""
+    """Threat entries from the rows of a threat table. `configured_words` are the words the
+    configured scales and statuses add to the default ones."""
     header = _cells(lines[table.header], table.offset)
     entries = []
     id_column = columns.get("id")
@@ -217,7 +217,7 @@ def read_table(
             )  # fmt: skip
             continue
         entries.append(_entry(cells, columns, path, index + 1, line, defaults, findings))
-    return _without_descriptive_columns(entries, rating_words)
+    return _without_descriptive_columns(entries, configured_words)
 
 
 # A rating column none of whose cells holds a rating describes instead: `Impact` holding
@@ -226,19 +226,31 @@ _RATING_FIELDS = ("likelihood", "impact", "risk", "severity")
 
 
 def _without_descriptive_columns(
-    entries: list[ThreatEntry], rating_words: Collection[str]
+    entries: list[ThreatEntry], configured_words: Collection[str]
 ) -> list[ThreatEntry]:
-    words = frozenset(word_key(word) for word in rating_words) | frozenset(DEFAULT_SCALE)
+    configured = frozenset(word_key(word) for word in configured_words)
+    words = configured | frozenset(DEFAULT_SCALE)
     descriptive = [
         field
         for field in _RATING_FIELDS
         if any(getattr(entry, field) is not None for entry in entries)
         and not any(_is_rating(getattr(entry, field), words) for entry in entries)
     ]
+    if _describes_treatment(entries, configured | frozenset(DEFAULT_STATUS_WORDS)):
+        descriptive.append("status")
     if not descriptive:
         return entries
     cleared: dict[str, Any] = dict.fromkeys(descriptive)
     return [dataclasses.replace(entry, **cleared) for entry in entries]
+
+
+def _describes_treatment(entries: list[ThreatEntry], words: frozenset[str]) -> bool:
+    """A status column of sentences (`Default resolver rejects redirects`) with no status word
+    in it describes what was done: it says no status, and each row is not an unknown one."""
+    statuses = [str(entry.status) for entry in entries if entry.status is not None]
+    return any(len(status.split()) > _MOST_WORDS for status in statuses) and not any(
+        word_key(status) in words for status in statuses
+    )
 
 
 def _is_rating(value: object, words: frozenset[str]) -> bool:
