@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from tmcheck.file_checks import file_finding
@@ -46,7 +47,12 @@ class Dialect:
     statuses: Mapping[str, str] = field(default_factory=dict)  # their word -> tmcheck status
 
     def matches(self, relative: str) -> bool:
-        return GlobSet(self.files).matches(relative)
+        return self._globs.matches(relative)
+
+    @cached_property
+    def _globs(self) -> GlobSet:
+        """Compiled once: `matches` is asked of every file the run checks."""
+        return GlobSet(self.files)
 
 
 def dialect_from(entry: Mapping[str, Any], index: int) -> Dialect:
