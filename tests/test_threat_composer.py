@@ -147,6 +147,16 @@ def test_schema_errors_are_reported_at_line_and_column(tmp_path: Path) -> None:
     assert schema[0].message.startswith("$.threats[0].status: 'threatMaybe' is not one of")
 
 
+def test_mitigations_that_are_no_list_are_schema_errors_not_a_crash(tmp_path: Path) -> None:
+    model = {**_workspace(_threat(1, "A spoofer can pretend")), "mitigations": 5,
+             "mitigationLinks": 7}  # fmt: skip
+    path = tmp_path / "model.tc.json"
+    path.write_text(json.dumps(model, indent=2), encoding="utf-8")
+    result = run_check([str(path)], Settings(root=tmp_path))
+    assert sorted(f.rule for f in result.findings if f.level == "error") == ["schema", "schema"]
+    assert [t.id for t in result.threats] == ["T-0001"]
+
+
 def test_a_one_line_file_gets_line_one_and_columns_naming_the_threat(tmp_path: Path) -> None:
     model = _workspace(
         _threat(1, "A spoofer can pretend", metadata=[{"key": "Priority", "value": "Low"}]),

@@ -16,7 +16,7 @@ from typing import Any
 from tmcheck.file_checks import file_finding
 from tmcheck.findings import Finding
 from tmcheck.formats import TOOL_FILE_MAX_BYTES
-from tmcheck.formats.fields import items, mapping, text, texts
+from tmcheck.formats.fields import items, mappings, text, texts
 from tmcheck.formats.parsed import Parsed
 from tmcheck.model import ThreatEntry
 from tmcheck.parsing.tree import Document
@@ -67,8 +67,7 @@ def read(document: Document, path: str) -> Parsed:
     data = document.data
     mitigations = _mitigations(data)
     linked: dict[str, list[Mapping[str, Any]]] = {}
-    for link in data.get("mitigationLinks") or []:
-        link = mapping(link)
+    for link in mappings(data.get("mitigationLinks")):
         mitigation = mitigations.get(text(link.get("mitigationId")) or "")
         if mitigation is not None:
             linked.setdefault(text(link.get("linkedId")) or "", []).append(mitigation)
@@ -123,8 +122,8 @@ def read(document: Document, path: str) -> Parsed:
 
 def _mitigations(data: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
     found: dict[str, Mapping[str, Any]] = {}
-    for mitigation in data.get("mitigations") or []:
-        if isinstance(mitigation, dict) and text(mitigation.get("id")):
+    for mitigation in mappings(data.get("mitigations")):
+        if text(mitigation.get("id")):
             found[str(mitigation["id"])] = mitigation
     return found
 
