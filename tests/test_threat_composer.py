@@ -157,6 +157,19 @@ def test_mitigations_that_are_no_list_are_schema_errors_not_a_crash(tmp_path: Pa
     assert [t.id for t in result.threats] == ["T-0001"]
 
 
+def test_a_mitigation_status_that_is_no_word_is_a_schema_error_not_a_crash(tmp_path: Path) -> None:
+    model = _workspace(_threat(1, "A spoofer can pretend"))
+    model["mitigations"] = [{"id": "m1", "numericId": 1, "content": "Sign it", "status": [5]}]
+    model["mitigationLinks"] = [{"mitigationId": "m1", "linkedId": model["threats"][0]["id"]}]
+    path = tmp_path / "model.tc.json"
+    path.write_text(json.dumps(model, indent=2), encoding="utf-8")
+    result = run_check([str(path)], Settings(root=tmp_path))
+    errors = [f for f in result.findings if f.level == "error"]
+    assert {f.rule for f in errors} == {"schema"}
+    assert any(f.message.startswith("$.mitigations[0].status: ") for f in errors)
+    assert [t.id for t in result.threats] == ["T-0001"]
+
+
 def test_a_one_line_file_gets_line_one_and_columns_naming_the_threat(tmp_path: Path) -> None:
     model = _workspace(
         _threat(1, "A spoofer can pretend", metadata=[{"key": "Priority", "value": "Low"}]),

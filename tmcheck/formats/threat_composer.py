@@ -104,7 +104,7 @@ def read(document: Document, path: str) -> Parsed:
             positions=positions,
         )
         entries.append(entry)
-        resolved = all(m.get("status") in _RESOLVED_MITIGATIONS for m in own)
+        resolved = all(text(m.get("status")) in _RESOLVED_MITIGATIONS for m in own)
         if item.get("status") is None and own and resolved:
             unset.append((entry, len(own)))
     notes = _unset_note(path, unset)
