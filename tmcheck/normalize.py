@@ -117,10 +117,8 @@ def normalize(entry: ThreatEntry, settings: Settings) -> Threat:
     level_model: str | None = None
     if likelihood is not None and impact is not None:
         score = likelihood * impact
-        if settings.level_model == "matrix":
-            level, level_model = matrix_level(likelihood, impact, settings.matrix), "matrix"
-        else:
-            level, level_model = band_level(score, settings.bands), "bands"
+        level = _rated_level(likelihood, impact, settings)
+        level_model = "matrix" if settings.level_model == "matrix" else "bands"
     elif _is_score(entry.risk_score) or _is_score(entry.risk):
         # A declared product with no ratings beside it still means likelihood x impact.
         score = entry.risk_score if _is_score(entry.risk_score) else entry.risk
@@ -196,9 +194,14 @@ def computed_level(threat: Threat, settings: Settings) -> str | None:
     """The level likelihood x impact alone gives the threat."""
     if threat.likelihood is None or threat.impact is None:
         return None
+    return _rated_level(threat.likelihood, threat.impact, settings)
+
+
+def _rated_level(likelihood: int, impact: int, settings: Settings) -> str:
+    """The level of likelihood x impact in the configured level model (matrix or bands)."""
     if settings.level_model == "matrix":
-        return matrix_level(threat.likelihood, threat.impact, settings.matrix)
-    return band_level(threat.likelihood * threat.impact, settings.bands)
+        return matrix_level(likelihood, impact, settings.matrix)
+    return band_level(likelihood * impact, settings.bands)
 
 
 def declared_level(
@@ -213,9 +216,7 @@ def declared_level(
             return word
         product = parse_product(value)
         if product is not None:
-            if settings.level_model == "matrix":
-                return matrix_level(product[0], product[1], settings.matrix)
-            return band_level(product[0] * product[1], settings.bands)
+            return _rated_level(*product, settings)
     return None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.support.rules import check_rule, run_rule
+from tests.support.rules import check_rule, positions, rule_findings, run_rule
 
 RULE = "acceptance-expired"
 
@@ -39,8 +39,9 @@ def test_an_expired_acceptance_is_reported_at_it_and_reopens(tmp_path: Path) -> 
             status: Open
             acceptance: {approver: CISO, reason: not accepted, expires: 2020-01-01}
         """
-    assert check_rule(RULE, source, tmp_path) == [(7, 5)]
-    (finding,) = run_rule(RULE, {}, tmp_path)
+    findings = rule_findings(RULE, source, tmp_path)
+    assert positions(findings) == [(7, 5)]
+    (finding,) = findings
     assert finding.message == "the acceptance of T1 expired on 2026-05-31; it counts as open"
     assert finding.level == "warning"
     assert [f.threat_id for f in run_rule("blocking-threat", {}, tmp_path)] == ["T1"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.support.rules import check_rule, run_rule
+from tests.support.rules import check_rule, positions, rule_findings
 
 RULE = "acceptance-incomplete"
 
@@ -34,8 +34,9 @@ def test_what_is_missing_is_named_at_the_acceptance_or_the_status(tmp_path: Path
             status: accepted
             acceptance: {approver: Security Lead, reason: ""}
         """
-    assert check_rule(RULE, source, tmp_path) == [(4, 5), (8, 5)]
-    messages = [finding.message for finding in run_rule(RULE, {}, tmp_path)]
+    findings = rule_findings(RULE, source, tmp_path)
+    assert positions(findings) == [(4, 5), (8, 5)]
+    messages = [finding.message for finding in findings]
     assert messages == [
         "accepted threat T1 has no acceptance approver, reason, expires",
         "accepted threat T2 has no acceptance reason, expires",

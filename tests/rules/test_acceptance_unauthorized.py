@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.support.rules import TODAY, check_rule, run_rule
+from tests.support.rules import TODAY, positions, rule_findings, run_rule
 from tmcheck.config import Settings
 
 RULE = "acceptance-unauthorized"
@@ -32,8 +32,8 @@ SOURCE = """\
 
 
 def test_a_lower_role_is_an_error_and_the_threat_stays_open(tmp_path: Path) -> None:
-    assert check_rule(RULE, SOURCE, tmp_path) == [(7, 5), (13, 5), (19, 5)]
-    findings = run_rule(RULE, {}, tmp_path)
+    findings = rule_findings(RULE, SOURCE, tmp_path)
+    assert positions(findings) == [(7, 5), (13, 5), (19, 5)]
     assert [(f.threat_id, f.level) for f in findings] == [
         ("T1", "error"), ("T2", "warning"), ("T3", "warning"),
     ]  # fmt: skip

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.support.rules import check_rule, run_rule
+from tests.support.rules import positions, rule_findings
 
 RULE = "missing-ticket"
 
@@ -18,7 +18,8 @@ def test_only_blocking_threats_without_a_ticket(tmp_path: Path) -> None:
           - {id: T4, threat: Spoofing, likelihood: 2, impact: 2, status: Open}
           - {id: T5, threat: Spoofing, likelihood: 4, impact: 4, status: Mitigated}
         """
-    assert check_rule(RULE, source, tmp_path) == [(2, 5)]
-    (finding,) = run_rule(RULE, {}, tmp_path)
+    findings = rule_findings(RULE, source, tmp_path)
+    assert positions(findings) == [(2, 5)]
+    (finding,) = findings
     assert finding.level == "note"
     assert finding.message == "blocking threat T1 has no ticket tracking its treatment"

@@ -1,6 +1,6 @@
 """Run one rule over small threat models, as yamllint's rule tests do: what it reports, where.
 
-`check_rule(rule, source)` checks `source` (with `others`, more files of the same run) and
+`check_rule(rule, source)` (or `rule_findings`, the findings themselves) checks `source` (with `others`, more files of the same run) and
 gives the (line, column) of each finding of `rule`; `examples(rule)` gives the Passes and Fails
 blocks of the rule's docstring, which `tests/rules/test_examples.py` runs.
 """
@@ -51,6 +51,25 @@ def run_rule(
     return [finding for finding in result.findings if finding.rule == rule]
 
 
+def rule_findings(
+    rule: str,
+    source: str,
+    directory: Path,
+    *,
+    others: Mapping[str, str] | None = None,
+    changed: Sequence[str] | None = None,
+    name: str = "model.yaml",
+) -> list[Finding]:
+    """The findings of `rule` on the file `source` (its findings in other files left out)."""
+    files = {name: textwrap.dedent(source), **(others or {})}
+    return [finding for finding in run_rule(rule, files, directory, changed=changed)
+            if finding.path == name]  # fmt: skip
+
+
+def positions(findings: Sequence[Finding]) -> list[tuple[int, int]]:
+    return [(finding.line, finding.column) for finding in findings]
+
+
 def check_rule(
     rule: str,
     source: str,
@@ -61,9 +80,9 @@ def check_rule(
     name: str = "model.yaml",
 ) -> list[tuple[int, int]]:
     """Where `rule` reports on the file `source` (its findings in other files left out)."""
-    files = {name: textwrap.dedent(source), **(others or {})}
-    findings = run_rule(rule, files, directory, changed=changed)
-    return [(finding.line, finding.column) for finding in findings if finding.path == name]
+    return positions(
+        rule_findings(rule, source, directory, others=others, changed=changed, name=name)
+    )
 
 
 def examples(rule: str) -> tuple[str, str]:

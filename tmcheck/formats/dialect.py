@@ -20,7 +20,7 @@ from typing import Any
 
 from tmcheck.file_checks import file_finding
 from tmcheck.findings import Finding
-from tmcheck.formats.fields import items, text, title_of
+from tmcheck.formats.fields import items, mapping, text, texts, title_of
 from tmcheck.globs import GlobSet
 from tmcheck.model import Position, ThreatEntry
 from tmcheck.parsing.tree import Document
@@ -64,7 +64,7 @@ def read(
     document: Document, path: str, dialect: Dialect
 ) -> tuple[tuple[ThreatEntry, ...], tuple[Finding, ...]]:
     """The threats of a dialect file, or a finding saying where the list was not found."""
-    data = document.root if dialect.threats is None else _get(document.root, dialect.threats)
+    data = document.root if dialect.threats is None else mapping(document.root).get(dialect.threats)
     where: tuple[str | int, ...] = () if dialect.threats is None else (dialect.threats,)
     if not isinstance(data, list):
         found = "the file" if dialect.threats is None else f"key {dialect.threats!r}"
@@ -90,7 +90,7 @@ def read(
                 id=text(values["id"]),
                 title=title,
                 component=text(values["component"]),
-                categories=_texts(values["category"]),
+                categories=texts(values["category"]),
                 likelihood=values["likelihood"],
                 impact=values["impact"],
                 risk=values["risk"],
@@ -103,14 +103,3 @@ def read(
             )
         )
     return tuple(entries), ()
-
-
-def _get(data: Any, key: str) -> Any:
-    return data.get(key) if isinstance(data, dict) else None
-
-
-def _texts(value: Any) -> tuple[str, ...]:
-    if isinstance(value, list):
-        return tuple(t for t in (text(v) for v in value) if t)
-    single = text(value)
-    return (single,) if single else ()

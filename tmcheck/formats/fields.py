@@ -31,6 +31,11 @@ def mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def mappings(value: Any) -> list[Mapping[str, Any]]:
+    """The mappings of a list; nothing when `value` is no list (the schema says why)."""
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
 def items(
     document: Document, container: Any, path: tuple[str | int, ...]
 ) -> Iterator[tuple[int, Mapping[str, Any], tuple[int, int], Mapping[str, tuple[int, int]]]]:

@@ -99,8 +99,7 @@ def header_key(text: str) -> str:
     """How header names compare: `Threat-ID`, `threat id` and `Threat ID:` are one name."""
     if text.strip() == "#":
         return "#"
-    folded = "".join(c if c.isalnum() or c == "#" else " " for c in text.casefold())
-    return " ".join(folded.replace("#", " ").split())
+    return " ".join("".join(c if c.isalnum() else " " for c in text.casefold()).split())
 
 
 # A qualified header names its field by its last words (`Threat Status`, `STRIDE Threat Type`,

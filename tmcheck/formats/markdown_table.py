@@ -12,7 +12,6 @@ import itertools
 import re
 from dataclasses import dataclass
 
-_DELIMITER_CELL = re.compile(r":?-+:?")
 _ESCAPABLE = r"!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~"
 # Spans are bounded so that a hostile cell (`**a **a **a ...`) costs linear time, not quadratic.
 _INLINE = re.compile(
@@ -33,10 +32,6 @@ class Cell:
     column: int  # 1-based column of the cell's content in its line
 
 
-def is_table_line(line: str) -> bool:
-    return _unescaped_pipes(line) != []
-
-
 def split_row(line: str) -> list[Cell]:
     """The cells of a table row, without the optional outer pipes."""
     pipes = _unescaped_pipes(line)
@@ -54,11 +49,6 @@ def split_row(line: str) -> list[Cell]:
         offset = start + 1 + (len(raw) - len(raw.lstrip()) if raw.strip() else 0)
         cells.append(Cell(cell_text(raw), offset + 1))
     return cells
-
-
-def is_delimiter_row(cells: list[Cell]) -> bool:
-    """The row under a table's header: `|---|:--:|` (dashes, optional alignment colons)."""
-    return bool(cells) and all(_DELIMITER_CELL.fullmatch(cell.text) for cell in cells)
 
 
 def cell_text(raw: str) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 from tmcheck.file_checks import file_finding
 from tmcheck.findings import Finding
 from tmcheck.formats import TOOL_FILE_MAX_BYTES
-from tmcheck.formats.fields import boundaries, items, mapping, text
+from tmcheck.formats.fields import boundaries, items, mapping, mappings, text
 from tmcheck.formats.parsed import Parsed
 from tmcheck.model import STRIDE, Element, ThreatEntry
 from tmcheck.parsing.tree import Document
@@ -139,12 +139,12 @@ def _read_model(
     """One OTM document at `at` in the file; `prefix` keeps the ids of several apart."""
     zones = {
         zone_id: text(zone.get("name")) or zone_id
-        for zone in _list(data.get("trustZones"))
+        for zone in mappings(data.get("trustZones"))
         if (zone_id := text(zone.get("id")))
     }
     components = {
         component_id: component
-        for component in _list(data.get("components"))
+        for component in mappings(data.get("components"))
         if (component_id := text(component.get("id")))
     }
     groupings = {
@@ -165,7 +165,7 @@ def _read_model(
     definitions = _root_threats(document, data, at)
     mitigation_names = {
         key: text(item.get("name")) or key
-        for item in _list(data.get("mitigations"))
+        for item in mappings(data.get("mitigations"))
         if (key := text(item.get("id")))
     }
     entries: list[ThreatEntry] = []
@@ -245,7 +245,7 @@ def placeholder_note(
     """One note for a file whose threats are all rated 100 x 100: StartLeft writes that for
     every threat of a converted `.tm7`, where the tool's priority is lost, so `count` threats
     are critical because of the conversion, not because someone rated them."""
-    threats = _list(data.get("threats"))
+    threats = mappings(data.get("threats"))
     if len(threats) < 2 or any(
         mapping(threat.get("risk")).get("likelihood") != PLACEHOLDER_RATING
         or mapping(threat.get("risk")).get("impact") != PLACEHOLDER_RATING
@@ -257,7 +257,7 @@ def placeholder_note(
         " (as StartLeft writes when it converts a Microsoft Threat Modeling Tool model)"
         if any(
             "threat modeling tool" in (text(item.get("name")) or "").lower()
-            for item in _list(data.get("representations"))
+            for item in mappings(data.get("representations"))
         )
         else ""
     )
@@ -326,7 +326,7 @@ def _instances(
             f"{mitigation_names.get(key, key)} ({state})"
             if state
             else mitigation_names.get(key, key)
-            for item in _list(instance.get("mitigations"))
+            for item in mappings(instance.get("mitigations"))
             if (key := text(item.get("mitigation")))
             for state in (text(item.get("state")),)
         ]
@@ -408,10 +408,6 @@ def _end_name(end: str | None, names: Mapping[str, str], zones: Mapping[str, str
     if end is None:
         return None
     return names.get(end) or zones.get(end) or end
-
-
-def _list(value: Any) -> list[Mapping[str, Any]]:
-    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
 def _strings(value: Any) -> list[Any]:

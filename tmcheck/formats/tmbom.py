@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from tmcheck.formats import TOOL_FILE_MAX_BYTES
-from tmcheck.formats.fields import boundaries, items, mapping, text, texts
+from tmcheck.formats.fields import boundaries, items, mapping, mappings, text, texts
 from tmcheck.formats.parsed import Parsed
 from tmcheck.model import Element, ThreatEntry
 from tmcheck.parsing.tree import Document
@@ -99,10 +99,12 @@ def read(document: Document, path: str) -> Parsed:
     # A threat's `components_affected` may name data stores and actors as well.
     component_titles = {**titles["actor"], **titles["data_store"], **titles["component"]}
     threat_items = {
-        key: item for item in _list(data.get("threats")) if (key := text(item.get("symbolic_name")))
+        key: item
+        for item in mappings(data.get("threats"))
+        if (key := text(item.get("symbolic_name")))
     }
     controls_of: dict[str, list[Mapping[str, Any]]] = {}
-    for control in _list(data.get("controls")):
+    for control in mappings(data.get("controls")):
         for named in texts(control.get("threats")):
             controls_of.setdefault(named, []).append(control)
 
@@ -258,7 +260,7 @@ def _word(value: Any, scale: Mapping[str, int]) -> Any:
 def _titles(value: Any) -> dict[str, str]:
     return {
         symbol: _one_line(text(item.get("title"))) or symbol
-        for item in _list(value)
+        for item in mappings(value)
         if (symbol := text(item.get("symbolic_name")))
     }
 
@@ -276,7 +278,3 @@ def _unique(controls: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
 def _one_line(value: str | None) -> str | None:
     """A title as one line: the library's titles break lines to fit their diagrams."""
     return " ".join(value.split()) if value else value
-
-
-def _list(value: Any) -> list[Mapping[str, Any]]:
-    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tmcheck.rules.context import Problem, RuleContext, threat_problem
+from tmcheck.wording import plural
 
 ID = "missing-ticket"
 LEVEL = "note"
@@ -47,6 +48,6 @@ def check(context: RuleContext) -> Iterator[Problem]:
         rest = len(missing) - MAX_NOTES
         yield threat_problem(
             missing[MAX_NOTES],
-            f"and {rest} more blocking threat{'s' if rest != 1 else ''} have no ticket"
+            f"and {plural(rest, 'more blocking threat')} have no ticket"
             f" ({missing[MAX_NOTES].label} and those after it)",
         )
