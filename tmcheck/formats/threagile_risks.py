@@ -15,6 +15,7 @@ from typing import Any
 
 from tmcheck.formats import TOOL_FILE_MAX_BYTES
 from tmcheck.formats import threagile_rating as rating
+from tmcheck.formats.fields import items
 from tmcheck.formats.parsed import Parsed
 from tmcheck.formats.threagile import Tracking, risk_entry
 from tmcheck.parsing.tree import Document
@@ -45,13 +46,7 @@ def matches(data: Any) -> bool:
 
 
 def read(document: Document, path: str) -> Parsed:
-    risks = document.root if isinstance(document.root, list) else []
-    marks = document.source.marks_of(risks) or []
-    located = tuple(
-        (item, marks[index] if index < len(marks) else (1, 1))
-        for index, item in enumerate(risks)
-        if isinstance(item, dict)
-    )
+    located = tuple((item, position) for _, item, position, _ in items(document, document.root, ()))
     return Parsed(entries=entries(located, path, None), tool_data=located)
 
 

@@ -101,7 +101,7 @@ def _start_tags(raw: bytes, name: bytes) -> list[int]:
 
 def _position_of(raw: bytes, marker: bytes) -> Position:
     offset = raw.find(marker)
-    return _line_column(raw, offset) if offset >= 0 else (1, 1)
+    return _line_columns(raw, [offset])[0] if offset >= 0 else (1, 1)
 
 
 def _line_columns(raw: bytes, offsets: list[int]) -> list[Position]:
@@ -114,12 +114,6 @@ def _line_columns(raw: bytes, offsets: list[int]) -> list[Position]:
         line_start = raw.rfind(b"\n", 0, offset) + 1
         positions.append((line, len(raw[line_start:offset].decode("utf-8", "replace")) + 1))
     return positions
-
-
-def _line_column(raw: bytes, offset: int) -> Position:
-    line_start = raw.rfind(b"\n", 0, offset) + 1
-    column = len(raw[line_start:offset].decode("utf-8", "replace")) + 1
-    return raw.count(b"\n", 0, offset) + 1, column
 
 
 def _reason(error: ParseError) -> str:
