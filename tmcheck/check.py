@@ -101,7 +101,14 @@ def run_check(
     no_context = None
     if outside is not None:  # the root's threat models belong to another project
         no_context = f"{outside} is outside the root {settings.root}: no other threat model read"
-    return replace(outcome, skipped=skipped, no_threat_models=nothing_found, no_context=no_context)
+    found_repository = run_repository()
+    return replace(
+        outcome,
+        skipped=skipped,
+        no_threat_models=nothing_found,
+        no_context=no_context,
+        repository_top=found_repository.top if isinstance(found_repository, Git) else None,
+    )
 
 
 def _under(path: str, root: Path) -> bool:
