@@ -23,12 +23,13 @@ from harness import (
     BenchError,
     Sample,
     batches,
-    bundled_schema,
     clean_environment,
     measure,
     median_sample,
     tool,
 )
+
+from tmcheck.schema_export import schema_json
 
 OUT = corpus.OUT
 SEED = Path("/work/shared/formats/stride-worksheet.yaml")
@@ -209,7 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         OUT.mkdir(parents=True, exist_ok=True)
         schema = OUT / "stride-worksheet.bundled.schema.json"
-        schema.write_text(json.dumps(bundled_schema("stride-worksheet"), indent=2))
+        schema.write_text(schema_json("stride-worksheet"))
         verify_peer(schema)
         print(f"# tmcheck benchmark, {datetime.datetime.now():%Y-%m-%d %H:%M}\n")
         print(

@@ -18,6 +18,7 @@ from tmcheck.file_checks import file_finding
 from tmcheck.findings import INTERNAL_ERROR, LEVEL_ORDER, Finding, internal_error
 from tmcheck.formats.threagile_join import stale_risks
 from tmcheck.gate import apply_gate
+from tmcheck.git import Git, GitError
 from tmcheck.results import FileResult, RunResult
 from tmcheck.rules import apply_levels, iter_rule_findings
 from tmcheck.rules.context import RuleContext
@@ -25,7 +26,6 @@ from tmcheck.sla import start_clocks
 
 if TYPE_CHECKING:  # the diff is loaded only with --base
     from tmcheck.diff import Comparison
-    from tmcheck.git import Git, GitError
 
 
 def run_check(
@@ -44,13 +44,18 @@ def run_check(
     `repository` is where git looks for it (or why it cannot), by default the current directory.
     `changed` holds the real paths (`os.path.realpath`) of the files a change touched, when
     known; the `stale-threat-model` rule needs it."""
-    found: list[Git | None] = []
+    found: list[Git | GitError] = []
+
+    def run_repository() -> Git | GitError:
+        """The repository the run asks git about, or why there is none: found once."""
+        if not found:
+            found.append(repository if repository is not None else _find_repository(workspace))
+        return found[0]
 
     def walk_repository() -> Git | None:
-        """The repository a walk asks git about, found once and only for a walk."""
-        if not found:
-            found.append(_walk_repository(repository, workspace))
-        return found[0]
+        """The repository a walk asks which files git sees; None without one."""
+        walked = run_repository()
+        return None if isinstance(walked, GitError) else walked
 
     discovery = discover(
         paths, settings, workspace=workspace, explicit=explicit, repository=walk_repository
@@ -69,7 +74,7 @@ def run_check(
         read.append(result)
     files = join_tool_files([file for file in read if file.skipped is None], settings)
     skipped = tuple(file for file in read if file.skipped is not None)
-    files = start_clocks(files, checker, repository)
+    files = start_clocks(files, checker, run_repository())
     context: tuple[FileResult, ...] = ()
     outside = next((path for path in paths if not _under(path, settings.root)), None)
     if paths and outside is None:
@@ -77,7 +82,7 @@ def run_check(
         # models under the root are read as context for ids, references and coverage.
         checked = {candidate.path for candidate in discovery.candidates}
         context = tuple(_context_files(checker, checked, workspace, walk_repository))
-    extra = [*discovery.findings, *stale_risks(files, repository)]
+    extra = [*discovery.findings, *stale_risks(files, run_repository())]
     errors = any(f.level == "error" for f in discovery.findings)
     nothing_found = not errors and not any(file.format or file.findings for file in files)
     if nothing_found:
@@ -96,7 +101,14 @@ def run_check(
     no_context = None
     if outside is not None:  # the root's threat models belong to another project
         no_context = f"{outside} is outside the root {settings.root}: no other threat model read"
-    return replace(outcome, skipped=skipped, no_threat_models=nothing_found, no_context=no_context)
+    found_repository = run_repository()
+    return replace(
+        outcome,
+        skipped=skipped,
+        no_threat_models=nothing_found,
+        no_context=no_context,
+        repository_top=found_repository.top if isinstance(found_repository, Git) else None,
+    )
 
 
 def _under(path: str, root: Path) -> bool:
@@ -108,17 +120,13 @@ def _under(path: str, root: Path) -> bool:
         return True
 
 
-def _walk_repository(repository: Git | GitError | None, workspace: Path | None) -> Git | None:
-    """The repository to ask which files git sees: the one given, else the current directory's
-    (never one found from a file's location); None outside a work tree or when git refuses."""
-    from tmcheck.git import Git, GitError
-
-    if repository is not None:
-        return repository if isinstance(repository, Git) else None
+def _find_repository(workspace: Path | None) -> Git | GitError:
+    """The current directory's repository (the workspace's, when given), never one found from
+    a file's location; or why there is none (outside a work tree, or git refuses)."""
     try:
         return Git.find(workspace or Path.cwd(), trusted_workspace=workspace is not None)
-    except GitError:
-        return None
+    except GitError as error:
+        return error
 
 
 def _no_threat_models(settings: Settings, paths: Sequence[str], skipped: int) -> Finding:

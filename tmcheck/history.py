@@ -17,7 +17,6 @@ import datetime
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tmcheck import git
@@ -67,9 +66,7 @@ def threat_key(threat: Threat) -> str:
 class History:
     """The git history of the run's files, read once."""
 
-    def __init__(
-        self, checker: FileChecker, repository: git.Git | git.GitError | None = None
-    ) -> None:
+    def __init__(self, checker: FileChecker, repository: git.Git | git.GitError) -> None:
         from tmcheck.file_checker import FileChecker
 
         # Old versions are read with a run budget of their own: the history of hostile files
@@ -91,9 +88,9 @@ class History:
             self._failure = "git history not read (history_commits: 0)"
             return
         try:
-            # The repository the run was pointed at (by default the current directory's),
-            # never one found from a file's or the config's location.
-            given = self._given if self._given is not None else git.Git.find(Path.cwd())
+            # The repository the run was pointed at, never one found from a file's or the
+            # config's location.
+            given = self._given
             if isinstance(given, git.GitError):
                 raise given
             self._repository = given

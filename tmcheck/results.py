@@ -64,6 +64,9 @@ class RunResult:
     no_threat_models: bool = False
     # Why no other threat model was read as context (a named file outside the root): -v says.
     no_context: str | None = None
+    # The top of the repository the run asked git about, when it had one: SARIF's URIs are
+    # relative to it (a result made otherwise leaves SARIF to find it).
+    repository_top: Path | None = None
 
     @property
     def errors(self) -> int:

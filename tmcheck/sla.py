@@ -25,10 +25,10 @@ if TYPE_CHECKING:
 def start_clocks(
     files: Sequence[FileResult],
     checker: FileChecker,
-    repository: Git | GitError | None = None,
+    repository: Git | GitError,
 ) -> tuple[FileResult, ...]:
     """`files` with a clock on every open threat that has a level; history is read, when
-    needed, from `repository` (the run's; by default the current directory's)."""
+    needed, from `repository` (the run's, or why it has none)."""
     from tmcheck.history import History, Start, threat_key
 
     settings = checker.settings

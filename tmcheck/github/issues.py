@@ -22,6 +22,7 @@ from tmcheck.model import Threat
 from tmcheck.results import RunResult
 from tmcheck.scoring import word_key
 from tmcheck.tickets import for_markdown_url, ticket_link
+from tmcheck.wording import shorten
 
 if TYPE_CHECKING:
     from tmcheck.github.client import GitHubClient, IssueInfo
@@ -104,7 +105,7 @@ def tracked_threats(result: RunResult) -> list[Threat]:
 def issue_title(threat: Threat) -> str:
     title = " ".join(f"{threat.label}: {threat.entry.title}".split())
     text = "".join(char if char.isprintable() else " " for char in f"[tmcheck] {title}")
-    return text if len(text) <= TITLE_LIMIT else text[: TITLE_LIMIT - 1] + "\u2026"
+    return shorten(text, TITLE_LIMIT)
 
 
 def issue_body(

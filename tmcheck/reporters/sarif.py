@@ -65,7 +65,7 @@ def to_sarif(
         if finding.rule not in index:  # not registered: still a valid, described result
             index[finding.rule] = len(rules)
             rules.append(_descriptor(finding.rule, finding.level, finding.rule, "", "#rules"))
-    root = _uri_root(result.root)
+    root = result.repository_top or _uri_root(result.root)
     fallback = _anchor_uri(anchor, result, root)
     seen: Counter[str] = Counter()
     results = []
