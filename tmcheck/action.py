@@ -322,7 +322,7 @@ def _sync_issues(
     settings: Settings,
     log: ActionLog,
 ) -> str | None:
-    from tmcheck.github.issues import Where, sync_from_action
+    from tmcheck.github.issues import sync_from_action
 
     branch = context.default_branch or context.ref.removeprefix("refs/heads/") or context.sha
     return sync_from_action(
@@ -331,7 +331,7 @@ def _sync_issues(
         event_name=context.event_name,
         on_default_branch=context.on_default_branch,
         check_name=inputs.check_name,
-        where=Where(context.server_url, context.repository, branch),
+        where=Links(context.server_url, context.repository, branch),
         owners=settings.owners,
         say=log.say,
     )

@@ -15,10 +15,10 @@ import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
 from tmcheck.escape import for_markdown
 from tmcheck.model import Threat
+from tmcheck.reporters.links import Links
 from tmcheck.results import RunResult
 from tmcheck.scoring import word_key
 from tmcheck.tickets import for_markdown_url, ticket_link
@@ -38,20 +38,6 @@ LABEL_COLORS: Mapping[str, str] = {
 }
 TITLE_LIMIT = 256  # GitHub's limit for an issue title
 _MARKER_PREFIX = "<!-- tmcheck:issue "
-
-
-@dataclass(frozen=True, slots=True)
-class Where:
-    """Links in issue bodies point at the file on the default branch, so a push that does not
-    touch a threat does not change its issue."""
-
-    server_url: str
-    repository: str
-    branch: str
-
-    def to(self, path: str, line: int) -> str:
-        url = f"{self.server_url}/{self.repository}/blob/{quote(self.branch)}/{quote(path)}#L{line}"
-        return f"[{for_markdown(f'{path}:{line}')}]({url})"
 
 
 @dataclass
@@ -112,7 +98,7 @@ def issue_body(
     marker: str,
     threat: Threat,
     result: RunResult,
-    where: Where,
+    where: Links,
     owners: Mapping[str, Sequence[str]],
 ) -> str:
     """The issue's text: only absolute facts (no "in 3 days"), so it changes when they do."""
@@ -174,7 +160,7 @@ def sync_issues(
     result: RunResult,
     *,
     check_name: str,
-    where: Where,
+    where: Links,
     owners: Mapping[str, Sequence[str]],
     complete: bool,
     say: Callable[[str], None],
@@ -307,7 +293,7 @@ def sync_from_action(
     event_name: str,
     on_default_branch: bool,
     check_name: str,
-    where: Where,
+    where: Links,
     owners: Mapping[str, Sequence[str]],
     say: Callable[[str], None],
 ) -> str | None:
@@ -348,7 +334,7 @@ def sync_from_action(
     return None
 
 
-def _summary_section(result: RunResult, where: Where) -> str:
+def _summary_section(result: RunResult, where: Links) -> str:
     threats = tracked_threats(result)
     lines = [f"\n### Threats to track in issues ({len(threats)})\n"]
     if not threats:
